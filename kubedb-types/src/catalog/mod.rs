@@ -1,0 +1,3 @@
+//! The `catalog.kubedb.com` API group.
+
+pub mod v1alpha1;

@@ -1,0 +1,3 @@
+//! The `kubedb.com` API group.
+
+pub mod v1;

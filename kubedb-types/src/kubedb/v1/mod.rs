@@ -1,0 +1,5 @@
+//! `kubedb.com/v1`.
+
+mod mariadb;
+
+pub use mariadb::*;

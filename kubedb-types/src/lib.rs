@@ -1,0 +1,38 @@
+//! Typed KubeDB APIs for a distributed MariaDB Galera cluster.
+//!
+//! Hand-written from the released CRDs, one module per API group and version, in the style
+//! of `k8s-openapi` and kube-rs:
+//!
+//! | kind | module | scope |
+//! |---|---|---|
+//! | `MariaDB` | [`kubedb::v1`] | namespaced, short name `md` |
+//! | `PlacementPolicy` | [`apps::v1`] | cluster |
+//! | `PetSet` | [`apps::v1`] | namespaced |
+//! | `MariaDBVersion` | [`catalog::v1alpha1`] | cluster |
+//!
+//! Every optional field is an `Option` that is skipped when `None`, so an object read and
+//! written back is unchanged and server-side apply claims only what was set. The
+//! [`admission`] module reproduces the checks KubeDB's and kubeops' webhooks make, so a bad
+//! object is caught before it reaches a cluster.
+//!
+//! ```
+//! use kubedb_types::kubedb::v1::MariaDB;
+//! use kube::CustomResourceExt;
+//! assert_eq!(MariaDB::crd_name(), "mariadbs.kubedb.com");
+//! assert_eq!(MariaDB::shortnames(), &["md"]);
+//! ```
+
+// `#[kube(printcolumn(..., type_ = "string", ...))]` repeated per column reads to clippy as a
+// duplicated attribute.
+#![allow(clippy::duplicated_attributes)]
+
+pub mod admission;
+pub mod apps;
+pub mod catalog;
+pub mod common;
+pub mod kubedb;
+
+/// Schema of a free-form JSON value: any object, kept as is by the API server.
+pub(crate) fn free_form(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "x-kubernetes-preserve-unknown-fields": true })
+}

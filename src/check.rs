@@ -1,0 +1,482 @@
+//! The manifest checker: recognise each document by `apiVersion`/`kind`, parse it into the
+//! workspace type, and say whether it survives unchanged, what it loses, or why a cluster
+//! would reject it.
+//!
+//! A document is **lossless** when the fields the API server would prune (judged against
+//! the generated CRD schema) and the fields the typed round trip would drop or change are
+//! both empty; **lossy** lists those fields; **invalid** means it does not parse into the
+//! type (a missing required field, a value outside an enum) or breaks an admission rule;
+//! **unknown** means no workspace type has that `apiVersion` and `kind`.
+//!
+//! ```
+//! use distributed_galera::check::{parse_yaml, Checker, Verdict};
+//! let docs = parse_yaml("inline.yaml".as_ref(), r#"
+//! apiVersion: kubedb.com/v1
+//! kind: MariaDB
+//! metadata: {name: mariadb, namespace: demo}
+//! spec: {version: 11.5.2, replicas: 2}
+//! "#).unwrap();
+//! let reports = Checker::new().check(&docs);
+//! assert!(matches!(&reports[0].verdict, Verdict::Invalid(r) if r[0].contains("at least 3")));
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use kube::{CustomResourceExt, Resource};
+use kubedb_types::admission::{self, PolicyLookup};
+use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
+use kubedb_types::catalog::v1alpha1::MariaDBVersion;
+use kubedb_types::kubedb::v1::MariaDB;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::schema;
+
+/// One YAML document and where it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// The file it was read from.
+    pub source: PathBuf,
+    /// Its position in the file, from 1.
+    pub index: usize,
+    /// The document as JSON.
+    pub value: Value,
+}
+
+/// Why input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file or folder could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not well-formed YAML.
+    #[error("{path}: malformed YAML: {message}")]
+    Yaml {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+}
+
+/// Parses a multi-document YAML text. Empty documents are skipped.
+pub fn parse_yaml(source: &Path, text: &str) -> Result<Vec<Document>, ReadError> {
+    let values: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| ReadError::Yaml {
+        path: source.to_owned(),
+        message: e.to_string().lines().next().unwrap_or_default().to_owned(),
+    })?;
+    Ok(values
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(i, value)| Document {
+            source: source.to_owned(),
+            index: i + 1,
+            value,
+        })
+        .collect())
+}
+
+/// Reads a YAML file, or every `*.yaml`/`*.yml` file below a folder (in path order).
+/// Returns the documents that could be read and an error for each file that could not.
+pub fn read_path(path: &Path) -> (Vec<Document>, Vec<ReadError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    collect_files(path, &mut files, &mut errors);
+    files.sort();
+    let mut docs = Vec::new();
+    for file in files {
+        match std::fs::read_to_string(&file) {
+            Err(source) => errors.push(ReadError::Io { path: file, source }),
+            Ok(text) => match parse_yaml(&file, &text) {
+                Ok(mut d) => docs.append(&mut d),
+                Err(e) => errors.push(e),
+            },
+        }
+    }
+    (docs, errors)
+}
+
+fn collect_files(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
+    if !path.is_dir() {
+        files.push(path.to_owned());
+        return;
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(e) => e,
+        Err(source) => {
+            errors.push(ReadError::Io {
+                path: path.to_owned(),
+                source,
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        let is_yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if p.is_dir() || is_yaml {
+            collect_files(&p, files, errors);
+        }
+    }
+}
+
+/// What the checker says of one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Parses, and nothing is pruned, dropped or changed.
+    Lossless,
+    /// Parses, but these fields would be pruned by the API server or lost by the type.
+    Lossy(Vec<String>),
+    /// Would be rejected: why.
+    Invalid(Vec<String>),
+    /// No workspace type has this `apiVersion` and `kind`.
+    Unknown,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Verdict::Lossless => f.write_str("lossless"),
+            Verdict::Lossy(paths) => write!(f, "lossy: {}", paths.join(", ")),
+            Verdict::Invalid(reasons) => write!(f, "invalid: {}", reasons.join("; ")),
+            Verdict::Unknown => f.write_str("unknown kind"),
+        }
+    }
+}
+
+/// The checker's finding for one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The file.
+    pub source: PathBuf,
+    /// Position in the file, from 1.
+    pub index: usize,
+    /// `apiVersion`, when present.
+    pub api_version: Option<String>,
+    /// `kind`, when present.
+    pub kind: Option<String>,
+    /// `metadata.namespace/metadata.name` (or the name alone), when present.
+    pub name: Option<String>,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}#{} {} {}: {}",
+            self.source.display(),
+            self.index,
+            self.kind.as_deref().unwrap_or("-"),
+            self.name.as_deref().unwrap_or("-"),
+            self.verdict
+        )
+    }
+}
+
+/// Counts of verdicts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Lossless documents.
+    pub lossless: usize,
+    /// Lossy documents.
+    pub lossy: usize,
+    /// Invalid documents.
+    pub invalid: usize,
+    /// Documents of unknown kinds.
+    pub unknown: usize,
+}
+
+impl Summary {
+    /// Counts the verdicts of `reports`.
+    pub fn of(reports: &[Report]) -> Summary {
+        let mut s = Summary::default();
+        for r in reports {
+            match r.verdict {
+                Verdict::Lossless => s.lossless += 1,
+                Verdict::Lossy(_) => s.lossy += 1,
+                Verdict::Invalid(_) => s.invalid += 1,
+                Verdict::Unknown => s.unknown += 1,
+            }
+        }
+        s
+    }
+
+    /// The checker's exit status: 2 when some input was unreadable, else 1 when anything is
+    /// lossy or invalid, else 0.
+    pub fn exit_code(&self, unreadable: bool) -> u8 {
+        if unreadable {
+            2
+        } else if self.lossy + self.invalid > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// All documents.
+    pub fn total(&self) -> usize {
+        self.lossless + self.lossy + self.invalid + self.unknown
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} documents: {} lossless, {} lossy, {} invalid, {} unknown",
+            self.total(),
+            self.lossless,
+            self.lossy,
+            self.invalid,
+            self.unknown
+        )
+    }
+}
+
+/// Objects the admission rules of one document may need from the rest of the input.
+pub struct Context<'a> {
+    source: &'a Path,
+    policies: &'a [(PathBuf, PlacementPolicy)],
+}
+
+impl Context<'_> {
+    /// The PlacementPolicy called `name`: from the same file if it defines one, else from the
+    /// whole input if exactly one distinct policy of that name is there; otherwise unknown
+    /// (it may exist on the hub).
+    pub fn policy(&self, name: &str) -> PolicyLookup<'_> {
+        let named = |pp: &&(PathBuf, PlacementPolicy)| pp.1.metadata.name.as_deref() == Some(name);
+        if let Some((_, pp)) = self
+            .policies
+            .iter()
+            .filter(named)
+            .find(|(src, _)| src == self.source)
+        {
+            return PolicyLookup::Known(Some(pp));
+        }
+        let mut candidates = self.policies.iter().filter(named).map(|(_, pp)| pp);
+        match (candidates.next(), candidates.next()) {
+            (Some(first), None) => PolicyLookup::Known(Some(first)),
+            (Some(first), Some(second)) if first == second => PolicyLookup::Known(Some(first)),
+            _ => PolicyLookup::Unknown,
+        }
+    }
+}
+
+/// A workspace kind the checker knows: its admission rules.
+pub trait Checked:
+    Resource<DynamicType = ()> + CustomResourceExt + DeserializeOwned + Serialize
+{
+    /// Admission violations, as `path: reason` lines.
+    fn admit(&self, ctx: &Context<'_>) -> Vec<String>;
+}
+
+fn lines(violations: Vec<admission::Violation>) -> Vec<String> {
+    violations.iter().map(ToString::to_string).collect()
+}
+
+impl Checked for MariaDB {
+    fn admit(&self, ctx: &Context<'_>) -> Vec<String> {
+        let name = self.placement_policy_name().unwrap_or("default");
+        lines(admission::validate_mariadb(self, ctx.policy(name)))
+    }
+}
+
+impl Checked for PlacementPolicy {
+    fn admit(&self, _: &Context<'_>) -> Vec<String> {
+        lines(admission::validate_placement_policy(self))
+    }
+}
+
+impl Checked for PetSet {
+    fn admit(&self, ctx: &Context<'_>) -> Vec<String> {
+        let lookup = match &self.spec.pod_placement_policy {
+            Some(r) => ctx.policy(&r.name),
+            None => PolicyLookup::Unknown,
+        };
+        lines(admission::validate_petset(self, lookup))
+    }
+}
+
+impl Checked for MariaDBVersion {
+    fn admit(&self, _: &Context<'_>) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+enum Outcome {
+    Parsed {
+        roundtrip: Value,
+        violations: Vec<String>,
+    },
+    Rejected(String),
+}
+
+struct KindEntry {
+    api_version: String,
+    kind: String,
+    schema: Value,
+    run: fn(&Value, &Context<'_>) -> Outcome,
+}
+
+fn run<K: Checked>(value: &Value, ctx: &Context<'_>) -> Outcome {
+    match serde_path_to_error::deserialize::<_, K>(value) {
+        Err(e) => Outcome::Rejected(format!("{}: {}", e.path(), e.inner())),
+        Ok(obj) => match serde_json::to_value(&obj) {
+            Ok(roundtrip) => Outcome::Parsed {
+                violations: obj.admit(ctx),
+                roundtrip,
+            },
+            Err(e) => Outcome::Rejected(e.to_string()),
+        },
+    }
+}
+
+/// The `openAPIV3Schema` of `K`'s generated CRD, for `K`'s version.
+pub fn crd_schema<K: Resource<DynamicType = ()> + CustomResourceExt>() -> Value {
+    let crd = serde_json::to_value(K::crd()).unwrap_or_default();
+    let version = K::version(&());
+    crd["spec"]["versions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|v| v["name"] == *version)
+        .map(|v| v["schema"]["openAPIV3Schema"].clone())
+        .unwrap_or_default()
+}
+
+fn entry<K: Checked>() -> KindEntry {
+    KindEntry {
+        api_version: K::api_version(&()).into_owned(),
+        kind: K::kind(&()).into_owned(),
+        schema: crd_schema::<K>(),
+        run: run::<K>,
+    }
+}
+
+/// Checks documents against every kind the workspace types.
+pub struct Checker {
+    kinds: Vec<KindEntry>,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Checker {
+    /// A checker for every kind the workspace types.
+    pub fn new() -> Self {
+        Checker {
+            kinds: vec![
+                entry::<MariaDB>(),
+                entry::<PlacementPolicy>(),
+                entry::<PetSet>(),
+                entry::<MariaDBVersion>(),
+            ],
+        }
+    }
+
+    /// `(apiVersion, kind)` of every kind this checker knows.
+    pub fn kinds(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.kinds
+            .iter()
+            .map(|k| (k.api_version.as_str(), k.kind.as_str()))
+    }
+
+    /// Checks every document; references between documents (a MariaDB's PlacementPolicy)
+    /// are resolved within the input.
+    pub fn check(&self, docs: &[Document]) -> Vec<Report> {
+        let policies: Vec<(PathBuf, PlacementPolicy)> = docs
+            .iter()
+            .filter(|d| {
+                d.value["apiVersion"] == "apps.k8s.appscode.com/v1"
+                    && d.value["kind"] == "PlacementPolicy"
+            })
+            .filter_map(|d| {
+                serde_json::from_value(d.value.clone())
+                    .ok()
+                    .map(|pp| (d.source.clone(), pp))
+            })
+            .collect();
+        docs.iter()
+            .map(|doc| {
+                let ctx = Context {
+                    source: &doc.source,
+                    policies: &policies,
+                };
+                self.check_one(doc, &ctx)
+            })
+            .collect()
+    }
+
+    fn check_one(&self, doc: &Document, ctx: &Context<'_>) -> Report {
+        let text = |v: &Value| v.as_str().map(str::to_owned);
+        let meta = &doc.value["metadata"];
+        let name = text(&meta["name"]).map(|n| match text(&meta["namespace"]) {
+            Some(ns) => format!("{ns}/{n}"),
+            None => n,
+        });
+        let api_version = text(&doc.value["apiVersion"]);
+        let kind = text(&doc.value["kind"]);
+        let entry = self.kinds.iter().find(|k| {
+            api_version.as_deref() == Some(k.api_version.as_str())
+                && kind.as_deref() == Some(k.kind.as_str())
+        });
+        let verdict = match entry {
+            None => Verdict::Unknown,
+            Some(entry) => judge(entry, &doc.value, ctx),
+        };
+        Report {
+            source: doc.source.clone(),
+            index: doc.index,
+            api_version,
+            kind,
+            name,
+            verdict,
+        }
+    }
+}
+
+fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
+    let (roundtrip, violations) = match (entry.run)(value, ctx) {
+        Outcome::Rejected(reason) => return Verdict::Invalid(vec![reason]),
+        Outcome::Parsed {
+            roundtrip,
+            violations,
+        } => (roundtrip, violations),
+    };
+    if !violations.is_empty() {
+        return Verdict::Invalid(violations);
+    }
+    let mut pruned_doc = value.clone();
+    let mut lost: Vec<String> = schema::prune(&mut pruned_doc, &entry.schema);
+    let mut seen: BTreeMap<String, ()> = lost.iter().map(|p| (p.clone(), ())).collect();
+    for d in schema::diff(value, &roundtrip) {
+        let covered = seen.keys().any(|p| {
+            d.path == *p
+                || d.path.starts_with(&format!("{p}."))
+                || d.path.starts_with(&format!("{p}["))
+        });
+        if !covered {
+            seen.insert(d.path.clone(), ());
+            lost.push(d.to_string());
+        }
+    }
+    if lost.is_empty() {
+        Verdict::Lossless
+    } else {
+        Verdict::Lossy(lost)
+    }
+}

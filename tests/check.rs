@@ -1,0 +1,145 @@
+//! The manifest checker's verdicts, error reporting and exit codes.
+
+use distributed_galera::check::{Checker, ReadError, Summary, Verdict, parse_yaml, read_path};
+
+fn verdicts(yaml: &str) -> Vec<Verdict> {
+    let docs = parse_yaml("t.yaml".as_ref(), yaml).expect("well-formed YAML");
+    Checker::new()
+        .check(&docs)
+        .into_iter()
+        .map(|r| r.verdict)
+        .collect()
+}
+
+const MD: &str = "apiVersion: kubedb.com/v1\nkind: MariaDB\nmetadata: {name: m, namespace: demo}\n";
+
+#[test]
+fn lossless_document() {
+    assert_eq!(
+        verdicts(&format!("{MD}spec: {{version: 11.5.2}}\n")),
+        vec![Verdict::Lossless]
+    );
+}
+
+#[test]
+fn unknown_fields_are_lossy_with_their_paths() {
+    let v = verdicts(&format!(
+        "{MD}spec:\n  version: 11.5.2\n  bogus: 1\n  storage:\n    resources: {{requests: {{storage: 1Gi}}}}\n    sizeHint: 2\n"
+    ));
+    assert_eq!(
+        v,
+        vec![Verdict::Lossy(vec![
+            "spec.bogus".into(),
+            "spec.storage.sizeHint".into()
+        ])]
+    );
+}
+
+#[test]
+fn nulls_are_not_losses() {
+    assert_eq!(
+        verdicts(&format!("{MD}spec: {{version: 11.5.2, halted: null}}\n")),
+        vec![Verdict::Lossless]
+    );
+}
+
+#[test]
+fn type_errors_name_the_field() {
+    let v = verdicts(&format!(
+        "{MD}spec: {{version: 11.5.2, deletionPolicy: Sometimes}}\n"
+    ));
+    let Verdict::Invalid(reasons) = &v[0] else {
+        panic!("{v:?}")
+    };
+    assert!(
+        reasons[0].starts_with("spec.deletionPolicy: unknown variant `Sometimes`"),
+        "{reasons:?}"
+    );
+    let v = verdicts(&format!("{MD}spec: {{replicas: 3}}\n"));
+    assert!(
+        matches!(&v[0], Verdict::Invalid(r) if r[0].contains("missing field `version`")),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn admission_rules_make_documents_invalid() {
+    let v = verdicts(&format!("{MD}spec: {{version: 11.5.2, replicas: 2}}\n"));
+    assert_eq!(
+        v,
+        vec![Verdict::Invalid(vec![
+            "spec.replicas: a Galera cluster needs at least 3 replicas, got 2: use 3 or more (or 1 for a standalone server)".into()
+        ])]
+    );
+}
+
+#[test]
+fn unknown_kinds_and_versions() {
+    let v = verdicts(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\napiVersion: kubedb.com/v1alpha2\nkind: MariaDB\nmetadata: {name: m}\n---\nfoo: bar\n",
+    );
+    assert_eq!(
+        v,
+        vec![Verdict::Unknown, Verdict::Unknown, Verdict::Unknown]
+    );
+}
+
+#[test]
+fn policies_are_resolved_within_the_input() {
+    let bundle = format!(
+        "{MD}spec:\n  version: 11.5.2\n  replicas: 4\n  distributed: true\n  podTemplate: {{spec: {{podPlacementPolicy: {{name: p}}}}}}\n---\n\
+         apiVersion: apps.k8s.appscode.com/v1\nkind: PlacementPolicy\nmetadata: {{name: p}}\nspec:\n  clusterSpreadConstraint:\n    slice: {{projectNamespace: kubeslice-x, sliceName: s}}\n    distributionRules:\n    - {{clusterName: a, replicaIndices: [0, 1, 2]}}\n"
+    );
+    let v = verdicts(&bundle);
+    assert!(
+        matches!(&v[0], Verdict::Invalid(r) if r[0].contains("missing replica index [3]")),
+        "{v:?}"
+    );
+    assert_eq!(v[1], Verdict::Lossless);
+}
+
+#[test]
+fn malformed_yaml_names_file_and_line() {
+    let err = parse_yaml("bad.yaml".as_ref(), "a: 1\n---\nb: [\n").expect_err("malformed");
+    let text = err.to_string();
+    assert!(matches!(err, ReadError::Yaml { .. }));
+    assert!(text.starts_with("bad.yaml: malformed YAML:"), "{text}");
+    assert!(text.contains("line 3"), "{text}");
+}
+
+#[test]
+fn unreadable_paths_are_errors_not_panics() {
+    let (docs, errors) = read_path("/nonexistent/definitely-not-here.yaml".as_ref());
+    assert!(docs.is_empty());
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].to_string().contains("cannot read"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn summary_line_and_exit_codes() {
+    let docs = parse_yaml(
+        "t.yaml".as_ref(),
+        &format!("{MD}spec: {{version: '1'}}\n---\n{MD}spec: {{version: '1', x: 1}}\n---\n{MD}spec: {{replicas: 1}}\n---\nkind: Foo\n"),
+    )
+    .expect("well-formed");
+    let s = Summary::of(&Checker::new().check(&docs));
+    assert_eq!(
+        s.to_string(),
+        "4 documents: 1 lossless, 1 lossy, 1 invalid, 1 unknown"
+    );
+    assert_eq!(s.exit_code(false), 1);
+    assert_eq!(s.exit_code(true), 2);
+    assert_eq!(
+        Summary {
+            lossless: 3,
+            unknown: 1,
+            ..Summary::default()
+        }
+        .exit_code(false),
+        0
+    );
+}

@@ -1,0 +1,54 @@
+//! The generated CRDs are structural and match the golden snapshots kept in each type crate
+//! (`<crate>/crds/<plural>.<group>.yaml`). Run with `BLESS=1` to rewrite the snapshots after
+//! an intended change, and review the diff.
+
+use std::path::Path;
+
+use distributed_galera::schema::structural_violations;
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::CustomResourceExt;
+
+fn golden(krate: &str, crd: CustomResourceDefinition) {
+    let name = crd.metadata.name.clone().unwrap_or_default();
+    let json = serde_json::to_value(&crd).expect("CRD serializes");
+    for version in json["spec"]["versions"].as_array().into_iter().flatten() {
+        let schema = &version["schema"]["openAPIV3Schema"];
+        let bad = structural_violations(schema);
+        assert!(
+            bad.is_empty(),
+            "{name} {}: not structural: {bad:?}",
+            version["name"]
+        );
+    }
+    let yaml = serde_saphyr::to_string(&crd).expect("CRD renders as YAML");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(krate)
+        .join("crds")
+        .join(format!("{name}.yaml"));
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("crds folder")).expect("create crds/");
+        std::fs::write(&path, &yaml).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run `BLESS=1 cargo test --test crds` to create it",
+            path.display()
+        )
+    });
+    assert!(
+        expected == yaml,
+        "{name}: the generated CRD differs from {}; if the change is intended, run \
+         `BLESS=1 cargo test --test crds` and review the diff",
+        path.display()
+    );
+}
+
+#[test]
+fn kubedb_crds() {
+    use kubedb_types::{apps, catalog, kubedb};
+    golden("kubedb-types", kubedb::v1::MariaDB::crd());
+    golden("kubedb-types", apps::v1::PlacementPolicy::crd());
+    golden("kubedb-types", apps::v1::PetSet::crd());
+    golden("kubedb-types", catalog::v1alpha1::MariaDBVersion::crd());
+}

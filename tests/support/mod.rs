@@ -1,0 +1,81 @@
+//! Shared by the fidelity tests: where the pinned upstream files are, and how to read them.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// `../shared/upstream` beside the project root. Panics with an explanation when absent:
+/// these tests measure the types against the pinned upstream CRDs and samples and cannot
+/// run without them.
+pub fn upstream() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/upstream");
+    assert!(
+        dir.is_dir(),
+        "{} is absent: the fidelity tests read the pinned upstream CRDs and samples from \
+         ../shared/upstream beside the project root; check the project out next to shared/",
+        dir.display()
+    );
+    dir
+}
+
+/// Reads every YAML document of a file as JSON.
+pub fn yaml_docs(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
+    serde_saphyr::from_multiple(&text)
+        .unwrap_or_else(|e| panic!("{}: malformed YAML: {e}", path.display()))
+}
+
+/// The `openAPIV3Schema` of `version` in the upstream CRD file `file` (relative to
+/// `upstream()`).
+pub fn upstream_schema(file: &str, version: &str) -> Value {
+    let path = upstream().join(file);
+    let crd = yaml_docs(&path)
+        .into_iter()
+        .find(|d| d["kind"] == "CustomResourceDefinition")
+        .unwrap_or_else(|| panic!("{file}: no CustomResourceDefinition"));
+    crd["spec"]["versions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|v| v["name"] == version)
+        .map(|v| v["schema"]["openAPIV3Schema"].clone())
+        .unwrap_or_else(|| panic!("{file}: no version {version}"))
+}
+
+/// Our generated schema with `apiVersion`, `kind` and `metadata` filled in: kube-derive
+/// leaves them to the API server, but the Rust type holds both strings and a full
+/// `ObjectMeta`.
+pub fn with_object_meta(mut ours: Value) -> Value {
+    ours["properties"]["apiVersion"] = serde_json::json!({"type": "string"});
+    ours["properties"]["kind"] = serde_json::json!({"type": "string"});
+    let settings = schemars::generate::SchemaSettings::openapi3().with(|s| {
+        s.inline_subschemas = true;
+        s.meta_schema = None;
+    });
+    let meta = settings
+        .into_generator()
+        .into_root_schema_for::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>();
+    let meta = serde_json::to_value(meta).expect("ObjectMeta schema serializes");
+    ours["properties"]["metadata"] = meta;
+    ours
+}
+
+/// Measures coverage of an upstream CRD version by our schema; prints
+/// `kind: covered/total` and what is missing, and returns the coverage.
+pub fn report_coverage(
+    kind: &str,
+    file: &str,
+    version: &str,
+    ours: Value,
+) -> distributed_galera::schema::Coverage {
+    let up = upstream_schema(file, version);
+    let c = distributed_galera::schema::coverage(&up, &with_object_meta(ours));
+    println!("{kind} {version}: {}/{}", c.covered, c.total);
+    for (path, why) in &c.missing {
+        println!("  missing {path}: {why}");
+    }
+    c
+}
