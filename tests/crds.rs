@@ -36,10 +36,23 @@ fn golden(krate: &str, crd: CustomResourceDefinition) {
             path.display()
         )
     });
-    assert!(
-        expected == yaml,
-        "{name}: the generated CRD differs from {}; if the change is intended, run \
-         `BLESS=1 cargo test --test crds` and review the diff",
+    if let Some((line, (want, got))) = expected
+        .lines()
+        .zip(yaml.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        panic!(
+            "{name}: the generated CRD differs from {} at line {}:\n  snapshot: {want}\n  now:      {got}\n\
+             if the change is intended, run `BLESS=1 cargo test --test crds` and review the diff",
+            path.display(),
+            line + 1
+        );
+    }
+    assert_eq!(
+        expected.lines().count(),
+        yaml.lines().count(),
+        "{name}: the generated CRD and {} differ in length; run `BLESS=1 cargo test --test crds` if intended",
         path.display()
     );
 }
