@@ -17,7 +17,7 @@
 //! })).unwrap();
 //! let rules: Vec<Rule> = validate_placement_policy(&pp).into_iter().map(|v| v.rule).collect();
 //! assert!(rules.contains(&Rule::DuplicateIndex { index: 0, clusters: vec!["a".into(), "a".into()] }));
-//! assert!(rules.contains(&Rule::MissingIndex { index: 1 }));
+//! assert!(rules.contains(&Rule::MissingIndices { from: 1, to: 2 }));
 //! ```
 
 use std::collections::BTreeMap;
@@ -112,10 +112,12 @@ pub enum Rule {
         /// Every cluster that lists it, once per listing.
         clusters: Vec<String>,
     },
-    /// An index below the highest one is listed by no rule.
-    MissingIndex {
-        /// The index.
-        index: i32,
+    /// A run of indices below the highest one is listed by no rule.
+    MissingIndices {
+        /// First missing index.
+        from: i32,
+        /// Last missing index (inclusive).
+        to: i32,
     },
     /// A policy update moved an existing index to another cluster.
     IndexMoved {
@@ -137,6 +139,12 @@ pub enum Rule {
     ReplicaIndexNotCovered {
         /// Every unmapped ordinal below `replicas`.
         indices: Vec<i32>,
+    },
+    /// Distributed placement needs absolute ordinals: `spec.ordinals.start` must be 0 (pods
+    /// are placed by index relative to the start, PVCs by absolute ordinal).
+    OrdinalsStartNotZero {
+        /// The start given.
+        start: i32,
     },
     /// A Member or Witness rule must list replica indices.
     RoleNeedsIndices {
@@ -223,9 +231,13 @@ impl fmt::Display for Rule {
                 clusters.len(),
                 clusters.join(", ")
             ),
-            Rule::MissingIndex { index } => write!(
+            Rule::MissingIndices { from, to } if from == to => write!(
                 f,
-                "replica index {index} is missing: indices must be a contiguous block starting from 0"
+                "replica index {from} is missing: indices must be a contiguous block starting from 0"
+            ),
+            Rule::MissingIndices { from, to } => write!(
+                f,
+                "replica indices {from} to {to} are missing: indices must be a contiguous block starting from 0"
             ),
             Rule::IndexMoved { index, from, to } => write!(
                 f,
@@ -238,6 +250,10 @@ impl fmt::Display for Rule {
             Rule::ReplicaIndexNotCovered { indices } => write!(
                 f,
                 "missing replica index {indices:?}: every ordinal below replicas must be mapped to a cluster"
+            ),
+            Rule::OrdinalsStartNotZero { start } => write!(
+                f,
+                "ordinals.start is {start}: distributed placement maps absolute ordinals and needs start 0"
             ),
             Rule::RoleNeedsIndices { role } => {
                 write!(f, "a {role:?} rule must list replicaIndices")
@@ -419,49 +435,129 @@ fn indices_path(pp: &PlacementPolicy, rule: usize) -> String {
     }
 }
 
-/// Validates a new PlacementPolicy as the kubeops webhook does on create: the union of all
-/// indices is exactly `0..N`, each once. Every duplicate and every gap is reported.
-/// Policies in the legacy `spec.ocm` shape are checked on that shape. Failover rules are
-/// checked too (see [`validate_failover_policy`]).
-pub fn validate_placement_policy(pp: &PlacementPolicy) -> Vec<Violation> {
+/// A policy's distribution rules as `(cluster, indices)` pairs in list order: the view the
+/// index rules work on, whichever shape the policy uses.
+pub type Distribution<'a> = [(&'a str, &'a [i32])];
+
+/// The index rules of the kubeops create webhook over a distribution: the union of all
+/// indices is exactly `0..N`, each once. Returns every violation as `(rule position, rule)`:
+/// each negative index, each duplicate (with every cluster listing it, in list order) and each
+/// run of missing indices below the highest one. Runs in time linear in the number of indices
+/// (plus a sort of the indices that lie beyond the count, which only invalid input has).
+///
+/// ```
+/// use kubedb_types::admission::{index_violations, Rule};
+/// let d = [("a", &[0, 2][..]), ("b", &[2, 5][..])];
+/// let v: Vec<Rule> = index_violations(&d).into_iter().map(|(_, r)| r).collect();
+/// assert_eq!(v, vec![
+///     Rule::DuplicateIndex { index: 2, clusters: vec!["a".into(), "b".into()] },
+///     Rule::MissingIndices { from: 1, to: 1 },
+///     Rule::MissingIndices { from: 3, to: 4 },
+/// ]);
+/// ```
+pub fn index_violations(rules: &Distribution<'_>) -> Vec<(usize, Rule)> {
     let mut out = Vec::new();
-    let mut owners: BTreeMap<i32, Vec<(usize, &str)>> = BTreeMap::new();
-    for (ri, (cluster, indices)) in pp.distribution().into_iter().enumerate() {
-        for &index in indices {
-            if index < 0 {
-                out.push(Violation::new(
-                    indices_path(pp, ri),
-                    Rule::NegativeIndex { index },
-                ));
+    let total: usize = rules.iter().map(|(_, idx)| idx.len()).sum();
+    // Listings per index below `total`; indices at or beyond it cannot all fit and are
+    // handled sparsely so that a huge index cannot make us allocate.
+    let mut count = vec![0u32; total];
+    let mut beyond: Vec<(i32, usize)> = Vec::new();
+    for (ri, (_, indices)) in rules.iter().enumerate() {
+        for &index in *indices {
+            match usize::try_from(index) {
+                Err(_) => out.push((ri, Rule::NegativeIndex { index })),
+                Ok(i) if i < total => count[i] += 1,
+                Ok(_) => beyond.push((index, ri)),
+            }
+        }
+    }
+    beyond.sort_unstable();
+    // Duplicated indices, then every listing of them in one more pass.
+    let mut listings: BTreeMap<i32, Vec<usize>> = count
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 1)
+        .map(|(i, _)| (i as i32, Vec::new()))
+        .chain(
+            beyond
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|group| group.len() > 1)
+                .map(|group| (group[0].0, Vec::new())),
+        )
+        .collect();
+    if !listings.is_empty() {
+        for (ri, (_, indices)) in rules.iter().enumerate() {
+            for index in *indices {
+                if let Some(list) = listings.get_mut(index) {
+                    list.push(ri);
+                }
+            }
+        }
+    }
+    for (index, list) in listings {
+        let clusters = list.iter().map(|&ri| rules[ri].0.to_owned()).collect();
+        out.push((list[1], Rule::DuplicateIndex { index, clusters }));
+    }
+    let highest = beyond
+        .last()
+        .map(|(i, _)| *i)
+        .or_else(|| count.iter().rposition(|&n| n > 0).map(|i| i as i32));
+    let Some(highest) = highest else {
+        return out;
+    };
+    let mut present = count
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, _)| i as i32)
+        .chain(beyond.iter().map(|(i, _)| *i))
+        .peekable();
+    let mut next = 0i32;
+    while next <= highest {
+        match present.next() {
+            Some(p) if p < next => continue,
+            Some(p) => {
+                if p > next {
+                    out.push((
+                        rules.len(),
+                        Rule::MissingIndices {
+                            from: next,
+                            to: p - 1,
+                        },
+                    ));
+                }
+                next = p.saturating_add(1);
+                if p == i32::MAX {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// Validates a new PlacementPolicy as the kubeops webhook does on create, with
+/// [`index_violations`]; policies in the legacy `spec.ocm` shape are checked on that shape.
+/// Failover rules are checked too (see [`validate_failover_policy`]).
+pub fn validate_placement_policy(pp: &PlacementPolicy) -> Vec<Violation> {
+    let distribution = pp.distribution();
+    let rules_path = if pp.spec.cluster_spread_constraint.is_some() {
+        "spec.clusterSpreadConstraint.distributionRules"
+    } else {
+        "spec.ocm.distributionRules"
+    };
+    let mut out: Vec<Violation> = index_violations(&distribution)
+        .into_iter()
+        .map(|(ri, rule)| {
+            let path = if ri < distribution.len() {
+                indices_path(pp, ri)
             } else {
-                owners.entry(index).or_default().push((ri, cluster));
-            }
-        }
-    }
-    let highest = owners.keys().next_back().copied();
-    for (&index, listed) in &owners {
-        if listed.len() > 1 {
-            out.push(Violation::new(
-                indices_path(pp, listed[1].0),
-                Rule::DuplicateIndex {
-                    index,
-                    clusters: listed.iter().map(|(_, c)| (*c).to_owned()).collect(),
-                },
-            ));
-        }
-    }
-    if let Some(highest) = highest {
-        let path = if pp.spec.cluster_spread_constraint.is_some() {
-            "spec.clusterSpreadConstraint.distributionRules"
-        } else {
-            "spec.ocm.distributionRules"
-        };
-        for index in 0..highest {
-            if !owners.contains_key(&index) {
-                out.push(Violation::new(path, Rule::MissingIndex { index }));
-            }
-        }
-    }
+                rules_path.to_owned()
+            };
+            Violation::new(path, rule)
+        })
+        .collect();
     out.extend(validate_failover_policy(pp));
     out
 }
@@ -474,46 +570,75 @@ pub fn validate_placement_policy_update(
     new: &PlacementPolicy,
 ) -> Vec<Violation> {
     let mut out = validate_placement_policy(new);
-    let old_map = index_map(old);
-    let new_map = index_map(new);
-    let common = old_map.len().min(new_map.len());
-    for index in 0..common {
-        let (Some(from), Some(to)) = (old_map.get(index), new_map.get(index)) else {
-            continue;
-        };
-        if from != to {
-            let rule = new
-                .distribution()
-                .iter()
-                .position(|(c, idx)| c == to && idx.contains(&(index as i32)))
-                .unwrap_or_default();
-            out.push(Violation::new(
-                indices_path(new, rule),
-                Rule::IndexMoved {
-                    index: index as i32,
-                    from: from.clone(),
-                    to: to.clone(),
-                },
-            ));
-        }
-    }
+    let new_rules = new.distribution();
+    out.extend(
+        moved_indices(&old.distribution(), &new_rules)
+            .into_iter()
+            .map(|(ri, rule)| Violation::new(indices_path(new, ri), rule)),
+    );
     out
 }
 
-/// Index to cluster, last rule wins (the webhook's `buildReplicaClusterMap`), for the
-/// contiguous prefix `0..N` of a policy.
-fn index_map(pp: &PlacementPolicy) -> Vec<String> {
-    let mut map: BTreeMap<i32, &str> = BTreeMap::new();
-    for (cluster, indices) in pp.distribution() {
-        for &i in indices {
-            map.insert(i, cluster);
+/// The kubeops update rule over two distributions: for every index below the smaller of the
+/// two contiguous prefixes, the cluster must not change. Returns `(rule position in new,
+/// IndexMoved)` for each moved index, in index order.
+pub fn moved_indices(old: &Distribution<'_>, new: &Distribution<'_>) -> Vec<(usize, Rule)> {
+    let (old_map, new_map) = (index_map(old), index_map(new));
+    old_map
+        .iter()
+        .zip(&new_map)
+        .enumerate()
+        .filter(|(_, (from, to))| from.1 != to.1)
+        .map(|(index, (from, to))| {
+            (
+                to.0,
+                Rule::IndexMoved {
+                    index: index as i32,
+                    from: from.1.to_owned(),
+                    to: to.1.to_owned(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Index to `(rule position, cluster)`, the last listing winning as in the webhook's
+/// `buildReplicaClusterMap`, for the contiguous prefix `0..N` of a distribution.
+fn index_map<'a>(rules: &Distribution<'a>) -> Vec<(usize, &'a str)> {
+    let total: usize = rules.iter().map(|(_, idx)| idx.len()).sum();
+    let mut map: Vec<Option<(usize, &str)>> = vec![None; total];
+    for (ri, (cluster, indices)) in rules.iter().enumerate() {
+        for &i in *indices {
+            if let Some(slot) = usize::try_from(i).ok().and_then(|i| map.get_mut(i)) {
+                *slot = Some((ri, *cluster));
+            }
         }
     }
-    let mut out = Vec::new();
-    while let Some(cluster) = map.get(&(out.len() as i32)) {
-        out.push((*cluster).to_owned());
+    map.into_iter().map_while(|x| x).collect()
+}
+
+/// Ordinals in `0..replicas` that no rule maps (the PetSet webhook's `missing replica index`).
+///
+/// ```
+/// let d = [("a", &[0, 2][..])];
+/// assert_eq!(kubedb_types::admission::uncovered_indices(&d, 4), vec![1, 3]);
+/// ```
+pub fn uncovered_indices(rules: &Distribution<'_>, replicas: i32) -> Vec<i32> {
+    let n = usize::try_from(replicas).unwrap_or(0);
+    let mut covered = vec![false; n];
+    for (_, indices) in rules {
+        for &i in *indices {
+            if let Some(slot) = usize::try_from(i).ok().and_then(|i| covered.get_mut(i)) {
+                *slot = true;
+            }
+        }
     }
-    out
+    covered
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !**c)
+        .map(|(i, _)| i as i32)
+        .collect()
 }
 
 /// Checks that every cluster of the policy is onboarded to its slice; `slice_clusters` is the
@@ -623,12 +748,9 @@ pub fn validate_failover_policy(pp: &PlacementPolicy) -> Vec<Violation> {
     out
 }
 
-/// Ordinals `0..replicas` that no rule of the policy maps.
+/// A violation at `path` when ordinals below `replicas` are not mapped by the policy.
 fn uncovered_ordinals(pp: &PlacementPolicy, replicas: i32, path: &str) -> Option<Violation> {
-    let rules = pp.distribution();
-    let indices: Vec<i32> = (0..replicas)
-        .filter(|i| !rules.iter().any(|(_, idx)| idx.contains(i)))
-        .collect();
+    let indices = uncovered_indices(&pp.distribution(), replicas);
     (!indices.is_empty()).then(|| Violation::new(path, Rule::ReplicaIndexNotCovered { indices }))
 }
 
@@ -641,14 +763,33 @@ pub fn validate_petset(ps: &PetSet, policy: PolicyLookup<'_>) -> Vec<Violation> 
         return Vec::new();
     };
     let path = "spec.podPlacementPolicy";
+    let mut out = Vec::new();
+    let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0);
+    if start != 0 {
+        out.push(Violation::new(
+            "spec.ordinals.start",
+            Rule::OrdinalsStartNotZero { start },
+        ));
+    }
     let Some(name) = spec.pod_placement_policy.as_ref().map(|r| r.name.as_str()) else {
-        return vec![Violation::new(
+        out.push(Violation::new(
             path,
             Rule::PlacementPolicyNotFound {
                 name: String::new(),
             },
-        )];
+        ));
+        return out;
     };
+    out.extend(petset_policy_rules(path, name, replicas, policy));
+    out
+}
+
+fn petset_policy_rules(
+    path: &str,
+    name: &str,
+    replicas: i32,
+    policy: PolicyLookup<'_>,
+) -> Vec<Violation> {
     match policy {
         PolicyLookup::Unknown => Vec::new(),
         PolicyLookup::Known(None) => vec![Violation::new(

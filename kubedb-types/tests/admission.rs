@@ -279,9 +279,8 @@ fn policy_indices_contiguous_from_zero() {
                 index: 0,
                 clusters: vec!["a".into(), "b".into()]
             },
-            Rule::MissingIndex { index: 1 },
-            Rule::MissingIndex { index: 2 },
-            Rule::MissingIndex { index: 4 },
+            Rule::MissingIndices { from: 1, to: 2 },
+            Rule::MissingIndices { from: 4, to: 4 },
         ]
     );
     assert_eq!(
@@ -308,7 +307,7 @@ fn legacy_policies_are_checked_on_their_own_shape() {
         (v.path.as_str(), v.rule),
         (
             "spec.ocm.distributionRules",
-            Rule::MissingIndex { index: 1 }
+            Rule::MissingIndices { from: 1, to: 1 }
         )
     );
 }
