@@ -20,7 +20,6 @@
 //! assert!(matches!(&reports[0].verdict, Verdict::Invalid(r) if r[0].contains("at least 3")));
 //! ```
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -29,6 +28,7 @@ use kubedb_types::admission::{self, PolicyLookup};
 use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
+use kubeslice_types as ks;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -308,9 +308,67 @@ impl Checked for PetSet {
     }
 }
 
-impl Checked for MariaDBVersion {
+/// Kinds without admission rules of their own.
+macro_rules! no_admission_rules {
+    ($($kind:ty),* $(,)?) => {$(
+        impl Checked for $kind {
+            fn admit(&self, _: &Context<'_>) -> Vec<String> {
+                Vec::new()
+            }
+        }
+    )*};
+}
+
+no_admission_rules!(
+    MariaDBVersion,
+    ks::controller::v1alpha1::ServiceExportConfig,
+    ks::controller::v1alpha1::VpnKeyRotation,
+    ks::worker::v1alpha1::WorkerSliceConfig,
+    ks::worker::v1alpha1::WorkerSliceGateway,
+    ks::worker::v1alpha1::WorkerServiceImport,
+    ks::worker::v1alpha1::WorkerSliceGwRecycler,
+    ks::networking::v1beta1::ServiceExport,
+    ks::networking::v1beta1::ServiceImport,
+    ks::networking::v1beta1::SliceGateway,
+    ks::networking::v1beta1::Slice,
+);
+
+fn ks_lines(violations: Vec<ks::validation::Violation>) -> Vec<String> {
+    violations.iter().map(ToString::to_string).collect()
+}
+
+/// KubeSlice rules that need only the object: the hub's namespaces, registered clusters and
+/// QoS profiles are not known to a manifest check, so the rules that need them are skipped.
+impl Checked for ks::controller::v1alpha1::SliceConfig {
     fn admit(&self, _: &Context<'_>) -> Vec<String> {
-        Vec::new()
+        ks_lines(ks::validation::validate_slice_config(
+            self,
+            &Default::default(),
+        ))
+    }
+}
+
+impl Checked for ks::controller::v1alpha1::Project {
+    fn admit(&self, _: &Context<'_>) -> Vec<String> {
+        ks_lines(ks::validation::validate_project(
+            self,
+            ks::validation::CONTROLLER_NAMESPACE,
+        ))
+    }
+}
+
+impl Checked for ks::controller::v1alpha1::Cluster {
+    fn admit(&self, _: &Context<'_>) -> Vec<String> {
+        ks_lines(ks::validation::validate_cluster(self, &Default::default()))
+    }
+}
+
+impl Checked for ks::controller::v1alpha1::SliceQoSConfig {
+    fn admit(&self, _: &Context<'_>) -> Vec<String> {
+        ks_lines(ks::validation::validate_slice_qos_config(
+            self,
+            &Default::default(),
+        ))
     }
 }
 
@@ -366,8 +424,11 @@ fn entry<K: Checked>() -> KindEntry {
 
 /// Checks documents against every kind the workspace types.
 pub struct Checker {
-    kinds: Vec<KindEntry>,
+    kinds: &'static [KindEntry],
 }
+
+/// The kinds, with their generated schemas, built once per process.
+static KINDS: std::sync::OnceLock<Vec<KindEntry>> = std::sync::OnceLock::new();
 
 impl Default for Checker {
     fn default() -> Self {
@@ -379,12 +440,28 @@ impl Checker {
     /// A checker for every kind the workspace types.
     pub fn new() -> Self {
         Checker {
-            kinds: vec![
-                entry::<MariaDB>(),
-                entry::<PlacementPolicy>(),
-                entry::<PetSet>(),
-                entry::<MariaDBVersion>(),
-            ],
+            kinds: KINDS.get_or_init(|| {
+                vec![
+                    entry::<MariaDB>(),
+                    entry::<PlacementPolicy>(),
+                    entry::<PetSet>(),
+                    entry::<MariaDBVersion>(),
+                    entry::<ks::controller::v1alpha1::Project>(),
+                    entry::<ks::controller::v1alpha1::Cluster>(),
+                    entry::<ks::controller::v1alpha1::SliceConfig>(),
+                    entry::<ks::controller::v1alpha1::SliceQoSConfig>(),
+                    entry::<ks::controller::v1alpha1::ServiceExportConfig>(),
+                    entry::<ks::controller::v1alpha1::VpnKeyRotation>(),
+                    entry::<ks::worker::v1alpha1::WorkerSliceConfig>(),
+                    entry::<ks::worker::v1alpha1::WorkerSliceGateway>(),
+                    entry::<ks::worker::v1alpha1::WorkerServiceImport>(),
+                    entry::<ks::worker::v1alpha1::WorkerSliceGwRecycler>(),
+                    entry::<ks::networking::v1beta1::ServiceExport>(),
+                    entry::<ks::networking::v1beta1::ServiceImport>(),
+                    entry::<ks::networking::v1beta1::SliceGateway>(),
+                    entry::<ks::networking::v1beta1::Slice>(),
+                ]
+            }),
         }
     }
 
@@ -450,7 +527,15 @@ impl Checker {
 }
 
 fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
-    let (roundtrip, violations) = match (entry.run)(value, ctx) {
+    // What the API server stores: unknown fields and nulls pruned.
+    let mut doc = value.clone();
+    let mut lost: Vec<String> = schema::prune(&mut doc, &entry.schema);
+    // No kind requires `spec` at the root: an absent spec is an empty one.
+    if let Some(obj) = doc.as_object_mut() {
+        obj.entry("spec")
+            .or_insert_with(|| Value::Object(Default::default()));
+    }
+    let (roundtrip, violations) = match (entry.run)(&doc, ctx) {
         Outcome::Rejected(reason) => return Verdict::Invalid(vec![reason]),
         Outcome::Parsed {
             roundtrip,
@@ -460,20 +545,11 @@ fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
     if !violations.is_empty() {
         return Verdict::Invalid(violations);
     }
-    let mut pruned_doc = value.clone();
-    let mut lost: Vec<String> = schema::prune(&mut pruned_doc, &entry.schema);
-    let mut seen: BTreeMap<String, ()> = lost.iter().map(|p| (p.clone(), ())).collect();
-    for d in schema::diff(value, &roundtrip) {
-        let covered = seen.keys().any(|p| {
-            d.path == *p
-                || d.path.starts_with(&format!("{p}."))
-                || d.path.starts_with(&format!("{p}["))
-        });
-        if !covered {
-            seen.insert(d.path.clone(), ());
-            lost.push(d.to_string());
-        }
-    }
+    lost.extend(
+        schema::diff(&doc, &roundtrip)
+            .iter()
+            .map(ToString::to_string),
+    );
     if lost.is_empty() {
         Verdict::Lossless
     } else {

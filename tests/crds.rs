@@ -65,3 +65,28 @@ fn kubedb_crds() {
     golden("kubedb-types", apps::v1::PetSet::crd());
     golden("kubedb-types", catalog::v1alpha1::MariaDBVersion::crd());
 }
+
+#[test]
+fn kubeslice_crds() {
+    use kubeslice_types::controller::v1alpha1 as ctl;
+    use kubeslice_types::networking::v1beta1 as net;
+    use kubeslice_types::worker::v1alpha1 as wrk;
+    for crd in [
+        ctl::Project::crd(),
+        ctl::Cluster::crd(),
+        ctl::SliceConfig::crd(),
+        ctl::SliceQoSConfig::crd(),
+        ctl::ServiceExportConfig::crd(),
+        ctl::VpnKeyRotation::crd(),
+        wrk::WorkerSliceConfig::crd(),
+        wrk::WorkerSliceGateway::crd(),
+        wrk::WorkerServiceImport::crd(),
+        wrk::WorkerSliceGwRecycler::crd(),
+        net::ServiceExport::crd(),
+        net::ServiceImport::crd(),
+        net::SliceGateway::crd(),
+        net::Slice::crd(),
+    ] {
+        golden("kubeslice-types", crd);
+    }
+}

@@ -79,3 +79,50 @@ pub fn report_coverage(
     }
     c
 }
+
+/// Asserts that our CRD has upstream's scope, names, short names, categories, status/scale
+/// subresources and printer columns for `version`.
+pub fn assert_crd_names(
+    ours: &k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition,
+    upstream_file: &str,
+) {
+    let name = ours.metadata.name.clone().unwrap_or_default();
+    let up = yaml_docs(&upstream().join(upstream_file))
+        .into_iter()
+        .find(|d| d["kind"] == "CustomResourceDefinition")
+        .unwrap_or_else(|| panic!("{upstream_file}: no CRD"));
+    let ours = serde_json::to_value(ours).expect("CRD JSON");
+    assert_eq!(ours["spec"]["group"], up["spec"]["group"], "{name} group");
+    assert_eq!(ours["spec"]["scope"], up["spec"]["scope"], "{name} scope");
+    for key in ["kind", "plural", "singular", "shortNames", "categories"] {
+        assert_eq!(
+            ours["spec"]["names"][key], up["spec"]["names"][key],
+            "{name} names.{key}"
+        );
+    }
+    let v = &ours["spec"]["versions"][0];
+    let uv = up["spec"]["versions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|x| x["name"] == v["name"])
+        .unwrap_or_else(|| panic!("{name}: upstream has no version {}", v["name"]));
+    // `subresources: {}` upstream is the same as none.
+    let subresources = |x: &Value| match &x["subresources"] {
+        Value::Object(m) if m.is_empty() => Value::Null,
+        other => other.clone(),
+    };
+    assert_eq!(subresources(v), subresources(uv), "{name} subresources");
+    let cols = |x: &Value| -> Vec<(String, String, String)> {
+        x["additionalPrinterColumns"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let s = |k: &str| c[k].as_str().unwrap_or("").to_owned();
+                (s("name"), s("jsonPath"), s("type"))
+            })
+            .collect()
+    };
+    assert_eq!(cols(v), cols(uv), "{name} printer columns");
+}

@@ -1,0 +1,5 @@
+//! `worker.kubeslice.io/v1alpha1`.
+
+mod objects;
+
+pub use objects::*;
