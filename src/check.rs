@@ -29,6 +29,7 @@ use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
 use kubeslice_types as ks;
+use ocm_types as ocm;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -69,10 +70,16 @@ pub enum ReadError {
 
 /// Parses a multi-document YAML text. Empty documents are skipped.
 pub fn parse_yaml(source: &Path, text: &str) -> Result<Vec<Document>, ReadError> {
-    let values: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| ReadError::Yaml {
-        path: source.to_owned(),
-        message: e.to_string().lines().next().unwrap_or_default().to_owned(),
-    })?;
+    // Duplicate keys: the last one wins, as in the YAML libraries the upstream validation
+    // used.
+    let options = serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::LastWins,
+    };
+    let values: Vec<Value> =
+        serde_saphyr::from_multiple_with_options(text, options).map_err(|e| ReadError::Yaml {
+            path: source.to_owned(),
+            message: e.to_string().lines().next().unwrap_or_default().to_owned(),
+        })?;
     Ok(values
         .into_iter()
         .enumerate()
@@ -331,7 +338,51 @@ no_admission_rules!(
     ks::networking::v1beta1::ServiceImport,
     ks::networking::v1beta1::SliceGateway,
     ks::networking::v1beta1::Slice,
+    ocm::cluster::v1::ManagedCluster,
+    ocm::cluster::v1beta2::ManagedClusterSet,
+    ocm::cluster::v1beta1::Placement,
+    ocm::cluster::v1beta1::PlacementDecision,
+    ocm::cluster::v1alpha1::AddOnPlacementScore,
+    ocm::work::v1::AppliedManifestWork,
+    ocm::operator::v1::Klusterlet,
+    ocm::operator::v1::ClusterManager,
+    ocm::addon::v1alpha1::ClusterManagementAddOn,
+    ocm::addon::v1alpha1::ManagedClusterAddOn,
+    ocm::addon::v1beta1::ClusterManagementAddOn,
+    ocm::addon::v1beta1::ManagedClusterAddOn,
 );
+
+fn ocm_lines(violations: Vec<ocm::validation::Violation>) -> Vec<String> {
+    violations.iter().map(ToString::to_string).collect()
+}
+
+impl Checked for ocm::work::v1::ManifestWork {
+    fn admit(&self, _: &Context<'_>) -> Vec<String> {
+        ocm_lines(ocm::validation::validate_manifest_work(&self.spec))
+    }
+}
+
+impl Checked for ocm::work::v1alpha1::ManifestWorkReplicaSet {
+    fn admit(&self, _: &Context<'_>) -> Vec<String> {
+        let template = self.spec.manifest_work_template.clone().unwrap_or_default();
+        ocm::validation::validate_manifest_work(&template)
+            .into_iter()
+            .map(|v| {
+                format!(
+                    "{}: {}",
+                    v.path.replacen("spec.", "spec.manifestWorkTemplate.", 1),
+                    v.rule
+                )
+            })
+            .collect()
+    }
+}
+
+impl Checked for ocm::cluster::v1beta2::ManagedClusterSetBinding {
+    fn admit(&self, _: &Context<'_>) -> Vec<String> {
+        ocm_lines(ocm::validation::validate_cluster_set_binding(self))
+    }
+}
 
 fn ks_lines(violations: Vec<ks::validation::Violation>) -> Vec<String> {
     violations.iter().map(ToString::to_string).collect()
@@ -384,6 +435,7 @@ struct KindEntry {
     api_version: String,
     kind: String,
     schema: Value,
+    default_spec: Value,
     run: fn(&Value, &Context<'_>) -> Outcome,
 }
 
@@ -413,11 +465,16 @@ pub fn crd_schema<K: Resource<DynamicType = ()> + CustomResourceExt>() -> Value 
         .unwrap_or_default()
 }
 
-fn entry<K: Checked>() -> KindEntry {
+fn entry<K>() -> KindEntry
+where
+    K: Checked + kube::core::object::HasSpec,
+    K::Spec: Default + Serialize,
+{
     KindEntry {
         api_version: K::api_version(&()).into_owned(),
         kind: K::kind(&()).into_owned(),
         schema: crd_schema::<K>(),
+        default_spec: serde_json::to_value(K::Spec::default()).unwrap_or_default(),
         run: run::<K>,
     }
 }
@@ -460,6 +517,21 @@ impl Checker {
                     entry::<ks::networking::v1beta1::ServiceImport>(),
                     entry::<ks::networking::v1beta1::SliceGateway>(),
                     entry::<ks::networking::v1beta1::Slice>(),
+                    entry::<ocm::cluster::v1::ManagedCluster>(),
+                    entry::<ocm::cluster::v1beta2::ManagedClusterSet>(),
+                    entry::<ocm::cluster::v1beta2::ManagedClusterSetBinding>(),
+                    entry::<ocm::cluster::v1beta1::Placement>(),
+                    entry::<ocm::cluster::v1beta1::PlacementDecision>(),
+                    entry::<ocm::cluster::v1alpha1::AddOnPlacementScore>(),
+                    entry::<ocm::work::v1::ManifestWork>(),
+                    entry::<ocm::work::v1::AppliedManifestWork>(),
+                    entry::<ocm::work::v1alpha1::ManifestWorkReplicaSet>(),
+                    entry::<ocm::operator::v1::Klusterlet>(),
+                    entry::<ocm::operator::v1::ClusterManager>(),
+                    entry::<ocm::addon::v1alpha1::ClusterManagementAddOn>(),
+                    entry::<ocm::addon::v1alpha1::ManagedClusterAddOn>(),
+                    entry::<ocm::addon::v1beta1::ClusterManagementAddOn>(),
+                    entry::<ocm::addon::v1beta1::ManagedClusterAddOn>(),
                 ]
             }),
         }
@@ -530,12 +602,23 @@ fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
     // What the API server stores: unknown fields and nulls pruned.
     let mut doc = value.clone();
     let mut lost: Vec<String> = schema::prune(&mut doc, &entry.schema);
-    // No kind requires `spec` at the root: an absent spec is an empty one.
+    // The types always carry `metadata` and (for kinds with one) `spec`; the server accepts
+    // objects without them. Parse such objects with the type's empty value and compare
+    // without it.
+    let mut absent = Vec::new();
     if let Some(obj) = doc.as_object_mut() {
-        obj.entry("spec")
-            .or_insert_with(|| Value::Object(Default::default()));
+        let mut fill = |key: &'static str, default: &Value| {
+            if !obj.contains_key(key) {
+                obj.insert(key.to_owned(), default.clone());
+                absent.push(key);
+            }
+        };
+        fill("metadata", &Value::Object(Default::default()));
+        if entry.schema["properties"].get("spec").is_some() {
+            fill("spec", &entry.default_spec);
+        }
     }
-    let (roundtrip, violations) = match (entry.run)(&doc, ctx) {
+    let (mut roundtrip, violations) = match (entry.run)(&doc, ctx) {
         Outcome::Rejected(reason) => return Verdict::Invalid(vec![reason]),
         Outcome::Parsed {
             roundtrip,
@@ -544,6 +627,14 @@ fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
     };
     if !violations.is_empty() {
         return Verdict::Invalid(violations);
+    }
+    for key in absent {
+        if roundtrip.get(key) == doc.get(key)
+            && let (Some(r), Some(d)) = (roundtrip.as_object_mut(), doc.as_object_mut())
+        {
+            r.remove(key);
+            d.remove(key);
+        }
     }
     lost.extend(
         schema::diff(&doc, &roundtrip)

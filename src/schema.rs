@@ -285,12 +285,23 @@ fn diff_at(before: &Value, after: &Value, path: &str, out: &mut Vec<Difference>)
                 });
             }
         }
-        (b, a) if b == a || numbers_equal(b, a) => {}
+        (b, a) if b == a || numbers_equal(b, a) || same_instant(b, a) => {}
         _ => out.push(Difference {
             path: path.to_owned(),
             change: Change::Changed,
         }),
     }
+}
+
+/// Two RFC 3339 timestamps of the same instant (`2021-07-06T15:00:00+08:00` and
+/// `2021-07-06T07:00:00Z`) are the same value to a Kubernetes client.
+fn same_instant(a: &Value, b: &Value) -> bool {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+    let (Value::String(_), Value::String(_)) = (a, b) else {
+        return false;
+    };
+    let parse = |v: &Value| serde_json::from_value::<Time>(v.clone()).ok();
+    matches!((parse(a), parse(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// `1` and `1.0` are the same number to the API server.

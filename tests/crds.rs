@@ -90,3 +90,43 @@ fn kubeslice_crds() {
         golden("kubeslice-types", crd);
     }
 }
+
+#[test]
+fn ocm_crds() {
+    use kube::core::crd::merge_crds;
+    use ocm_types::{addon, cluster, operator, work};
+    for crd in [
+        cluster::v1::ManagedCluster::crd(),
+        cluster::v1beta2::ManagedClusterSet::crd(),
+        cluster::v1beta2::ManagedClusterSetBinding::crd(),
+        cluster::v1beta1::Placement::crd(),
+        cluster::v1beta1::PlacementDecision::crd(),
+        cluster::v1alpha1::AddOnPlacementScore::crd(),
+        work::v1::ManifestWork::crd(),
+        work::v1::AppliedManifestWork::crd(),
+        work::v1alpha1::ManifestWorkReplicaSet::crd(),
+        operator::v1::Klusterlet::crd(),
+        operator::v1::ClusterManager::crd(),
+    ] {
+        golden("ocm-types", crd);
+    }
+    // The addon kinds serve v1alpha1 (storage) and v1beta1, as upstream.
+    let cma = merge_crds(
+        vec![
+            addon::v1alpha1::ClusterManagementAddOn::crd(),
+            addon::v1beta1::ClusterManagementAddOn::crd(),
+        ],
+        "v1alpha1",
+    )
+    .expect("ClusterManagementAddOn versions merge");
+    let mca = merge_crds(
+        vec![
+            addon::v1alpha1::ManagedClusterAddOn::crd(),
+            addon::v1beta1::ManagedClusterAddOn::crd(),
+        ],
+        "v1alpha1",
+    )
+    .expect("ManagedClusterAddOn versions merge");
+    golden("ocm-types", cma);
+    golden("ocm-types", mca);
+}

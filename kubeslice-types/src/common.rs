@@ -49,9 +49,10 @@ pub enum Cipher {
 }
 
 /// DiffServ class of slice traffic.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash, JsonSchema)]
 pub enum DscpClass {
     /// Best effort.
+    #[default]
     Default,
     /// Assured forwarding class 1, drop precedence 1.
     AF11,

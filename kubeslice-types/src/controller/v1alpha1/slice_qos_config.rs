@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::common::DscpClass;
 
 /// A QoS profile slices refer to by `standardQosProfileName`.
-#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[derive(
+    CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema,
+)]
 #[kube(
     group = "controller.kubeslice.io",
     version = "v1alpha1",
@@ -17,6 +19,7 @@ use crate::common::DscpClass;
     namespaced,
     status = "SliceQoSConfigStatus",
     derive = "PartialEq",
+    derive = "Default",
     doc = "A named QoS profile for slices."
 )]
 #[serde(rename_all = "camelCase")]
@@ -36,17 +39,19 @@ pub struct SliceQoSConfigSpec {
 }
 
 /// Queue disciplines.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash, JsonSchema)]
 pub enum QueueType {
     /// Hierarchical token bucket.
+    #[default]
     #[serde(rename = "HTB")]
     Htb,
 }
 
 /// Traffic control types.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash, JsonSchema)]
 pub enum TcType {
     /// Bandwidth control.
+    #[default]
     #[serde(rename = "BANDWIDTH_CONTROL")]
     BandwidthControl,
 }

@@ -1,0 +1,3 @@
+//! The `operator.open-cluster-management.io` API group.
+
+pub mod v1;

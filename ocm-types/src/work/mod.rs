@@ -1,0 +1,4 @@
+//! The `work.open-cluster-management.io` API group.
+
+pub mod v1;
+pub mod v1alpha1;

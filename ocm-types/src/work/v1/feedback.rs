@@ -1,0 +1,291 @@
+//! Status feedback values and how to read them.
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::manifest_work::{ManifestCondition, ManifestWork};
+
+/// Collected feedback of one manifest.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+pub struct StatusFeedbackResult {
+    /// Named values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<FeedbackValue>>,
+}
+
+/// A named feedback value.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedbackValue {
+    /// The feedback rule's name.
+    pub name: String,
+    /// The value (Go field `Value`).
+    pub field_value: FieldValue,
+}
+
+/// A feedback value as the agent reports it: a type tag and one of four fields. Kept
+/// wire-exact; [`FieldValue::typed`] turns it into a [`Value`].
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldValue {
+    /// Which field is set.
+    #[serde(rename = "type")]
+    pub type_: ValueType,
+    /// With `Integer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integer: Option<i64>,
+    /// With `String`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub string: Option<String>,
+    /// With `Boolean`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boolean: Option<bool>,
+    /// With `JsonRaw`: a JSON document encoded as a string (at most 1024 bytes; needs the
+    /// `RawFeedbackJsonString` gate on the spoke).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json_raw: Option<String>,
+}
+
+/// Feedback value types.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash, JsonSchema)]
+pub enum ValueType {
+    /// An int64.
+    #[default]
+    Integer,
+    /// A string.
+    String,
+    /// A boolean.
+    Boolean,
+    /// A JSON document as a string.
+    JsonRaw,
+}
+
+/// A decoded feedback value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// An integer.
+    Integer(i64),
+    /// A string.
+    String(String),
+    /// A boolean.
+    Boolean(bool),
+    /// A JSON document (objects, lists, floats, several matches).
+    Json(serde_json::Value),
+}
+
+/// Why a feedback value could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FeedbackError {
+    /// The work has no status for the manifest.
+    #[error("manifest {ordinal}: no status reported yet")]
+    NoManifestStatus {
+        /// Manifest ordinal.
+        ordinal: i32,
+    },
+    /// The manifest has no value of that name.
+    #[error("manifest {ordinal} ({manifest}): no feedback value {name:?}")]
+    Missing {
+        /// Manifest ordinal.
+        ordinal: i32,
+        /// `kind/namespace/name` of the manifest.
+        manifest: String,
+        /// Feedback name.
+        name: String,
+    },
+    /// The value's type tag and fields disagree, or the type is not the one asked for.
+    #[error("manifest {ordinal} ({manifest}): feedback {name:?}: {reason}")]
+    WrongType {
+        /// Manifest ordinal.
+        ordinal: i32,
+        /// `kind/namespace/name` of the manifest.
+        manifest: String,
+        /// Feedback name.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The JsonRaw value does not decode into the requested type.
+    #[error("manifest {ordinal} ({manifest}): feedback {name:?}: cannot decode JsonRaw: {reason}")]
+    Decode {
+        /// Manifest ordinal.
+        ordinal: i32,
+        /// `kind/namespace/name` of the manifest.
+        manifest: String,
+        /// Feedback name.
+        name: String,
+        /// The decoder's message.
+        reason: String,
+    },
+}
+
+impl FieldValue {
+    /// The value its type tag names; `Err` with a reason when that field is missing or the
+    /// JsonRaw string is not JSON.
+    pub fn typed(&self) -> Result<Value, String> {
+        let missing = |f: &str| format!("type {:?} but no {f} field", self.type_);
+        match self.type_ {
+            ValueType::Integer => self
+                .integer
+                .map(Value::Integer)
+                .ok_or_else(|| missing("integer")),
+            ValueType::String => self
+                .string
+                .clone()
+                .map(Value::String)
+                .ok_or_else(|| missing("string")),
+            ValueType::Boolean => self
+                .boolean
+                .map(Value::Boolean)
+                .ok_or_else(|| missing("boolean")),
+            ValueType::JsonRaw => {
+                let raw = self.json_raw.as_deref().ok_or_else(|| missing("jsonRaw"))?;
+                serde_json::from_str(raw)
+                    .map(Value::Json)
+                    .map_err(|e| format!("jsonRaw is not JSON: {e}"))
+            }
+        }
+    }
+}
+
+fn describe(m: &ManifestCondition) -> String {
+    let meta = &m.resource_meta;
+    let kind = meta
+        .kind
+        .as_deref()
+        .or(meta.resource.as_deref())
+        .unwrap_or("?");
+    match meta.namespace.as_deref().filter(|n| !n.is_empty()) {
+        Some(ns) => format!("{kind}/{ns}/{}", meta.name.as_deref().unwrap_or("?")),
+        None => format!("{kind}/{}", meta.name.as_deref().unwrap_or("?")),
+    }
+}
+
+impl ManifestWork {
+    /// The status of the manifest at `ordinal` (its position in `spec.workload.manifests`),
+    /// found by `resourceMeta.ordinal` as the PetSet controller does.
+    pub fn manifest_status(&self, ordinal: i32) -> Option<&ManifestCondition> {
+        self.status
+            .as_ref()?
+            .resource_status
+            .as_ref()?
+            .manifests
+            .as_ref()?
+            .iter()
+            .find(|m| m.resource_meta.ordinal == ordinal)
+    }
+
+    /// The status of the manifest whose resource meta matches (kind or resource, namespace,
+    /// name).
+    pub fn manifest_status_of(
+        &self,
+        kind_or_resource: &str,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<&ManifestCondition> {
+        self.status
+            .as_ref()?
+            .resource_status
+            .as_ref()?
+            .manifests
+            .as_ref()?
+            .iter()
+            .find(|m| {
+                let meta = &m.resource_meta;
+                (meta.kind.as_deref() == Some(kind_or_resource)
+                    || meta.resource.as_deref() == Some(kind_or_resource))
+                    && meta.name.as_deref() == Some(name)
+                    && meta.namespace.as_deref().filter(|n| !n.is_empty()) == namespace
+            })
+    }
+
+    /// The raw feedback value `name` of the manifest at `ordinal`.
+    pub fn feedback(&self, ordinal: i32, name: &str) -> Result<&FieldValue, FeedbackError> {
+        let m = self
+            .manifest_status(ordinal)
+            .ok_or(FeedbackError::NoManifestStatus { ordinal })?;
+        m.status_feedback
+            .as_ref()
+            .and_then(|f| f.values.as_ref())
+            .and_then(|vs| vs.iter().find(|v| v.name == name))
+            .map(|v| &v.field_value)
+            .ok_or_else(|| FeedbackError::Missing {
+                ordinal,
+                manifest: describe(m),
+                name: name.to_owned(),
+            })
+    }
+
+    /// The decoded feedback value `name` of the manifest at `ordinal`.
+    pub fn feedback_value(&self, ordinal: i32, name: &str) -> Result<Value, FeedbackError> {
+        let fv = self.feedback(ordinal, name)?;
+        fv.typed()
+            .map_err(|reason| self.wrong(ordinal, name, reason))
+    }
+
+    fn wrong(&self, ordinal: i32, name: &str, reason: String) -> FeedbackError {
+        FeedbackError::WrongType {
+            ordinal,
+            manifest: self
+                .manifest_status(ordinal)
+                .map(describe)
+                .unwrap_or_default(),
+            name: name.to_owned(),
+            reason,
+        }
+    }
+
+    /// A JsonRaw feedback value decoded into `T`, for example a `PodCondition` from
+    /// `ReadyCondition`. A JSON list of one element decodes as that element.
+    ///
+    /// ```
+    /// use ocm_types::work::v1::ManifestWork;
+    /// use k8s_openapi::api::core::v1::PodCondition;
+    /// let mw: ManifestWork = serde_json::from_value(serde_json::json!({
+    ///   "apiVersion": "work.open-cluster-management.io/v1", "kind": "ManifestWork",
+    ///   "metadata": {"name": "mariadb-0", "namespace": "demo-worker"}, "spec": {},
+    ///   "status": {"resourceStatus": {"manifests": [{
+    ///     "resourceMeta": {"ordinal": 0, "kind": "Pod", "name": "mariadb-0", "namespace": "demo"},
+    ///     "conditions": [],
+    ///     "statusFeedback": {"values": [
+    ///       {"name": "PodPhase", "fieldValue": {"type": "String", "string": "Running"}},
+    ///       {"name": "ReadyCondition", "fieldValue": {"type": "JsonRaw",
+    ///        "jsonRaw": "{\"type\":\"Ready\",\"status\":\"True\"}"}}]}}]}}
+    /// })).unwrap();
+    /// let ready: PodCondition = mw.decode_feedback(0, "ReadyCondition").unwrap();
+    /// assert_eq!(ready.status, "True");
+    /// let err = mw.decode_feedback::<PodCondition>(0, "PodPhase").unwrap_err();
+    /// assert!(err.to_string().contains("\"PodPhase\""));
+    /// ```
+    pub fn decode_feedback<T: DeserializeOwned>(
+        &self,
+        ordinal: i32,
+        name: &str,
+    ) -> Result<T, FeedbackError> {
+        let json = match self.feedback_value(ordinal, name)? {
+            Value::Json(json) => json,
+            other => {
+                return Err(self.wrong(
+                    ordinal,
+                    name,
+                    format!("expected JsonRaw, found {other:?}"),
+                ));
+            }
+        };
+        let decode_err = |e: serde_json::Error| FeedbackError::Decode {
+            ordinal,
+            manifest: self
+                .manifest_status(ordinal)
+                .map(describe)
+                .unwrap_or_default(),
+            name: name.to_owned(),
+            reason: e.to_string(),
+        };
+        match json {
+            serde_json::Value::Array(mut items) if items.len() == 1 => {
+                serde_json::from_value(items.remove(0)).map_err(decode_err)
+            }
+            json => serde_json::from_value(json).map_err(decode_err),
+        }
+    }
+}
