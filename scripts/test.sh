@@ -32,4 +32,5 @@ step "doc tests"
 cargo test --workspace --doc --all-features
 
 step "examples run"
+cargo run --quiet --example walkthrough >/dev/null
 cargo run --quiet --example seed >/dev/null

@@ -1,0 +1,72 @@
+//! Plan rendering: `cargo bench --bench plan`.
+//!
+//! - `plan/seed`: the walkthrough's environment, planned and rendered to YAML.
+//! - `plan/32_clusters_1000_replicas`: 1000 ordinals round-robin over 32 clusters, the most
+//!   one KubeSlice slice takes: planned, checked and rendered.
+//! - `draft/100_clusters_1000_replicas`: the same over 100 clusters, which preflight refuses
+//!   (more than 32 clusters in a slice): planned and rendered all the same.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use deployer::{Environment, draft, plan};
+use serde_json::json;
+
+fn large(n: u32) -> Environment {
+    let mut v = serde_json::to_value(Environment::seed()).expect("seed");
+    let template = v["hub"]["managedClusters"][0].clone();
+    let mut clusters = Vec::new();
+    let mut interfaces = serde_json::Map::new();
+    let mut rules = Vec::new();
+    for c in 0..n {
+        let name = format!("cluster-{c:03}");
+        let mut mc = template.clone();
+        mc["metadata"]["name"] = json!(name);
+        mc["status"]["allocatable"] = json!({"cpu": "64", "memory": "256Gi"});
+        clusters.push(mc);
+        interfaces.insert(name.clone(), json!("eth0"));
+        let ordinals: Vec<u32> = (0..1000).filter(|o| o % n == c).collect();
+        rules.push(json!({"cluster": name, "ordinals": ordinals}));
+    }
+    v["hub"]["managedClusters"] = json!(clusters);
+    v["hub"]["klusterlets"] = json!({});
+    v["kubeslice"]["networkInterfaces"] = json!(interfaces);
+    v["database"]["replicas"] = json!(1000);
+    v["database"]["placement"] = json!(rules);
+    Environment::from_value("large", v).expect("large environment")
+}
+
+fn bench(c: &mut Criterion) {
+    let seed = Environment::seed();
+    c.bench_function("plan/seed", |b| {
+        b.iter(|| plan(black_box(&seed)).map(|p| p.files().len()))
+    });
+    let valid = large(32);
+    if let Err(e) = plan(&valid) {
+        panic!(
+            "32 clusters do not plan: {:?}",
+            e.findings
+                .iter()
+                .take(3)
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        );
+    }
+    let over = large(100);
+    assert!(plan(&over).is_err(), "100 clusters exceed one slice");
+    let mut group = c.benchmark_group("plan");
+    group.sample_size(10);
+    group.bench_function("32_clusters_1000_replicas", |b| {
+        b.iter(|| plan(black_box(&valid)).map(|p| p.files().len()))
+    });
+    group.finish();
+    let mut group = c.benchmark_group("draft");
+    group.sample_size(10);
+    group.bench_function("100_clusters_1000_replicas", |b| {
+        b.iter(|| draft(black_box(&over)).map(|p| p.files().len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,620 @@
+//! The plan: every object of the walkthrough's Steps 3 to 7 in dependency order, and a preview
+//! of what the PetSet controller sends to each spoke.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    LocalObjectReference, PersistentVolumeClaimSpec, VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kubedb_types::apps::v1::{
+    ClusterSpreadConstraint, PlacementPolicy, PlacementPolicySpec, SliceRef, SpreadConstraint,
+    WhenUnsatisfiable,
+};
+use kubedb_types::common::offshoot::{PodSpec, PodTemplateSpec};
+use kubedb_types::kubedb::v1::{MariaDB, MariaDBSpec, StorageType, WsrepSstMethod};
+use kubeslice_types::common::{Cipher, DscpClass, SliceGatewayType};
+use kubeslice_types::controller::v1alpha1::PROJECT_NAMESPACE_PREFIX;
+use kubeslice_types::controller::v1alpha1::{
+    Cluster, ClusterProperty, ClusterSpec, NamespaceIsolationProfile, Project, ProjectSpec,
+    QosProfileDetails, ServiceAccountsSpec, SliceConfig, SliceConfigSpec, SliceGatewayProvider,
+    SliceNamespaceSelection, VpnConfiguration,
+};
+use ocm_types::work::v1::{
+    FeedbackRule, FeedbackType, IgnoreField, IgnoreFieldsCondition, JsonPath, Manifest,
+    ManifestConfigOption, ManifestWork, ManifestWorkSpec, ManifestsTemplate, ResourceIdentifier,
+    ServerSideApplyConfig, UpdateStrategy, UpdateStrategyType,
+};
+use placement::{Mapping, Policy};
+use serde_json::{Value, json};
+
+use crate::environment::Environment;
+use crate::findings::Finding;
+use crate::survival::SurvivalAnalysis;
+
+/// The annotation PetSet puts on pods and PVCs of distributed sets.
+pub const CLUSTER_NAME_ANNOTATION: &str = "open-cluster-management.io/cluster-name";
+/// The role label of PetSet's ManifestWorks (`pod` or `pvc`).
+pub const ROLE_LABEL: &str = "open-cluster-management.io/role";
+
+/// An object of the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlanObject {
+    /// KubeSlice Project.
+    Project(Project),
+    /// KubeSlice Cluster registration.
+    Cluster(Cluster),
+    /// KubeSlice SliceConfig.
+    SliceConfig(SliceConfig),
+    /// KubeDB PlacementPolicy.
+    PlacementPolicy(PlacementPolicy),
+    /// KubeDB MariaDB (boxed: by far the largest type).
+    MariaDB(Box<MariaDB>),
+}
+
+impl PlanObject {
+    /// The object as JSON (with `apiVersion` and `kind`).
+    pub fn to_json(&self) -> Value {
+        let r = match self {
+            PlanObject::Project(o) => serde_json::to_value(o),
+            PlanObject::Cluster(o) => serde_json::to_value(o),
+            PlanObject::SliceConfig(o) => serde_json::to_value(o),
+            PlanObject::PlacementPolicy(o) => serde_json::to_value(o),
+            PlanObject::MariaDB(o) => serde_json::to_value(o),
+        };
+        r.unwrap_or_default()
+    }
+
+    /// `Kind/name` or `Kind/namespace/name`.
+    pub fn describe(&self) -> String {
+        let v = self.to_json();
+        let kind = v["kind"].as_str().unwrap_or_default();
+        let name = v["metadata"]["name"].as_str().unwrap_or_default();
+        match v["metadata"]["namespace"].as_str() {
+            Some(ns) => format!("{kind}/{ns}/{name}"),
+            None => format!("{kind}/{name}"),
+        }
+    }
+}
+
+/// One step: an object, the kube context it is applied in, and why it comes here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Kube context (cluster) to apply in.
+    pub context: String,
+    /// The object.
+    pub object: PlanObject,
+    /// Why this step comes where it does.
+    pub reason: String,
+}
+
+/// Where one pod goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placed {
+    /// Ordinal.
+    pub ordinal: i32,
+    /// Pod name.
+    pub pod: String,
+    /// Cluster.
+    pub cluster: String,
+    /// Storage class override, if any.
+    pub storage_class: Option<String>,
+}
+
+/// A pod's Galera settings, as the init script writes them to `galera.cnf`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GaleraConfig {
+    /// Pod.
+    pub pod: String,
+    /// Cluster.
+    pub cluster: String,
+    /// `[mariadbd]` for MariaDB 11 and newer, else `[mysqld]`.
+    pub section: &'static str,
+    /// `wsrep_cluster_name`.
+    pub cluster_name: String,
+    /// Peer addresses on the slice, in ordinal order (shared by every pod of the plan).
+    pub peers: std::sync::Arc<[String]>,
+    /// SST method.
+    pub sst_method: WsrepSstMethod,
+}
+
+impl GaleraConfig {
+    /// The `galera.cnf` the pod's init script writes (the node address is the pod's KubeSlice
+    /// overlay IP, read at start from `/etc/podip/podip`).
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "{}\nbinlog_format=ROW\ndefault-storage-engine=innodb\ninnodb_autoinc_lock_mode=2\nbind-address=0.0.0.0\nwsrep_on=ON\nwsrep_provider=/usr/lib/galera/libgalera_smm.so\nwsrep_cluster_name={}\nwsrep_cluster_address=\"gcomm://{}\"\nwsrep_node_address=${{POD_IP}}  # from /etc/podip/podip: the pod's slice overlay IP\nwsrep_sst_method={}\n",
+            self.section,
+            self.cluster_name,
+            self.peers.join(","),
+            self.sst_method.as_str()
+        );
+        if self.sst_method == WsrepSstMethod::Mariabackup {
+            out.push_str(
+                "wsrep_sst_auth=$MYSQL_ROOT_USERNAME:$MYSQL_ROOT_PASSWORD\nwsrep_sst_donor=all,\n",
+            );
+        }
+        out
+    }
+}
+
+/// What the PetSet controller will create for one spoke.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpokePreview {
+    /// The cluster (and hub namespace of its works).
+    pub cluster: String,
+    /// Per ordinal: the pod ManifestWork and the PVC ManifestWork.
+    pub works: Vec<ManifestWork>,
+    /// Galera settings of the pods on this cluster.
+    pub galera: Vec<GaleraConfig>,
+}
+
+/// The full plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// Objects to apply, in order.
+    pub steps: Vec<Step>,
+    /// Where each pod goes.
+    pub placement: Vec<Placed>,
+    /// What each spoke will receive.
+    pub spokes: Vec<SpokePreview>,
+    /// Single-cluster loss survival.
+    pub survival: SurvivalAnalysis,
+    /// Preflight findings (warnings and infos; errors prevent a plan).
+    pub findings: Vec<Finding>,
+}
+
+/// Renders documents as one YAML stream, `---`-separated, deterministically.
+pub fn yaml_stream(docs: &[Value]) -> String {
+    docs.iter()
+        .map(|d| serde_saphyr::to_string(d).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+impl Plan {
+    /// The step objects as one YAML stream, in order.
+    pub fn objects_yaml(&self) -> String {
+        yaml_stream(
+            &self
+                .steps
+                .iter()
+                .map(|s| s.object.to_json())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// The works previewed for one cluster, as a YAML stream.
+    pub fn spoke_yaml(&self, cluster: &str) -> String {
+        let works: Vec<Value> = self
+            .spokes
+            .iter()
+            .filter(|s| s.cluster == cluster)
+            .flat_map(|s| s.works.iter())
+            .map(|w| serde_json::to_value(w).unwrap_or_default())
+            .collect();
+        yaml_stream(&works)
+    }
+
+    /// Files for `--out`: `plan.yaml` and `<cluster>.manifestworks.yaml` per spoke.
+    pub fn files(&self) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::from([("plan.yaml".to_owned(), self.objects_yaml())]);
+        for s in &self.spokes {
+            files.insert(
+                format!("{}.manifestworks.yaml", s.cluster),
+                self.spoke_yaml(&s.cluster),
+            );
+        }
+        files
+    }
+}
+
+fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.to_owned()),
+        namespace: namespace.map(str::to_owned),
+        ..ObjectMeta::default()
+    }
+}
+
+/// The project namespace of a KubeSlice project.
+pub fn project_namespace(project: &str) -> String {
+    format!("{PROJECT_NAMESPACE_PREFIX}{project}")
+}
+
+/// The walkthrough's slice: Wireguard gateways, local CA and IPAM, AES-128-CBC, 2.5/5 Mbit/s QoS,
+/// the application and operator namespaces onboarded on every cluster, kube-system allowed;
+/// `maxClusters` 16, or the number of clusters when more (KubeSlice allows at most 32).
+pub fn default_slice_spec(
+    clusters: &[String],
+    app_namespace: &str,
+    operator_namespace: &str,
+) -> SliceConfigSpec {
+    let everywhere = |ns: &str| SliceNamespaceSelection {
+        namespace: Some(ns.to_owned()),
+        clusters: Some(vec!["*".into()]),
+    };
+    SliceConfigSpec {
+        slice_subnet: Some("10.1.0.0/16".into()),
+        max_clusters: Some((clusters.len() as i64).max(16)),
+        slice_type: Some("Application".into()),
+        slice_gateway_provider: Some(SliceGatewayProvider {
+            slice_gateway_type: Some(SliceGatewayType::Wireguard),
+            slice_ca_type: Some("Local".into()),
+            slice_gateway_service_type: None,
+        }),
+        slice_ipam_type: Some("Local".into()),
+        rotation_interval: Some(60),
+        vpn_config: Some(VpnConfiguration {
+            cipher: Some(Cipher::Aes128Cbc),
+        }),
+        clusters: Some(clusters.to_vec()),
+        qos_profile_details: Some(QosProfileDetails {
+            queue_type: Some("HTB".into()),
+            priority: 1,
+            tc_type: Some("BANDWIDTH_CONTROL".into()),
+            bandwidth_ceiling_kbps: 5120,
+            bandwidth_guaranteed_kbps: 2560,
+            dscp_class: DscpClass::AF11,
+        }),
+        namespace_isolation_profile: Some(NamespaceIsolationProfile {
+            application_namespaces: Some(vec![
+                everywhere(app_namespace),
+                everywhere(operator_namespace),
+            ]),
+            isolation_enabled: Some(false),
+            allowed_namespaces: Some(vec![everywhere("kube-system")]),
+        }),
+        ..SliceConfigSpec::default()
+    }
+}
+
+/// The objects of Steps 3 to 7, in order, for a resolved placement policy.
+pub(crate) fn steps(env: &Environment, policy: &Policy) -> Vec<Step> {
+    let ks = &env.kubeslice;
+    let db = &env.database;
+    let project_ns = project_namespace(&ks.project);
+    let mut slice_clusters: Vec<String> = Vec::new();
+    for r in &policy.rules {
+        if !slice_clusters.contains(&r.cluster) {
+            slice_clusters.push(r.cluster.clone());
+        }
+    }
+    let slice_spec = ks.slice_config.clone().unwrap_or_else(|| {
+        default_slice_spec(&slice_clusters, &db.namespace, &ks.operator_namespace)
+    });
+    let registered: Vec<String> = slice_spec.clusters().to_vec();
+    let ctx = ks.controller_cluster.clone();
+    let mut out = vec![Step {
+        context: ctx.clone(),
+        object: PlanObject::Project(Project {
+            metadata: meta(&ks.project, Some(&ks.controller_namespace)),
+            spec: ProjectSpec {
+                service_account: (!ks.read_write_users.is_empty()).then(|| ServiceAccountsSpec {
+                    read_write: Some(ks.read_write_users.clone()),
+                    read_only: None,
+                }),
+                default_slice_creation: None,
+            },
+            status: None,
+        }),
+        reason: format!(
+            "the KubeSlice controller creates the project namespace {project_ns} that the cluster registrations and the slice live in"
+        ),
+    }];
+    for cluster in &registered {
+        out.push(Step {
+            context: ctx.clone(),
+            object: PlanObject::Cluster(Cluster {
+                metadata: meta(cluster, Some(&project_ns)),
+                spec: ClusterSpec {
+                    network_interface: ks.network_interfaces.get(cluster).cloned(),
+                    cluster_property: Some(ClusterProperty::default()),
+                    ..ClusterSpec::default()
+                },
+                status: None,
+            }),
+            reason: "a slice can onboard only clusters registered in its project".into(),
+        });
+    }
+    out.push(Step {
+        context: ctx.clone(),
+        object: PlanObject::SliceConfig(SliceConfig {
+            metadata: meta(&ks.slice, Some(&project_ns)),
+            spec: slice_spec,
+            status: None,
+        }),
+        reason: format!(
+            "connects the clusters and onboards {} and {} on all of them; the PlacementPolicy webhook checks its clusters against it",
+            db.namespace, ks.operator_namespace
+        ),
+    });
+    let soft = || SpreadConstraint {
+        max_skew: 1,
+        when_unsatisfiable: WhenUnsatisfiable::ScheduleAnyway,
+    };
+    out.push(Step {
+        context: env.hub.name.clone(),
+        object: PlanObject::PlacementPolicy(PlacementPolicy {
+            metadata: meta(&db.placement_policy, None),
+            spec: PlacementPolicySpec {
+                zone_spread_constraint: Some(soft()),
+                node_spread_constraint: Some(soft()),
+                affinity: None,
+                cluster_spread_constraint: Some(ClusterSpreadConstraint {
+                    distribution_rules: policy.to_distribution_rules(),
+                    slice: SliceRef { project_namespace: project_ns.clone(), slice_name: ks.slice.clone() },
+                    failover_policy: None,
+                }),
+                ocm: None,
+            },
+        }),
+        reason: "the MariaDB webhook needs the policy to exist, with a cluster spread constraint covering every replica".into(),
+    });
+    out.push(Step {
+        context: env.hub.name.clone(),
+        object: PlanObject::MariaDB(Box::new(MariaDB {
+            metadata: meta(&db.name, Some(&db.namespace)),
+            spec: MariaDBSpec {
+                version: db.version.clone(),
+                distributed: Some(true),
+                deletion_policy: Some(db.deletion_policy),
+                replicas: Some(db.replicas as i32),
+                storage: Some(PersistentVolumeClaimSpec {
+                    access_modes: Some(vec!["ReadWriteOnce".into()]),
+                    resources: Some(VolumeResourceRequirements {
+                        requests: Some(BTreeMap::from([("storage".to_owned(), db.storage.clone())])),
+                        limits: None,
+                    }),
+                    storage_class_name: db.storage_class.clone(),
+                    ..PersistentVolumeClaimSpec::default()
+                }),
+                storage_type: Some(StorageType::Durable),
+                wsrep_sst_method: db.wsrep_sst_method,
+                pod_template: Some(PodTemplateSpec {
+                    spec: Some(PodSpec {
+                        pod_placement_policy: Some(LocalObjectReference { name: db.placement_policy.clone() }),
+                        ..PodSpec::default()
+                    }),
+                    ..PodTemplateSpec::default()
+                }),
+                ..MariaDBSpec::default()
+            },
+            status: None,
+        })),
+        reason: "last: KubeDB's PetSet then creates one pod and one PVC ManifestWork per ordinal in the chosen cluster's hub namespace".into(),
+    });
+    out
+}
+
+/// Where each ordinal goes.
+pub(crate) fn placed(env: &Environment, policy: &Policy) -> Vec<Placed> {
+    let mapping = Mapping::build(policy);
+    (0..env.database.replicas as i32)
+        .filter_map(|o| {
+            let cluster = mapping.cluster(o).ok()?;
+            Some(Placed {
+                ordinal: o,
+                pod: format!("{}-{o}", env.database.name),
+                cluster: cluster.to_owned(),
+                storage_class: mapping
+                    .storage_class(o)
+                    .map(str::to_owned)
+                    .or_else(|| env.database.storage_class.clone()),
+            })
+        })
+        .collect()
+}
+
+/// Slice DNS name KubeDB gives a pod: `<pod>.<db>-pods.<ns>.svc.slice.local` (the governing
+/// service exported on the slice).
+pub fn pod_slice_address(db: &str, namespace: &str, pod: &str) -> String {
+    format!(
+        "{pod}.{}",
+        kubeslice_types::dns::service_name(&format!("{db}-pods"), namespace)
+    )
+}
+
+fn offshoot_labels(db: &str, namespace: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/instance".to_owned(), db.to_owned()),
+        (
+            "app.kubernetes.io/managed-by".to_owned(),
+            "kubedb.com".to_owned(),
+        ),
+        (
+            "app.kubernetes.io/name".to_owned(),
+            "mariadbs.kubedb.com".to_owned(),
+        ),
+        (
+            "app.kubernetes.io/namespace".to_owned(),
+            namespace.to_owned(),
+        ),
+    ])
+}
+
+fn json_paths(rules: &[(&str, &str)]) -> Vec<JsonPath> {
+    rules
+        .iter()
+        .map(|(name, path)| JsonPath {
+            name: (*name).into(),
+            path: (*path).into(),
+            version: None,
+        })
+        .collect()
+}
+
+fn ssa(ignore: &[&str]) -> UpdateStrategy {
+    UpdateStrategy {
+        type_: Some(UpdateStrategyType::ServerSideApply),
+        server_side_apply: Some(ServerSideApplyConfig {
+            force: Some(true),
+            field_manager: None,
+            ignore_fields: Some(vec![IgnoreField {
+                condition: Some(IgnoreFieldsCondition::OnSpokePresent),
+                json_paths: Some(ignore.iter().map(|s| (*s).to_owned()).collect()),
+                json_pointers: None,
+                jq_path_expressions: None,
+            }]),
+        }),
+    }
+}
+
+/// The pod and PVC ManifestWorks and Galera settings PetSet would create, per spoke.
+pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePreview> {
+    let db = &env.database;
+    let sst = db.wsrep_sst_method.unwrap_or(WsrepSstMethod::Rsync);
+    let major: u32 = db
+        .version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    let section = if major >= 11 {
+        "[mariadbd]"
+    } else {
+        "[mysqld]"
+    };
+    let peers: std::sync::Arc<[String]> = placement
+        .iter()
+        .map(|p| pod_slice_address(&db.name, &db.namespace, &p.pod))
+        .collect();
+    let image = |f: fn(&kubedb_types::catalog::v1alpha1::MariaDBVersionSpec) -> &str| {
+        db.mariadb_version.as_ref().map(|v| f(&v.spec).to_owned())
+    };
+    let db_image = image(|s| &s.db.image);
+    let coordinator_image = image(|s| &s.coordinator.image);
+    let mut by_cluster: BTreeMap<&str, SpokePreview> = BTreeMap::new();
+    for p in placement {
+        let preview = by_cluster
+            .entry(&p.cluster)
+            .or_insert_with(|| SpokePreview {
+                cluster: p.cluster.clone(),
+                works: Vec::new(),
+                galera: Vec::new(),
+            });
+        let mut labels = offshoot_labels(&db.name, &db.namespace);
+        labels.insert("apps.kubernetes.io/pod-index".into(), p.ordinal.to_string());
+        labels.insert("statefulset.kubernetes.io/pod-name".into(), p.pod.clone());
+        let container = |name: &str, image: &Option<String>| {
+            let mut c = json!({"name": name});
+            if let Some(image) = image {
+                c["image"] = json!(image);
+            }
+            c
+        };
+        let mut db_container = container("mariadb", &db_image);
+        db_container["env"] = json!([
+            {"name": "DISTRIBUTED", "value": "true"},
+            {"name": "CLUSTER_NAME", "value": db.name},
+            {"name": "WSREP_SST_METHOD", "value": sst.as_str()}
+        ]);
+        let claim = format!("data-{}", p.pod);
+        let pod = json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": p.pod, "namespace": db.namespace, "labels": labels,
+                         "annotations": {CLUSTER_NAME_ANNOTATION: p.cluster}},
+            "spec": {
+                "hostname": p.pod, "subdomain": format!("{}-pods", db.name),
+                "containers": [db_container, container("md-coordinator", &coordinator_image)],
+                "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": claim}}]
+            }
+        });
+        let mut pod_labels = labels.clone();
+        pod_labels.insert(ROLE_LABEL.into(), "pod".into());
+        preview.works.push(work(
+            &p.pod,
+            &p.cluster,
+            pod_labels,
+            pod,
+            ManifestConfigOption {
+                resource_identifier: ResourceIdentifier {
+                    group: Some(String::new()),
+                    resource: "pods".into(),
+                    name: p.pod.clone(),
+                    namespace: Some(db.namespace.clone()),
+                },
+                feedback_rules: Some(vec![FeedbackRule {
+                    type_: FeedbackType::JsonPaths,
+                    json_paths: Some(json_paths(&[
+                        ("PodPhase", ".status.phase"),
+                        ("PodIP", ".status.podIP"),
+                        ("ReadyCondition", ".status.conditions[?(@.type=='Ready')]"),
+                        ("PodRoleLabel", ".metadata.labels.kubedb-role"),
+                        ("NodeName", ".spec.nodeName"),
+                    ])),
+                }]),
+                feedback_scrape_type: None,
+                update_strategy: Some(ssa(&["$.metadata.labels"])),
+                condition_rules: None,
+            },
+        ));
+        let mut pvc_spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": db.storage}}});
+        if let Some(class) = &p.storage_class {
+            pvc_spec["storageClassName"] = json!(class);
+        }
+        let pvc = json!({
+            "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": {"name": claim, "namespace": db.namespace, "labels": offshoot_labels(&db.name, &db.namespace),
+                         "annotations": {CLUSTER_NAME_ANNOTATION: p.cluster}},
+            "spec": pvc_spec
+        });
+        let mut pvc_labels = offshoot_labels(&db.name, &db.namespace);
+        pvc_labels.insert(ROLE_LABEL.into(), "pvc".into());
+        preview.works.push(work(
+            &claim,
+            &p.cluster,
+            pvc_labels,
+            pvc,
+            ManifestConfigOption {
+                resource_identifier: ResourceIdentifier {
+                    group: Some(String::new()),
+                    resource: "persistentvolumeclaims".into(),
+                    name: claim.clone(),
+                    namespace: Some(db.namespace.clone()),
+                },
+                feedback_rules: Some(vec![FeedbackRule {
+                    type_: FeedbackType::JsonPaths,
+                    json_paths: Some(json_paths(&[("Capacity", ".status.capacity.storage")])),
+                }]),
+                feedback_scrape_type: None,
+                update_strategy: Some(ssa(&["$.spec.volumeName", "$.spec.storageClassName"])),
+                condition_rules: None,
+            },
+        ));
+        preview.galera.push(GaleraConfig {
+            pod: p.pod.clone(),
+            cluster: p.cluster.clone(),
+            section,
+            cluster_name: db.name.clone(),
+            peers: peers.clone(),
+            sst_method: sst,
+        });
+    }
+    by_cluster.into_values().collect()
+}
+
+fn work(
+    name: &str,
+    cluster: &str,
+    labels: BTreeMap<String, String>,
+    manifest: Value,
+    config: ManifestConfigOption,
+) -> ManifestWork {
+    ManifestWork {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some(cluster.into()),
+            labels: Some(labels),
+            ..ObjectMeta::default()
+        },
+        spec: ManifestWorkSpec {
+            workload: Some(ManifestsTemplate {
+                manifests: Some(vec![Manifest(manifest)]),
+            }),
+            manifest_configs: Some(vec![config]),
+            ..ManifestWorkSpec::default()
+        },
+        status: None,
+    }
+}
