@@ -2,6 +2,8 @@
 //! (`<crate>/crds/<plural>.<group>.yaml`). Run with `BLESS=1` to rewrite the snapshots after
 //! an intended change, and review the diff.
 
+mod support;
+
 use std::path::Path;
 
 use distributed_galera::schema::structural_violations;
@@ -68,25 +70,7 @@ fn kubedb_crds() {
 
 #[test]
 fn kubeslice_crds() {
-    use kubeslice_types::controller::v1alpha1 as ctl;
-    use kubeslice_types::networking::v1beta1 as net;
-    use kubeslice_types::worker::v1alpha1 as wrk;
-    for crd in [
-        ctl::Project::crd(),
-        ctl::Cluster::crd(),
-        ctl::SliceConfig::crd(),
-        ctl::SliceQoSConfig::crd(),
-        ctl::ServiceExportConfig::crd(),
-        ctl::VpnKeyRotation::crd(),
-        wrk::WorkerSliceConfig::crd(),
-        wrk::WorkerSliceGateway::crd(),
-        wrk::WorkerServiceImport::crd(),
-        wrk::WorkerSliceGwRecycler::crd(),
-        net::ServiceExport::crd(),
-        net::ServiceImport::crd(),
-        net::SliceGateway::crd(),
-        net::Slice::crd(),
-    ] {
+    for crd in support::kubeslice_crds() {
         golden("kubeslice-types", crd);
     }
 }

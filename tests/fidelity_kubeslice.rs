@@ -54,23 +54,7 @@ fn every_kind_is_fully_covered() {
 /// Scope, names, short names, status subresource and printer columns match upstream.
 #[test]
 fn crd_names_match_upstream() {
-    let ours = [
-        ctl::Project::crd(),
-        ctl::Cluster::crd(),
-        ctl::SliceConfig::crd(),
-        ctl::SliceQoSConfig::crd(),
-        ctl::ServiceExportConfig::crd(),
-        ctl::VpnKeyRotation::crd(),
-        wrk::WorkerSliceConfig::crd(),
-        wrk::WorkerSliceGateway::crd(),
-        wrk::WorkerServiceImport::crd(),
-        wrk::WorkerSliceGwRecycler::crd(),
-        net::ServiceExport::crd(),
-        net::ServiceImport::crd(),
-        net::SliceGateway::crd(),
-        net::Slice::crd(),
-    ];
-    for crd in ours {
+    for crd in support::kubeslice_crds() {
         let file = format!(
             "kubeslice/crds/{}_{}.yaml",
             crd.spec.group, crd.spec.names.plural

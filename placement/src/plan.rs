@@ -366,17 +366,7 @@ pub fn distribute(
     let counts = water_fill(candidates, &limit, replicas, &options.domain_keys);
     let policy = policy_from_counts(candidates, &counts, &arbiter);
     let votes = votes_from(candidates, &counts, &arbiter);
-    let report = survival_report(
-        &votes,
-        &labels_of(candidates),
-        &options.domain_keys,
-        survival,
-    );
-    Ok(Plan {
-        policy,
-        votes,
-        report,
-    })
+    Ok(judged(policy, votes, candidates, options, survival))
 }
 
 /// One replica at a time onto the cluster with room whose domains hold the fewest replicas,
@@ -528,33 +518,48 @@ pub fn scale(
             };
             let name = &candidates[ci].name;
             *votes.data.entry(name.clone()).or_default() += 1;
-            match policy
-                .rules
-                .iter_mut()
-                .rev()
-                .find(|r| &r.cluster == name && r.role != kubedb_types::apps::v1::RuleRole::Arbiter)
-            {
-                Some(rule) => rule.indices.push(ordinal as i32),
-                None => policy.rules.push(Rule {
-                    cluster: name.clone(),
-                    indices: vec![ordinal as i32],
-                    ..Rule::default()
-                }),
-            }
+            append_ordinal(&mut policy.rules, name, ordinal as i32);
         }
     }
     let votes = votes_of(&policy, to).map_err(|e| PlanError::InvalidPolicy(e.to_string()))?;
+    Ok(judged(policy, votes, candidates, options, survival))
+}
+
+/// A plan of `policy` with its votes judged.
+fn judged(
+    policy: Policy,
+    votes: Votes,
+    candidates: &[Candidate],
+    options: &DistributeOptions,
+    survival: &dyn Survival,
+) -> Plan {
     let report = survival_report(
         &votes,
         &labels_of(candidates),
         &options.domain_keys,
         survival,
     );
-    Ok(Plan {
+    Plan {
         policy,
         votes,
         report,
-    })
+    }
+}
+
+/// Appends `ordinal` to the last data rule of `cluster`, or to a new rule at the end.
+fn append_ordinal(rules: &mut Vec<Rule>, cluster: &str, ordinal: i32) {
+    let data_rule = rules
+        .iter_mut()
+        .rev()
+        .find(|r| r.cluster == cluster && r.role != kubedb_types::apps::v1::RuleRole::Arbiter);
+    match data_rule {
+        Some(rule) => rule.indices.push(ordinal),
+        None => rules.push(Rule {
+            cluster: cluster.to_owned(),
+            indices: vec![ordinal],
+            ..Rule::default()
+        }),
+    }
 }
 
 /// One step of a migration: apply `policy`, then run `replicas` pods.
@@ -693,18 +698,7 @@ pub fn migrate(
     }
     let mut next = k as i32;
     for cluster in order {
-        match rules
-            .iter_mut()
-            .rev()
-            .find(|r| r.cluster == cluster && r.role != kubedb_types::apps::v1::RuleRole::Arbiter)
-        {
-            Some(rule) => rule.indices.push(next),
-            None => rules.push(Rule {
-                cluster,
-                indices: vec![next],
-                ..Rule::default()
-            }),
-        }
+        append_ordinal(&mut rules, &cluster, next);
         next += 1;
         rules.retain(|r| {
             !r.indices.is_empty() || r.role == kubedb_types::apps::v1::RuleRole::Arbiter

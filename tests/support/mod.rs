@@ -126,3 +126,29 @@ pub fn assert_crd_names(
     };
     assert_eq!(cols(v), cols(uv), "{name} printer columns");
 }
+
+/// The generated CRDs of every KubeSlice kind.
+pub fn kubeslice_crds()
+-> Vec<k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition>
+{
+    use kube::CustomResourceExt;
+    use kubeslice_types::controller::v1alpha1 as ctl;
+    use kubeslice_types::networking::v1beta1 as net;
+    use kubeslice_types::worker::v1alpha1 as wrk;
+    vec![
+        ctl::Project::crd(),
+        ctl::Cluster::crd(),
+        ctl::SliceConfig::crd(),
+        ctl::SliceQoSConfig::crd(),
+        ctl::ServiceExportConfig::crd(),
+        ctl::VpnKeyRotation::crd(),
+        wrk::WorkerSliceConfig::crd(),
+        wrk::WorkerSliceGateway::crd(),
+        wrk::WorkerServiceImport::crd(),
+        wrk::WorkerSliceGwRecycler::crd(),
+        net::ServiceExport::crd(),
+        net::ServiceImport::crd(),
+        net::SliceGateway::crd(),
+        net::Slice::crd(),
+    ]
+}
