@@ -1,8 +1,13 @@
-//! A pure model of a Galera cluster.
+//! A pure model of a Galera cluster, and what tools need to operate one.
 //!
-//! No I/O, no clocks: values in, values out. This first part is the primary-component rule
-//! of `gcomm/src/pc_proto.cpp` ([`quorum`]); node states, recovery and `wsrep%` parsing come
-//! with the Galera issue.
+//! No I/O, no clocks: values in, values out.
+//!
+//! - [`quorum`]: the primary-component rule of `gcomm/src/pc_proto.cpp`.
+//! - [`status`]: `SHOW STATUS LIKE 'wsrep%'`, typed (from pairs, `mysql_common` rows or the
+//!   `mariadb` client's tab-separated output).
+//! - [`files`]: `grastate.dat`, `gvwstate.dat` and the `--wsrep-recover` position.
+//! - [`recovery`]: which node to bootstrap after a full outage, and the join order.
+//! - [`health`]: a verdict (healthy, degraded, split-brain, no-primary) with remedies.
 //!
 //! ```
 //! use galera::quorum::{decide, Decision, Settings, Weight};
@@ -11,4 +16,8 @@
 //! assert_eq!(d, Decision::NonPrimary);
 //! ```
 
+pub mod files;
+pub mod health;
 pub mod quorum;
+pub mod recovery;
+pub mod status;

@@ -1,0 +1,381 @@
+//! `SHOW STATUS LIKE 'wsrep%'`, typed.
+//!
+//! Accepts what MariaDB 10.3 to 11.x print: `-1` or `18446744073709551615` for an unset
+//! conf id or index, `0` or `0.000000` for doubles; a variable that is absent (MariaDB drops
+//! some on non-Primary nodes) is `None`, and variables this type does not know are kept in
+//! [`WsrepStatus::other`].
+//!
+//! ```
+//! use galera::status::{ClusterStatus, LocalState, WsrepStatus};
+//! let s = WsrepStatus::from_pairs([
+//!     ("wsrep_cluster_status", "non-Primary"),
+//!     ("wsrep_cluster_conf_id", "18446744073709551615"),
+//!     ("wsrep_local_state", "0"),
+//!     ("wsrep_ready", "OFF"),
+//!     ("wsrep_incoming_addresses", "10.1.0.3:0,,10.1.16.4:0"),
+//! ]).unwrap();
+//! assert_eq!(s.cluster_status, Some(ClusterStatus::NonPrimary));
+//! assert_eq!(s.cluster_conf_id, Some(-1));
+//! assert_eq!(s.local_state, Some(LocalState::Initialized));
+//! assert_eq!(s.incoming_addresses.unwrap()[1], None, "garbd has no incoming address");
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// `wsrep_cluster_status`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClusterStatus {
+    /// `Primary`.
+    Primary,
+    /// `non-Primary`.
+    NonPrimary,
+    /// `Disconnected`.
+    Disconnected,
+    /// Anything else, kept verbatim.
+    Other(String),
+}
+
+impl ClusterStatus {
+    /// Parses the value.
+    pub fn parse(s: &str) -> ClusterStatus {
+        match s {
+            "Primary" => ClusterStatus::Primary,
+            "non-Primary" => ClusterStatus::NonPrimary,
+            "Disconnected" => ClusterStatus::Disconnected,
+            other => ClusterStatus::Other(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for ClusterStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ClusterStatus::Primary => "Primary",
+            ClusterStatus::NonPrimary => "non-Primary",
+            ClusterStatus::Disconnected => "Disconnected",
+            ClusterStatus::Other(s) => s,
+        })
+    }
+}
+
+/// `wsrep_local_state` (`wsrep_api.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LocalState {
+    /// 0: not in a primary component (`Initialized`).
+    Initialized,
+    /// 1: receiving a state transfer (`Joining`).
+    Joiner,
+    /// 2: donating a state transfer or desynced (`Donor/Desynced`).
+    Donor,
+    /// 3: caught up, not yet synced (`Joined`).
+    Joined,
+    /// 4: in sync (`Synced`).
+    Synced,
+    /// 5: saved state corrupt (`Inconsistent`).
+    Error,
+}
+
+impl LocalState {
+    /// From the number.
+    pub fn from_code(code: i64) -> Option<LocalState> {
+        Some(match code {
+            0 => LocalState::Initialized,
+            1 => LocalState::Joiner,
+            2 => LocalState::Donor,
+            3 => LocalState::Joined,
+            4 => LocalState::Synced,
+            5 => LocalState::Error,
+            _ => return None,
+        })
+    }
+
+    /// The number.
+    pub fn code(self) -> i64 {
+        match self {
+            LocalState::Initialized => 0,
+            LocalState::Joiner => 1,
+            LocalState::Donor => 2,
+            LocalState::Joined => 3,
+            LocalState::Synced => 4,
+            LocalState::Error => 5,
+        }
+    }
+
+    /// The usual `wsrep_local_state_comment`.
+    pub fn comment(self) -> &'static str {
+        match self {
+            LocalState::Initialized => "Initialized",
+            LocalState::Joiner => "Joining",
+            LocalState::Donor => "Donor/Desynced",
+            LocalState::Joined => "Joined",
+            LocalState::Synced => "Synced",
+            LocalState::Error => "Inconsistent",
+        }
+    }
+}
+
+/// `wsrep_evs_repl_latency`: `min/avg/max/stddev/samples` seconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReplLatency {
+    /// Minimum.
+    pub min: f64,
+    /// Average.
+    pub avg: f64,
+    /// Maximum.
+    pub max: f64,
+    /// Standard deviation.
+    pub stddev: f64,
+    /// Samples.
+    pub samples: u64,
+}
+
+impl ReplLatency {
+    /// Parses `5.097e-06/5.097e-06/5.097e-06/0/1`.
+    pub fn parse(s: &str) -> Option<ReplLatency> {
+        let p: Vec<&str> = s.trim().split('/').collect();
+        if p.len() != 5 {
+            return None;
+        }
+        Some(ReplLatency {
+            min: p[0].parse().ok()?,
+            avg: p[1].parse().ok()?,
+            max: p[2].parse().ok()?,
+            stddev: p[3].parse().ok()?,
+            samples: p[4].parse().ok()?,
+        })
+    }
+}
+
+/// A bad value of a known variable.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{variable} = {value:?}: {reason}")]
+pub struct StatusError {
+    /// The variable.
+    pub variable: String,
+    /// Its value.
+    pub value: String,
+    /// What was expected.
+    pub reason: &'static str,
+}
+
+/// The wsrep status of one node.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WsrepStatus {
+    /// `wsrep_cluster_status`.
+    pub cluster_status: Option<ClusterStatus>,
+    /// `wsrep_cluster_size`.
+    pub cluster_size: Option<u64>,
+    /// `wsrep_cluster_weight` (0 when not primary).
+    pub cluster_weight: Option<u64>,
+    /// `wsrep_cluster_conf_id` (-1 when not primary).
+    pub cluster_conf_id: Option<i64>,
+    /// `wsrep_cluster_state_uuid`.
+    pub cluster_state_uuid: Option<String>,
+    /// `wsrep_local_state_uuid`.
+    pub local_state_uuid: Option<String>,
+    /// `wsrep_local_state`.
+    pub local_state: Option<LocalState>,
+    /// `wsrep_local_state_comment`.
+    pub local_state_comment: Option<String>,
+    /// `wsrep_local_index` (-1 before the first view).
+    pub local_index: Option<i64>,
+    /// `wsrep_ready`.
+    pub ready: Option<bool>,
+    /// `wsrep_connected`.
+    pub connected: Option<bool>,
+    /// `wsrep_last_committed`.
+    pub last_committed: Option<i64>,
+    /// `wsrep_incoming_addresses`: one entry per member, `None` where empty (garbd).
+    pub incoming_addresses: Option<Vec<Option<String>>>,
+    /// `wsrep_gcomm_uuid`.
+    pub gcomm_uuid: Option<String>,
+    /// `wsrep_evs_state`.
+    pub evs_state: Option<String>,
+    /// `wsrep_evs_repl_latency`.
+    pub evs_repl_latency: Option<ReplLatency>,
+    /// `wsrep_flow_control_paused` (fraction 0..1).
+    pub flow_control_paused: Option<f64>,
+    /// `wsrep_local_recv_queue_avg`.
+    pub local_recv_queue_avg: Option<f64>,
+    /// `wsrep_local_cached_downto` (-1 when the cache is empty).
+    pub local_cached_downto: Option<i64>,
+    /// `wsrep_desync_count`.
+    pub desync_count: Option<u64>,
+    /// `wsrep_provider_version`.
+    pub provider_version: Option<String>,
+    /// Every other variable, verbatim.
+    pub other: BTreeMap<String, String>,
+}
+
+/// An int64 printed signed (`-1`) or as its unsigned two's complement (`18446744073709551615`).
+pub fn parse_i64(s: &str) -> Option<i64> {
+    let s = s.trim();
+    s.parse::<i64>()
+        .ok()
+        .or_else(|| s.parse::<u64>().ok().map(|u| u as i64))
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim() {
+        "ON" | "on" | "1" | "true" | "TRUE" | "YES" | "yes" => Some(true),
+        "OFF" | "off" | "0" | "false" | "FALSE" | "NO" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+impl WsrepStatus {
+    /// From `(Variable_name, Value)` pairs.
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<WsrepStatus, StatusError> {
+        let mut s = WsrepStatus::default();
+        for (k, v) in pairs {
+            s.set(k.as_ref(), v.as_ref())?;
+        }
+        Ok(s)
+    }
+
+    /// From rows of `SHOW STATUS LIKE 'wsrep%'` (columns `Variable_name`, `Value`).
+    pub fn from_rows(
+        rows: impl IntoIterator<Item = mysql_common::Row>,
+    ) -> Result<WsrepStatus, StatusError> {
+        let mut s = WsrepStatus::default();
+        for row in rows {
+            let text = |i: usize| -> String {
+                match row.as_ref(i) {
+                    Some(mysql_common::Value::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+                    Some(mysql_common::Value::Int(n)) => n.to_string(),
+                    Some(mysql_common::Value::UInt(n)) => n.to_string(),
+                    Some(mysql_common::Value::Double(d)) => d.to_string(),
+                    Some(mysql_common::Value::Float(f)) => f.to_string(),
+                    _ => String::new(),
+                }
+            };
+            s.set(&text(0), &text(1))?;
+        }
+        Ok(s)
+    }
+
+    /// From what `mariadb -e "SHOW STATUS LIKE 'wsrep%'"` prints in batch mode: a
+    /// `Variable_name<TAB>Value` header, then one tab-separated row per variable, with `\t`,
+    /// `\n` and `\\` escaped.
+    pub fn from_tsv(text: &str) -> Result<WsrepStatus, StatusError> {
+        let pairs = text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("Variable_name"))
+            .map(|l| {
+                let (k, v) = l.split_once('\t').unwrap_or((l, ""));
+                (unescape(k.trim()), unescape(v))
+            });
+        WsrepStatus::from_pairs(pairs)
+    }
+
+    fn set(&mut self, name: &str, value: &str) -> Result<(), StatusError> {
+        let bad = |reason| StatusError {
+            variable: name.to_owned(),
+            value: value.to_owned(),
+            reason,
+        };
+        let int = || parse_i64(value).ok_or_else(|| bad("an integer"));
+        let uint = || {
+            value
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| bad("a non-negative integer"))
+        };
+        let float = || value.trim().parse::<f64>().map_err(|_| bad("a number"));
+        let boolean = || parse_bool(value).ok_or_else(|| bad("ON or OFF"));
+        let text = || Some(value.to_owned());
+        match name {
+            "wsrep_cluster_status" => {
+                self.cluster_status = Some(ClusterStatus::parse(value.trim()))
+            }
+            "wsrep_cluster_size" => self.cluster_size = Some(uint()?),
+            "wsrep_cluster_weight" => self.cluster_weight = Some(uint()?),
+            "wsrep_cluster_conf_id" => self.cluster_conf_id = Some(int()?),
+            "wsrep_cluster_state_uuid" => self.cluster_state_uuid = text(),
+            "wsrep_local_state_uuid" => self.local_state_uuid = text(),
+            "wsrep_local_state" => {
+                self.local_state =
+                    Some(LocalState::from_code(int()?).ok_or_else(|| bad("a state 0 to 5"))?)
+            }
+            "wsrep_local_state_comment" => self.local_state_comment = text(),
+            "wsrep_local_index" => self.local_index = Some(int()?),
+            "wsrep_ready" => self.ready = Some(boolean()?),
+            "wsrep_connected" => self.connected = Some(boolean()?),
+            "wsrep_last_committed" => self.last_committed = Some(int()?),
+            "wsrep_incoming_addresses" => {
+                self.incoming_addresses = Some(if value.is_empty() {
+                    Vec::new()
+                } else {
+                    value
+                        .split(',')
+                        .map(|a| Some(a.trim().to_owned()).filter(|a| !a.is_empty()))
+                        .collect()
+                })
+            }
+            "wsrep_gcomm_uuid" => self.gcomm_uuid = text(),
+            "wsrep_evs_state" => self.evs_state = text(),
+            "wsrep_evs_repl_latency" => {
+                self.evs_repl_latency = Some(
+                    ReplLatency::parse(value).ok_or_else(|| bad("min/avg/max/stddev/samples"))?,
+                )
+            }
+            "wsrep_flow_control_paused" => self.flow_control_paused = Some(float()?),
+            "wsrep_local_recv_queue_avg" => self.local_recv_queue_avg = Some(float()?),
+            "wsrep_local_cached_downto" => self.local_cached_downto = Some(int()?),
+            "wsrep_desync_count" => self.desync_count = Some(uint()?),
+            "wsrep_provider_version" => self.provider_version = text(),
+            _ => {
+                self.other.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// `true` when the node is `Primary`.
+    pub fn is_primary(&self) -> bool {
+        self.cluster_status == Some(ClusterStatus::Primary)
+    }
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('0') => out.push('\0'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// `wsrep_provider_options` (`key = value; key = value`), as a map.
+///
+/// ```
+/// let o = galera::status::provider_options("pc.weight = 3; pc.ignore_sb = false; evs.suspect_timeout = PT5S");
+/// assert_eq!(o["pc.weight"], "3");
+/// assert_eq!(o.len(), 3);
+/// ```
+pub fn provider_options(s: &str) -> BTreeMap<String, String> {
+    s.split(';')
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            let k = k.trim();
+            (!k.is_empty()).then(|| (k.to_owned(), v.trim().to_owned()))
+        })
+        .collect()
+}

@@ -1,0 +1,151 @@
+//! Parsers on real output: a MariaDB 10.11 node gone non-Primary (captured on this machine),
+//! the reference's MariaDB 11.5.2 three-node dump, state files and recovery logs.
+
+use galera::files::{RecoveredPosition, SavedState, ViewState};
+use galera::status::{ClusterStatus, LocalState, WsrepStatus};
+
+#[test]
+fn mariadb_10_11_non_primary_node() {
+    let s = WsrepStatus::from_tsv(include_str!("fixtures/mariadb-10.11-non-primary.tsv"))
+        .expect("parses");
+    assert_eq!(s.cluster_status, Some(ClusterStatus::NonPrimary));
+    assert_eq!(s.cluster_conf_id, Some(-1), "18446744073709551615 is -1");
+    assert_eq!((s.cluster_size, s.cluster_weight), (Some(1), Some(0)));
+    assert_eq!(s.local_state, Some(LocalState::Initialized));
+    assert_eq!((s.ready, s.connected), (Some(false), Some(true)));
+    assert_eq!(s.evs_repl_latency.map(|l| l.samples), Some(1));
+    assert_eq!(s.provider_version.as_deref(), Some("4.23(rXXXX)"));
+    assert!(
+        s.other.contains_key("wsrep_provider_capabilities"),
+        "unknown variables are kept"
+    );
+}
+
+/// The reference's fixture: what a healthy 3-node MariaDB 11.5.2 cluster reports.
+#[test]
+fn mariadb_11_5_three_node_dump() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/reference/galera.md"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("{path}: {e}: the reference notes live in ../shared beside the project")
+    });
+    let start = text.find("### 2.5 Fixture").expect("fixture section");
+    let block: String = text[start..]
+        .split("```")
+        .nth(1)
+        .expect("fixture block")
+        .to_owned();
+    let s = WsrepStatus::from_tsv(&block).expect("parses");
+    assert_eq!(s.cluster_status, Some(ClusterStatus::Primary));
+    assert_eq!(s.cluster_size, Some(3));
+    assert_eq!(s.local_state, Some(LocalState::Synced));
+    assert_eq!(s.ready, Some(true));
+    assert_eq!(s.incoming_addresses.as_ref().map(Vec::len), Some(3));
+}
+
+#[test]
+fn both_number_spellings() {
+    let s = WsrepStatus::from_pairs([
+        ("wsrep_local_index", "18446744073709551615"),
+        ("wsrep_flow_control_paused", "0.000000"),
+        ("wsrep_local_recv_queue_avg", "0.00102407"),
+    ])
+    .unwrap();
+    assert_eq!(s.local_index, Some(-1));
+    assert_eq!(s.flow_control_paused, Some(0.0));
+    let bad = WsrepStatus::from_pairs([("wsrep_cluster_size", "three")]).unwrap_err();
+    assert_eq!(
+        bad.to_string(),
+        "wsrep_cluster_size = \"three\": a non-negative integer"
+    );
+}
+
+#[test]
+fn grastate_variants() {
+    let uuid = "f4714c73-e875-11f1-9d52-da7fbb3aae7b";
+    let clean = SavedState::parse("grastate.dat", &format!("# GALERA saved state\nversion: 2.1   \nuuid:    {uuid}   \nseqno:   42  \nsafe_to_bootstrap: 1  \n")).unwrap();
+    assert_eq!((clean.seqno, clean.safe_to_bootstrap), (42, Some(true)));
+    let old = SavedState::parse(
+        "grastate.dat",
+        &format!("version: 2.1\nuuid: {uuid}\nseqno: -1\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        old.safe_to_bootstrap, None,
+        "older files have no safe_to_bootstrap"
+    );
+    let e =
+        SavedState::parse("n2/grastate.dat", &format!("uuid: {uuid}\nseqno: forty\n")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "n2/grastate.dat:2: seqno \"forty\" is not an integer"
+    );
+    let e =
+        SavedState::parse("n2/grastate.dat", "# GALERA saved state\nversion: 2.1\n").unwrap_err();
+    assert!(
+        e.to_string().starts_with("n2/grastate.dat:0: no uuid line"),
+        "{e}"
+    );
+}
+
+#[test]
+fn gvwstate_as_galera_writes_it() {
+    let text = "my_uuid: f47106ad-e875-11f1-bec2-46107da7940b\n#vwbeg\nview_id: 3 f47106ad-e875-11f1-bec2-46107da7940b 5\nbootstrap: 0\nmember: f47106ad-e875-11f1-bec2-46107da7940b 0\nmember: f51a9a92-e875-11f1-932a-763e6ae84afc 0\n#vwend\n";
+    let v = ViewState::parse("gvwstate.dat", text).unwrap();
+    assert_eq!((v.view_id.type_, v.view_id.seq), (3, 5));
+    assert_eq!(v.members.len(), 2);
+    assert!(
+        ViewState::parse("gvwstate.dat", "my_uuid: x\nview_id: 3 y\n")
+            .unwrap_err()
+            .to_string()
+            .contains(":2: view_id needs")
+    );
+}
+
+#[test]
+fn recovered_position_with_and_without_gtid() {
+    let log = "2026-11-25  2:13:24 0 [Note] InnoDB: Starting\n2026-11-25  2:13:25 0 [Note] WSREP: Recovered position: 220dcdcb-1629-11e4-add3-aec059ad3734:1122\n";
+    let p = RecoveredPosition::from_log("mariadb-0.log", log).unwrap();
+    assert_eq!((p.seqno, p.gtid), (1122, None));
+    let log =
+        "[Note] WSREP: Recovered position: 220dcdcb-1629-11e4-add3-aec059ad3734:17,0-1-17  \n";
+    let p = RecoveredPosition::from_log("mariadb-1.log", log).unwrap();
+    assert_eq!((p.seqno, p.gtid.as_deref()), (17, Some("0-1-17")));
+    assert!(
+        RecoveredPosition::from_log("x.log", "nothing here")
+            .unwrap_err()
+            .to_string()
+            .contains("run mariadbd --wsrep-recover")
+    );
+}
+
+mod no_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn status_parser(text in ".{0,400}", pairs in proptest::collection::vec(("wsrep_[a-z_]{1,24}", ".{0,40}"), 0..20)) {
+            let _ = WsrepStatus::from_tsv(&text);
+            let _ = WsrepStatus::from_pairs(pairs);
+        }
+
+        #[test]
+        fn file_parsers(text in "(.{0,60}\n){0,8}") {
+            let _ = SavedState::parse("f", &text);
+            let _ = ViewState::parse("f", &text);
+            let _ = RecoveredPosition::from_log("f", &text);
+            let _ = galera::status::provider_options(&text);
+        }
+
+        #[test]
+        fn structured_grastate(uuid in "[0-9a-f:-]{0,40}", seqno in "-?[0-9]{0,25}", safe in "[0-9a-z]{0,3}") {
+            let _ = SavedState::parse("f", &format!("uuid: {uuid}\nseqno: {seqno}\nsafe_to_bootstrap: {safe}\n"));
+            let _ = RecoveredPosition::from_log("f", &format!("Recovered position: {uuid}:{seqno}"));
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Recovery planning and health verdicts.
+
+use galera::files::{RecoveredPosition, SavedState};
+use galera::health::{Verdict, assess};
+use galera::recovery::{NodeReport, RecoveryOptions, Refusal, TieBreak, Transfer, plan_recovery};
+use galera::status::WsrepStatus;
+
+const U: &str = "f4714c73-e875-11f1-9d52-da7fbb3aae7b";
+
+fn node(name: &str, uuid: &str, seqno: i64, safe: bool) -> NodeReport {
+    NodeReport::saved(
+        name,
+        SavedState {
+            version: Some("2.1".into()),
+            uuid: uuid.into(),
+            seqno,
+            safe_to_bootstrap: Some(safe),
+        },
+    )
+}
+
+#[test]
+fn safe_to_bootstrap_first() {
+    let plan = plan_recovery(
+        &[
+            node("a", U, 10, false),
+            node("b", U, -1, true),
+            node("c", U, 12, false),
+        ],
+        &RecoveryOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(plan.bootstrap, "b");
+    assert!(plan.reason.contains("safe_to_bootstrap"));
+}
+
+#[test]
+fn highest_seqno_then_tie_break() {
+    let nodes = [
+        node("a", U, 12, false),
+        node("b", U, 12, false),
+        node("c", U, 3, false),
+    ];
+    assert_eq!(
+        plan_recovery(&nodes, &RecoveryOptions::default())
+            .unwrap()
+            .bootstrap,
+        "a"
+    );
+    let high = RecoveryOptions {
+        tie_break: TieBreak::HighestOrdinal,
+        ..RecoveryOptions::default()
+    };
+    assert_eq!(plan_recovery(&nodes, &high).unwrap().bootstrap, "b");
+    // A recovered position beats a crashed grastate.dat (-1).
+    let mut crashed = node("c", U, -1, false);
+    crashed.recovered = Some(RecoveredPosition {
+        uuid: U.into(),
+        seqno: 40,
+        gtid: None,
+    });
+    assert_eq!(
+        plan_recovery(
+            &[node("a", U, 12, false), crashed],
+            &RecoveryOptions::default()
+        )
+        .unwrap()
+        .bootstrap,
+        "c"
+    );
+}
+
+#[test]
+fn refusals() {
+    let other = "00000000-1111-2222-3333-444444444444";
+    let conflict = plan_recovery(
+        &[node("a", U, 1, false), node("b", other, 2, false)],
+        &RecoveryOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(conflict, Refusal::ConflictingUuids(_)));
+    let missing = RecoveryOptions {
+        members: vec!["a".into(), "b".into(), "c".into()],
+        ..RecoveryOptions::default()
+    };
+    let err =
+        plan_recovery(&[node("a", U, 1, false), node("b", U, -1, false)], &missing).unwrap_err();
+    assert_eq!(err, Refusal::MissingReports("b, c".into()));
+    let forced = RecoveryOptions {
+        force: true,
+        ..missing
+    };
+    assert_eq!(
+        plan_recovery(&[node("a", U, 1, false), node("b", U, -1, false)], &forced)
+            .unwrap()
+            .bootstrap,
+        "a"
+    );
+    assert_eq!(
+        plan_recovery(&[node("a", U, -1, false)], &RecoveryOptions::default()).unwrap_err(),
+        Refusal::NoPosition
+    );
+}
+
+#[test]
+fn joins_ist_sst_and_donors() {
+    let mut arb = NodeReport {
+        name: "garbd".into(),
+        arbitrator: true,
+        ..NodeReport::default()
+    };
+    arb.segment = 1;
+    let mut far = node("d", U, 8, false);
+    far.segment = 1;
+    let fresh = NodeReport {
+        name: "e".into(),
+        ..NodeReport::default()
+    };
+    let nodes = [
+        node("a", U, 10, false),
+        node("b", U, 9, false),
+        arb,
+        far,
+        fresh,
+    ];
+    let plan = plan_recovery(&nodes, &RecoveryOptions::default()).unwrap();
+    assert_eq!(plan.bootstrap, "a");
+    let order: Vec<(&str, Transfer, Option<&str>)> = plan
+        .joins
+        .iter()
+        .map(|j| (j.node.as_str(), j.transfer, j.donor.as_deref()))
+        .collect();
+    // d (segment 1) prefers a donor in its segment: only b and a are synced by then, both segment 0.
+    assert_eq!(
+        order,
+        [
+            ("b", Transfer::Ist, Some("a")),
+            ("d", Transfer::Ist, Some("a")),
+            ("e", Transfer::Sst, Some("a")),
+            ("garbd", Transfer::Ist, None)
+        ]
+    );
+    let listed = RecoveryOptions {
+        donors: vec!["b".into()],
+        ..RecoveryOptions::default()
+    };
+    let plan = plan_recovery(&nodes, &listed).unwrap();
+    assert_eq!(
+        plan.joins[1].donor.as_deref(),
+        Some("b"),
+        "wsrep_sst_donor=b"
+    );
+    assert_eq!(
+        plan.joins[0].donor, None,
+        "b itself has no listed donor and no trailing comma"
+    );
+}
+
+fn status(pairs: &[(&str, &str)]) -> WsrepStatus {
+    WsrepStatus::from_pairs(pairs.iter().copied()).unwrap()
+}
+
+fn healthy(uuid: &str, conf: &str, size: &str) -> WsrepStatus {
+    status(&[
+        ("wsrep_cluster_status", "Primary"),
+        ("wsrep_cluster_size", size),
+        ("wsrep_connected", "ON"),
+        ("wsrep_ready", "ON"),
+        ("wsrep_local_state", "4"),
+        ("wsrep_local_state_comment", "Synced"),
+        ("wsrep_cluster_state_uuid", uuid),
+        ("wsrep_cluster_conf_id", conf),
+    ])
+}
+
+#[test]
+fn verdicts() {
+    let nodes = |v: Vec<WsrepStatus>| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("mariadb-{i}"), s))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        assess(&nodes(vec![healthy(U, "3", "3"); 3]), Some(3)).verdict,
+        Verdict::Healthy
+    );
+    let lost = nodes(vec![healthy(U, "4", "2"), healthy(U, "4", "2")]);
+    let h = assess(&lost, Some(3));
+    assert_eq!(h.verdict, Verdict::Degraded);
+    assert!(
+        h.findings[0]
+            .message
+            .contains("wsrep_cluster_size is 2, expected 3")
+    );
+    let non_prim = status(&[
+        ("wsrep_cluster_status", "non-Primary"),
+        ("wsrep_ready", "OFF"),
+        ("wsrep_connected", "ON"),
+        ("wsrep_local_state", "0"),
+    ]);
+    let h = assess(&nodes(vec![non_prim.clone()]), Some(3));
+    assert_eq!(h.verdict, Verdict::NoPrimary);
+    assert!(h.findings.iter().any(|f| f.remedy.contains("pc.bootstrap")));
+    let split = nodes(vec![
+        healthy(U, "5", "2"),
+        healthy(U, "5", "2"),
+        healthy(U, "7", "2"),
+        healthy(U, "7", "2"),
+    ]);
+    assert_eq!(assess(&split, Some(4)).verdict, Verdict::SplitBrain);
+}
