@@ -20,4 +20,5 @@ pub mod files;
 pub mod health;
 pub mod quorum;
 pub mod recovery;
+pub mod sim;
 pub mod status;

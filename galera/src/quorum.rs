@@ -67,6 +67,89 @@ pub fn decide(members: Weight, left: Weight, last_primary: Weight, settings: Set
     }
 }
 
+/// More nodes than [`SurvivalTable::new`] enumerates (2^n subsets).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0} nodes is too many to enumerate every failure (at most {max})", max = SurvivalTable::MAX_NODES)]
+pub struct TooManyNodes(pub usize);
+
+/// The verdict for every set of crashed nodes of a cluster whose last primary view holds
+/// every node: bit `i` of a failure mask means node `i` crashed (nobody left gracefully).
+///
+/// ```
+/// use galera::quorum::{Decision, Settings, SurvivalTable};
+/// let t = SurvivalTable::new(&[3, 1, 1], Settings::default()).unwrap();
+/// assert_eq!(t.decision(0b110), Decision::Primary); // both light nodes crash
+/// assert_eq!(t.decision(0b001), Decision::NonPrimary); // the heavy node crashes
+/// assert_eq!(t.tolerated_failures(), 0);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SurvivalTable {
+    weights: Vec<u8>,
+    decisions: Vec<Decision>,
+}
+
+impl SurvivalTable {
+    /// The largest cluster [`SurvivalTable::new`] accepts.
+    pub const MAX_NODES: usize = 24;
+
+    /// Judge all `2^n` failure sets of the nodes with these `pc.weight`s.
+    pub fn new(weights: &[u8], settings: Settings) -> Result<SurvivalTable, TooManyNodes> {
+        let n = weights.len();
+        if n > Self::MAX_NODES {
+            return Err(TooManyNodes(n));
+        }
+        let total = Weight::sum(weights.iter().copied());
+        // failed[mask] = weight of the crashed nodes in `mask`, built from mask without its
+        // lowest bit.
+        let mut failed = vec![0u64; 1 << n];
+        let mut decisions = Vec::with_capacity(1 << n);
+        for mask in 0..(1usize << n) {
+            if mask > 0 {
+                let low = mask.trailing_zeros() as usize;
+                failed[mask] = failed[mask & (mask - 1)] + u64::from(weights[low]);
+            }
+            let alive = Weight(total.0 - failed[mask]);
+            decisions.push(decide(alive, Weight(0), total, settings));
+        }
+        Ok(SurvivalTable {
+            weights: weights.to_vec(),
+            decisions,
+        })
+    }
+
+    /// The nodes' weights.
+    pub fn weights(&self) -> &[u8] {
+        &self.weights
+    }
+
+    /// The outcome for the survivors when the nodes in `failed` crash (bits beyond the
+    /// cluster's size are ignored).
+    pub fn decision(&self, failed: u64) -> Decision {
+        let mask = (failed as usize) & (self.decisions.len() - 1);
+        self.decisions[mask]
+    }
+
+    /// How many failure sets leave the survivors primary.
+    pub fn surviving(&self) -> usize {
+        self.decisions
+            .iter()
+            .filter(|d| **d == Decision::Primary)
+            .count()
+    }
+
+    /// The largest `k` such that every set of `k` crashed nodes leaves a primary component
+    /// (0 also when not even the full cluster is primary, as with all weights 0).
+    pub fn tolerated_failures(&self) -> usize {
+        let mut worst = vec![true; self.weights.len() + 1];
+        for (mask, d) in self.decisions.iter().enumerate() {
+            if *d != Decision::Primary {
+                worst[mask.count_ones() as usize] = false;
+            }
+        }
+        worst.iter().take_while(|ok| **ok).count().saturating_sub(1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +206,21 @@ mod tests {
         assert_eq!(
             decide(Weight::sum([1, 1]), Weight(0), p, Settings::default()),
             Decision::NonPrimary
+        );
+    }
+
+    #[test]
+    fn survival_table_matches_decide_and_counts_tolerance() {
+        let t = SurvivalTable::new(&[1, 1, 1, 1, 1], Settings::default()).unwrap();
+        assert_eq!(t.tolerated_failures(), 2);
+        // Subsets of at most 2 failures survive: 1 + 5 + 10.
+        assert_eq!(t.surviving(), 16);
+        let even = SurvivalTable::new(&[1, 1], Settings::default()).unwrap();
+        assert_eq!(even.decision(0b01), Decision::SplitBrain);
+        assert_eq!(even.tolerated_failures(), 0);
+        assert_eq!(
+            SurvivalTable::new(&[1; 25], Settings::default()),
+            Err(TooManyNodes(25))
         );
     }
 }
