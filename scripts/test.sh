@@ -19,6 +19,22 @@ if [ ! -d ../shared/upstream ]; then
     exit 1
 fi
 
+step "MariaDB 10.11 + Galera 4 for the conformance suite"
+need=()
+for f in /usr/sbin/mariadbd /usr/bin/mariadb-install-db /usr/bin/garbd /usr/bin/rsync /usr/lib/galera/libgalera_smm.so; do
+    [ -e "$f" ] || need+=("$f")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing ${need[*]}: run as root, or: apt-get install -y mariadb-server galera-4 galera-arbitrator-4 rsync" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq mariadb-server galera-4 galera-arbitrator-4 rsync iproute2 >/dev/null
+fi
+command -v ip >/dev/null || { echo "the conformance suite needs iproute2 (ip netns)" >&2; exit 1; }
+
 step "cargo fmt --check"
 cargo fmt --all --check
 
@@ -26,7 +42,18 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "cargo test (all targets, examples and benches built)"
-cargo test --workspace --all-targets --all-features
+# The Galera conformance suite prints one `scenario <name>: ...` line per scenario.
+mkdir -p target
+set +e
+cargo test --workspace --all-targets --all-features -- --nocapture >target/test.log 2>&1
+rc=$?
+set -e
+grep -E '^(scenario |recovery plan|test result|     Running)' target/test.log || true
+if [ "$rc" -ne 0 ]; then
+    echo "tests failed (full output in target/test.log); its end:" >&2
+    tail -n 200 target/test.log >&2
+    exit 1
+fi
 
 step "doc tests"
 cargo test --workspace --doc --all-features

@@ -2,12 +2,14 @@
 //!
 //! No I/O, no clocks: values in, values out.
 //!
-//! - [`quorum`]: the primary-component rule of `gcomm/src/pc_proto.cpp`.
+//! - [`quorum`]: the primary-component rule of `gcomm/src/pc_proto.cpp`, and survival tables.
+//! - [`sim`]: an event-driven membership model predicting each node's `wsrep%` status.
 //! - [`status`]: `SHOW STATUS LIKE 'wsrep%'`, typed (from pairs, `mysql_common` rows or the
 //!   `mariadb` client's tab-separated output).
 //! - [`files`]: `grastate.dat`, `gvwstate.dat` and the `--wsrep-recover` position.
 //! - [`recovery`]: which node to bootstrap after a full outage, and the join order.
 //! - [`health`]: a verdict (healthy, degraded, split-brain, no-primary) with remedies.
+//! - `live` (feature `live`): read a running server's status with mysql_async.
 //!
 //! ```
 //! use galera::quorum::{decide, Decision, Settings, Weight};
@@ -18,6 +20,8 @@
 
 pub mod files;
 pub mod health;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod quorum;
 pub mod recovery;
 pub mod sim;

@@ -73,6 +73,8 @@ pub enum Event {
     Start(NodeId),
     /// The node's process dies (it keeps its last primary view on disk).
     Crash(NodeId),
+    /// Several processes die at the same moment: peers see one membership change.
+    Outage(BTreeSet<NodeId>),
     /// Graceful shutdown: peers see it leave; it forgets its last primary view.
     Leave(NodeId),
     /// Cut the network into groups; nodes in no group form one more group together.
@@ -154,6 +156,74 @@ pub struct Prediction {
     pub connected: bool,
     /// `wsrep_cluster_conf_id` (-1 when not primary).
     pub conf_id: i64,
+}
+
+impl Prediction {
+    /// Every variable where `real` differs from this prediction, as
+    /// `(variable, model, real)`; a variable missing from `real` counts as different.
+    ///
+    /// ```
+    /// use galera::sim::{Cluster, Event, NodeSpec};
+    /// use galera::status::WsrepStatus;
+    /// let mut c = Cluster::new(vec![NodeSpec::default()]);
+    /// c.step(Event::Bootstrap(0)).unwrap();
+    /// let real = WsrepStatus::from_pairs([("wsrep_cluster_status", "Primary")]).unwrap();
+    /// let diff = c.predict(0).unwrap().mismatches(&real);
+    /// assert_eq!(diff[0], ("wsrep_cluster_size", "1".to_string(), "-".to_string()));
+    /// ```
+    pub fn mismatches(
+        &self,
+        real: &crate::status::WsrepStatus,
+    ) -> Vec<(&'static str, String, String)> {
+        fn show<T: ToString>(v: Option<T>) -> String {
+            v.map_or_else(|| "-".to_owned(), |v| v.to_string())
+        }
+        let on = |b: bool| if b { "ON" } else { "OFF" };
+        let status = |s: &ClusterStatus| match s {
+            ClusterStatus::Primary => "Primary".to_owned(),
+            ClusterStatus::NonPrimary => "non-Primary".to_owned(),
+            ClusterStatus::Disconnected => "Disconnected".to_owned(),
+            ClusterStatus::Other(o) => o.clone(),
+        };
+        let rows = [
+            (
+                "wsrep_cluster_status",
+                status(&self.cluster_status),
+                show(real.cluster_status.as_ref().map(status)),
+            ),
+            (
+                "wsrep_cluster_size",
+                self.size.to_string(),
+                show(real.cluster_size),
+            ),
+            (
+                "wsrep_cluster_weight",
+                self.weight.to_string(),
+                show(real.cluster_weight),
+            ),
+            (
+                "wsrep_local_state",
+                self.local_state.code().to_string(),
+                show(real.local_state.map(LocalState::code)),
+            ),
+            (
+                "wsrep_ready",
+                on(self.ready).to_owned(),
+                show(real.ready.map(on)),
+            ),
+            (
+                "wsrep_connected",
+                on(self.connected).to_owned(),
+                show(real.connected.map(on)),
+            ),
+            (
+                "wsrep_cluster_conf_id",
+                self.conf_id.to_string(),
+                show(real.cluster_conf_id),
+            ),
+        ];
+        rows.into_iter().filter(|(_, m, r)| m != r).collect()
+    }
 }
 
 /// A simulated cluster.
@@ -289,6 +359,8 @@ impl Cluster {
                 node.view = BTreeSet::new();
                 if matches!(event, Event::Bootstrap(_)) {
                     node.prim = true;
+                    // A new cluster starts its configurations over: the first is 1.
+                    node.conf_id = 0;
                     let members = BTreeMap::from([(n, self.specs[n].weight)]);
                     self.install(&BTreeSet::from([n]), members, false);
                 }
@@ -297,6 +369,15 @@ impl Cluster {
                 self.running(n)?;
                 self.nodes[n].running = false;
                 self.nodes[n].prim = false;
+            }
+            Event::Outage(nodes) => {
+                for &n in &nodes {
+                    self.running(n)?;
+                }
+                for n in nodes {
+                    self.nodes[n].running = false;
+                    self.nodes[n].prim = false;
+                }
             }
             Event::Leave(n) => {
                 self.running(n)?;
@@ -506,7 +587,9 @@ impl Cluster {
             self.next_history += 1;
             (self.next_history, 0)
         });
-        let conf_id = comp
+        // The GCS quorum's configuration count comes from the same representatives: a
+        // joiner's older count does not matter.
+        let conf_id = pool
             .iter()
             .map(|&n| self.nodes[n].conf_id)
             .max()
@@ -774,6 +857,7 @@ pub mod strategy {
     pub fn event(n: usize) -> impl Strategy<Value = Event> {
         prop_oneof![
             (0..n).prop_map(Event::Crash),
+            prop::collection::btree_set(0..n, 1..=n).prop_map(Event::Outage),
             (0..n).prop_map(Event::Leave),
             (0..n).prop_map(Event::Start),
             partition(n).prop_map(Event::Partition),

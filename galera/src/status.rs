@@ -224,6 +224,36 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// One row of `SHOW STATUS`: `Variable_name` and `Value` as text (numbers, as some drivers
+/// return them, are printed back in decimal). Implements `mysql_common`'s `FromRow`, so a
+/// driver can fetch `Vec<StatusVariable>` directly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusVariable {
+    /// `Variable_name`.
+    pub name: String,
+    /// `Value`.
+    pub value: String,
+}
+
+impl mysql_common::prelude::FromRow for StatusVariable {
+    fn from_row_opt(row: mysql_common::Row) -> Result<Self, mysql_common::FromRowError> {
+        use mysql_common::Value;
+        let text = |i: usize| match row.as_ref(i) {
+            Some(Value::Bytes(b)) => std::str::from_utf8(b).ok().map(str::to_owned),
+            Some(Value::Int(n)) => Some(n.to_string()),
+            Some(Value::UInt(n)) => Some(n.to_string()),
+            Some(Value::Double(d)) => Some(d.to_string()),
+            Some(Value::Float(f)) => Some(f.to_string()),
+            Some(Value::NULL) => Some(String::new()),
+            _ => None,
+        };
+        match (row.len(), text(0), text(1)) {
+            (2, Some(name), Some(value)) => Ok(StatusVariable { name, value }),
+            _ => Err(mysql_common::FromRowError(row)),
+        }
+    }
+}
+
 impl WsrepStatus {
     /// From `(Variable_name, Value)` pairs.
     pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
@@ -236,23 +266,25 @@ impl WsrepStatus {
         Ok(s)
     }
 
-    /// From rows of `SHOW STATUS LIKE 'wsrep%'` (columns `Variable_name`, `Value`).
+    /// From rows of `SHOW STATUS LIKE 'wsrep%'` (columns `Variable_name`, `Value`), each
+    /// decoded as a [`StatusVariable`].
     pub fn from_rows(
         rows: impl IntoIterator<Item = mysql_common::Row>,
     ) -> Result<WsrepStatus, StatusError> {
+        use mysql_common::prelude::FromRow;
+        let vars = rows.into_iter().map(|row| {
+            StatusVariable::from_row_opt(row)
+                .map(|v| (v.name, v.value))
+                .map_err(|e| StatusError {
+                    variable: "(row)".to_owned(),
+                    value: format!("{:?}", e.0.unwrap()),
+                    reason: "two text columns: Variable_name and Value",
+                })
+        });
         let mut s = WsrepStatus::default();
-        for row in rows {
-            let text = |i: usize| -> String {
-                match row.as_ref(i) {
-                    Some(mysql_common::Value::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
-                    Some(mysql_common::Value::Int(n)) => n.to_string(),
-                    Some(mysql_common::Value::UInt(n)) => n.to_string(),
-                    Some(mysql_common::Value::Double(d)) => d.to_string(),
-                    Some(mysql_common::Value::Float(f)) => f.to_string(),
-                    _ => String::new(),
-                }
-            };
-            s.set(&text(0), &text(1))?;
+        for var in vars {
+            let (name, value) = var?;
+            s.set(&name, &value)?;
         }
         Ok(s)
     }

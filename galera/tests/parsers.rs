@@ -149,3 +149,62 @@ mod no_panics {
         }
     }
 }
+
+mod rows {
+    use std::sync::Arc;
+
+    use galera::status::{ClusterStatus, StatusVariable, WsrepStatus};
+    use mysql_common::Value;
+    use mysql_common::constants::ColumnType;
+    use mysql_common::packets::Column;
+    use mysql_common::prelude::FromRow;
+    use mysql_common::row::new_row;
+
+    fn columns(n: usize) -> Arc<[Column]> {
+        ["Variable_name", "Value", "Extra"][..n]
+            .iter()
+            .map(|name| Column::new(ColumnType::MYSQL_TYPE_VAR_STRING).with_name(name.as_bytes()))
+            .collect()
+    }
+
+    fn row(name: &str, value: Value) -> mysql_common::Row {
+        new_row(
+            vec![Value::Bytes(name.as_bytes().to_vec()), value],
+            columns(2),
+        )
+    }
+
+    #[test]
+    fn rows_decode_like_the_client_output() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/mariadb-10.11-non-primary.tsv"
+        ))
+        .expect("fixture");
+        let cli = WsrepStatus::from_tsv(&text).expect("tsv");
+        let rows = text
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(k, v)| row(k, Value::Bytes(v.as_bytes().to_vec())));
+        assert_eq!(WsrepStatus::from_rows(rows).expect("rows"), cli);
+    }
+
+    #[test]
+    fn numeric_values_and_bad_rows() {
+        let s = WsrepStatus::from_rows([
+            row("wsrep_cluster_conf_id", Value::UInt(u64::MAX)),
+            row("wsrep_cluster_size", Value::Int(3)),
+            row("wsrep_cluster_status", Value::Bytes(b"Primary".to_vec())),
+        ])
+        .expect("rows");
+        assert_eq!(s.cluster_conf_id, Some(-1));
+        assert_eq!(s.cluster_size, Some(3));
+        assert_eq!(s.cluster_status, Some(ClusterStatus::Primary));
+
+        let three = new_row(vec![Value::NULL, Value::NULL, Value::NULL], columns(3));
+        assert!(StatusVariable::from_row_opt(three.clone()).is_err());
+        let err = WsrepStatus::from_rows([three]).expect_err("three columns");
+        assert!(err.to_string().contains("Variable_name"), "{err}");
+    }
+}
