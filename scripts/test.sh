@@ -48,7 +48,7 @@ set +e
 cargo test --workspace --all-targets --all-features -- --nocapture >target/test.log 2>&1
 rc=$?
 set -e
-grep -E '^(scenario |recovery plan|test result|     Running)' target/test.log || true
+grep -E '^(scenario |recovery plan|live adapter|test result|     Running)' target/test.log || true
 if [ "$rc" -ne 0 ]; then
     echo "tests failed (full output in target/test.log); its end:" >&2
     tail -n 200 target/test.log >&2
