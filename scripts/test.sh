@@ -61,3 +61,4 @@ cargo test --workspace --doc --all-features
 step "examples run"
 cargo run --quiet --example walkthrough >/dev/null
 cargo run --quiet --example seed >/dev/null
+cargo run --quiet --example failover >/dev/null

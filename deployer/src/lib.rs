@@ -15,13 +15,17 @@
 //! ```
 
 mod environment;
+mod failover;
 mod findings;
+mod observe;
 mod plan;
 mod preflight;
 mod survival;
 
 pub use environment::*;
+pub use failover::*;
 pub use findings::*;
+pub use observe::{PodRow, Readiness, pod_table, render_pod_table};
 pub use plan::*;
 pub use preflight::{MIN_KUBERNETES, quantity_value};
 pub use survival::*;

@@ -214,7 +214,7 @@ pub(crate) fn preflight(
         }
         // Spoke feature gate.
         match env.hub.klusterlets.get(*cluster) {
-            Some(k) if !k.raw_feedback_json_string() => out.push(Finding::new(Severity::Error, object("Klusterlet", cluster), "RawFeedbackJsonString is not enabled: the pod Ready condition never reaches the hub and the database stays NotReady", "add workConfiguration.featureGates [{feature: RawFeedbackJsonString, mode: Enable}] to the klusterlet (or join with --feature-gates=RawFeedbackJsonString=true)")),
+            Some(k) if !k.raw_feedback_json_string() => out.push(Finding::new(Severity::Error, object("Klusterlet", cluster), "RawFeedbackJsonString is not enabled: the pod Ready condition never reaches the hub and the database stays NotReady", crate::observe::RAW_FEEDBACK_REMEDY)),
             Some(_) => {}
             None => out.push(Finding::new(Severity::Info, object("Klusterlet", cluster), "RawFeedbackJsonString not known from the input", "the deployer detects it when applying: pod feedback with a phase but no ReadyCondition means the gate is off")),
         }

@@ -179,17 +179,12 @@ impl Prediction {
             v.map_or_else(|| "-".to_owned(), |v| v.to_string())
         }
         let on = |b: bool| if b { "ON" } else { "OFF" };
-        let status = |s: &ClusterStatus| match s {
-            ClusterStatus::Primary => "Primary".to_owned(),
-            ClusterStatus::NonPrimary => "non-Primary".to_owned(),
-            ClusterStatus::Disconnected => "Disconnected".to_owned(),
-            ClusterStatus::Other(o) => o.clone(),
-        };
+
         let rows = [
             (
                 "wsrep_cluster_status",
-                status(&self.cluster_status),
-                show(real.cluster_status.as_ref().map(status)),
+                self.cluster_status.to_string(),
+                show(real.cluster_status.as_ref()),
             ),
             (
                 "wsrep_cluster_size",
