@@ -14,6 +14,7 @@
 //! assert!(plan.survival.lines().contains(&"lose demo-controller: loses quorum (1/3 votes)".to_owned()));
 //! ```
 
+mod apply;
 mod environment;
 mod failover;
 mod findings;
@@ -22,6 +23,7 @@ mod plan;
 mod preflight;
 mod survival;
 
+pub use apply::*;
 pub use environment::*;
 pub use failover::*;
 pub use findings::*;

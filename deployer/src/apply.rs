@@ -1,0 +1,222 @@
+//! Applying a plan to the hub: server-side apply of every step's object, in order, with a
+//! field manager and force, optional server-side dry-run, and retries with backoff on
+//! conflicts, throttling and server errors. Every object is checked before the first write,
+//! so bad input writes nothing.
+
+use std::time::Duration;
+
+use kube::api::{Api, DynamicObject, Patch, PatchParams};
+use kube::core::ApiResource;
+use kube::{Client, Resource};
+
+use crate::{Plan, PlanObject};
+
+/// The field manager used unless told otherwise.
+pub const FIELD_MANAGER: &str = "galera-deployer";
+
+/// How to apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// `fieldManager` of every apply.
+    pub field_manager: String,
+    /// Server-side dry-run (`dryRun=All`): the server validates and answers, stores nothing.
+    pub dry_run: bool,
+    /// Attempts per object (at least 1).
+    pub attempts: u32,
+    /// Delay before the first retry; doubled for each further one.
+    pub backoff: Duration,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            field_manager: FIELD_MANAGER.to_owned(),
+            dry_run: false,
+            attempts: 5,
+            backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+/// What the apply is doing, for progress displays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// About to apply step `index` (1-based) of `total`.
+    Applying {
+        /// 1-based step number.
+        index: usize,
+        /// Number of steps.
+        total: usize,
+        /// `Kind/namespace/name`.
+        object: String,
+    },
+    /// The server accepted the object.
+    Applied {
+        /// `Kind/namespace/name`.
+        object: String,
+        /// The `resourceVersion` the server answered with.
+        resource_version: Option<String>,
+    },
+    /// A retryable answer; the apply waits `delay` and tries again.
+    Retrying {
+        /// `Kind/namespace/name`.
+        object: String,
+        /// The attempt that failed (1-based).
+        attempt: u32,
+        /// The HTTP status code.
+        code: u16,
+        /// How long it waits.
+        delay: Duration,
+    },
+}
+
+/// Why the apply stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// An object of the plan cannot be applied; nothing was written.
+    #[error("step {index} ({object}): {reason}; nothing was applied")]
+    Invalid {
+        /// 1-based step number.
+        index: usize,
+        /// The object.
+        object: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The server refused an object (after retries when retryable); the steps before it were
+    /// applied, the ones after it were not.
+    #[error(
+        "step {index} ({object}) failed after {attempts} attempt(s): {source}; steps 1 to {applied} were applied, the rest were not"
+    )]
+    Server {
+        /// 1-based step number.
+        index: usize,
+        /// The object.
+        object: String,
+        /// Attempts made.
+        attempts: u32,
+        /// Steps applied before it.
+        applied: usize,
+        /// The client's error.
+        #[source]
+        source: kube::Error,
+    },
+}
+
+/// What was applied.
+#[derive(Clone, Debug, Default)]
+pub struct ApplyReport {
+    /// Every object as the server returned it, in plan order.
+    pub applied: Vec<DynamicObject>,
+    /// Retries made in total.
+    pub retries: u32,
+}
+
+impl PlanObject {
+    /// The API resource (group, version, kind, plural) of the object.
+    pub fn api_resource(&self) -> ApiResource {
+        fn of<K: Resource<DynamicType = ()>>() -> ApiResource {
+            ApiResource::erase::<K>(&())
+        }
+        match self {
+            PlanObject::Project(_) => of::<kubeslice_types::controller::v1alpha1::Project>(),
+            PlanObject::Cluster(_) => of::<kubeslice_types::controller::v1alpha1::Cluster>(),
+            PlanObject::SliceConfig(_) => {
+                of::<kubeslice_types::controller::v1alpha1::SliceConfig>()
+            }
+            PlanObject::PlacementPolicy(_) => of::<kubedb_types::apps::v1::PlacementPolicy>(),
+            PlanObject::MariaDB(_) => of::<kubedb_types::kubedb::v1::MariaDB>(),
+        }
+    }
+}
+
+fn retryable(e: &kube::Error) -> Option<u16> {
+    match e {
+        kube::Error::Api(s) if s.code == 409 || s.code == 429 || s.code >= 500 => Some(s.code),
+        _ => None,
+    }
+}
+
+/// Applies `plan`'s steps in order with server-side apply (`force`), reporting progress.
+pub async fn apply_plan(
+    client: &Client,
+    plan: &Plan,
+    options: &ApplyOptions,
+    mut progress: impl FnMut(Progress),
+) -> Result<ApplyReport, ApplyError> {
+    // Check everything before the first write.
+    let mut work = Vec::with_capacity(plan.steps.len());
+    for (i, step) in plan.steps.iter().enumerate() {
+        let object = step.object.describe();
+        let invalid = |reason: &str| ApplyError::Invalid {
+            index: i + 1,
+            object: object.clone(),
+            reason: reason.to_owned(),
+        };
+        let body = step.object.to_json();
+        let name = body["metadata"]["name"]
+            .as_str()
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| invalid("metadata.name is missing"))?
+            .to_owned();
+        if body["metadata"].get("generateName").is_some() {
+            return Err(invalid(
+                "server-side apply needs metadata.name, not generateName",
+            ));
+        }
+        let namespace = body["metadata"]["namespace"].as_str().map(str::to_owned);
+        work.push((object, step.object.api_resource(), namespace, name, body));
+    }
+    let mut params = PatchParams::apply(&options.field_manager).force();
+    params.dry_run = options.dry_run;
+    let total = work.len();
+    let mut report = ApplyReport::default();
+    for (i, (object, resource, namespace, name, body)) in work.into_iter().enumerate() {
+        progress(Progress::Applying {
+            index: i + 1,
+            total,
+            object: object.clone(),
+        });
+        tracing::info!(%object, dry_run = options.dry_run, "server-side apply");
+        let api: Api<DynamicObject> = match &namespace {
+            Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
+            None => Api::all_with(client.clone(), &resource),
+        };
+        let mut attempt = 0;
+        let applied = loop {
+            attempt += 1;
+            match api.patch(&name, &params, &Patch::Apply(&body)).await {
+                Ok(o) => break o,
+                Err(e) => match retryable(&e) {
+                    Some(code) if attempt < options.attempts.max(1) => {
+                        let delay = options.backoff * 2u32.saturating_pow(attempt - 1);
+                        tracing::warn!(%object, code, ?delay, "retrying");
+                        progress(Progress::Retrying {
+                            object: object.clone(),
+                            attempt,
+                            code,
+                            delay,
+                        });
+                        report.retries += 1;
+                        tokio::time::sleep(delay).await;
+                    }
+                    _ => {
+                        return Err(ApplyError::Server {
+                            index: i + 1,
+                            object,
+                            attempts: attempt,
+                            applied: i,
+                            source: e,
+                        });
+                    }
+                },
+            }
+        };
+        progress(Progress::Applied {
+            object,
+            resource_version: applied.metadata.resource_version.clone(),
+        });
+        report.applied.push(applied);
+    }
+    Ok(report)
+}
