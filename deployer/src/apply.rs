@@ -9,6 +9,8 @@ use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::core::ApiResource;
 use kube::{Client, Resource};
 
+use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
+
 use crate::{Plan, PlanObject};
 
 /// The field manager used unless told otherwise.
@@ -219,4 +221,90 @@ pub async fn apply_plan(
         report.applied.push(applied);
     }
     Ok(report)
+}
+
+/// Why waiting for the database stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    /// The phase did not arrive in time.
+    #[error(
+        "MariaDB {object} did not reach phase {wanted:?} within {timeout:?} (last phase: {last:?}, last watch error: {last_error:?}); check the MariaDB conditions and the pod table (pod_table) for the cluster that lags"
+    )]
+    Timeout {
+        /// `namespace/name`.
+        object: String,
+        /// The phase waited for.
+        wanted: DatabasePhase,
+        /// The time allowed.
+        timeout: Duration,
+        /// The last phase seen, if any.
+        last: Option<DatabasePhase>,
+        /// The last watch error (the watch is retried with backoff until the deadline).
+        last_error: Option<String>,
+    },
+}
+
+/// Progress while waiting: each phase change of the watched MariaDB.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhaseSeen {
+    /// `namespace/name`.
+    pub object: String,
+    /// The phase now (`None` before the operator set one).
+    pub phase: Option<DatabasePhase>,
+}
+
+/// Watches the MariaDB `namespace/name` (list then watch, resuming after dropped watches and
+/// retrying errors with backoff) until its `status.phase` is `wanted`, reporting every phase change; no polling.
+pub async fn wait_for_phase(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    wanted: DatabasePhase,
+    timeout: Duration,
+    mut progress: impl FnMut(PhaseSeen),
+) -> Result<MariaDB, WaitError> {
+    use futures::StreamExt;
+    use kube::runtime::{WatchStreamExt, watcher};
+
+    let object = format!("{namespace}/{name}");
+    let api: Api<MariaDB> = Api::namespaced(client.clone(), namespace);
+    let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
+    let mut last: Option<Option<DatabasePhase>> = None;
+    let mut last_error = None;
+    let watch = async {
+        let stream = watcher(api, config).default_backoff().applied_objects();
+        let mut stream = std::pin::pin!(stream);
+        while let Some(item) = stream.next().await {
+            let db = match item {
+                Ok(db) => db,
+                Err(e) => {
+                    tracing::warn!(%object, error = %e, "watch error; retrying");
+                    last_error = Some(e.to_string());
+                    continue;
+                }
+            };
+            let phase = db.status.as_ref().and_then(|s| s.phase);
+            if last != Some(phase) {
+                last = Some(phase);
+                progress(PhaseSeen {
+                    object: object.clone(),
+                    phase,
+                });
+            }
+            if phase == Some(wanted) {
+                return Some(db);
+            }
+        }
+        None
+    };
+    match tokio::time::timeout(timeout, watch).await {
+        Ok(Some(db)) => Ok(db),
+        _ => Err(WaitError::Timeout {
+            object,
+            wanted,
+            timeout,
+            last: last.flatten(),
+            last_error,
+        }),
+    }
 }
