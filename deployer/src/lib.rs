@@ -21,6 +21,8 @@ mod findings;
 mod observe;
 mod plan;
 mod preflight;
+#[cfg(feature = "live")]
+mod sql;
 mod survival;
 
 pub use apply::*;
@@ -30,6 +32,8 @@ pub use findings::*;
 pub use observe::{PodRow, Readiness, pod_table, render_pod_table};
 pub use plan::*;
 pub use preflight::{MIN_KUBERNETES, quantity_value};
+#[cfg(feature = "live")]
+pub use sql::*;
 pub use survival::*;
 
 use placement::plan::{DistributeOptions, distribute, votes_of};
