@@ -2,7 +2,7 @@
 
 mod support;
 
-use distributed_galera::check::{Checker, Verdict, crd_schema, parse_yaml};
+use distributed_galera::check::{Checker, Verdict, parse_yaml};
 use kube::CustomResourceExt;
 use kubeslice_types::controller::v1alpha1 as ctl;
 use kubeslice_types::networking::v1beta1 as net;
@@ -12,14 +12,7 @@ fn covered<K>(file: &str) -> distributed_galera::schema::Coverage
 where
     K: kube::Resource<DynamicType = ()> + CustomResourceExt,
 {
-    let kind = K::kind(&()).into_owned();
-    let version = K::version(&()).into_owned();
-    support::report_coverage(
-        &kind,
-        &format!("kubeslice/crds/{file}"),
-        &version,
-        crd_schema::<K>(),
-    )
+    support::coverage_of::<K>(&format!("kubeslice/crds/{file}"))
 }
 
 #[test]
@@ -40,15 +33,7 @@ fn every_kind_is_fully_covered() {
         covered::<net::SliceGateway>("networking.kubeslice.io_slicegateways.yaml"),
         covered::<net::Slice>("networking.kubeslice.io_slices.yaml"),
     ];
-    for c in &results {
-        assert!(
-            c.is_complete(),
-            "{}/{} covered; missing {:?}",
-            c.covered,
-            c.total,
-            c.missing
-        );
-    }
+    support::assert_all_covered(&results);
 }
 
 /// Scope, names, short names, status subresource and printer columns match upstream.

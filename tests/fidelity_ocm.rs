@@ -4,7 +4,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use distributed_galera::check::{Checker, Verdict, crd_schema, read_path};
+use distributed_galera::check::{Checker, Verdict, read_path};
 use kube::CustomResourceExt;
 use ocm_types::{addon, cluster, operator, work};
 
@@ -12,14 +12,7 @@ fn covered<K>(file: &str) -> distributed_galera::schema::Coverage
 where
     K: kube::Resource<DynamicType = ()> + CustomResourceExt,
 {
-    let kind = K::kind(&()).into_owned();
-    let version = K::version(&()).into_owned();
-    support::report_coverage(
-        &kind,
-        &format!("ocm/crds/{file}"),
-        &version,
-        crd_schema::<K>(),
-    )
+    support::coverage_of::<K>(&format!("ocm/crds/{file}"))
 }
 
 const MC: &str = "0000_00_clusters.open-cluster-management.io_managedclusters.crd.yaml";
@@ -55,15 +48,7 @@ fn every_kind_is_fully_covered() {
         covered::<addon::v1alpha1::ManagedClusterAddOn>(MCA),
         covered::<addon::v1beta1::ManagedClusterAddOn>(MCA),
     ];
-    for c in &results {
-        assert!(
-            c.is_complete(),
-            "{}/{} covered; missing {:?}",
-            c.covered,
-            c.total,
-            c.missing
-        );
-    }
+    support::assert_all_covered(&results);
 }
 
 #[test]

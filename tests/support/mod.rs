@@ -80,6 +80,33 @@ pub fn report_coverage(
     c
 }
 
+/// [`report_coverage`] for a derived kind against the upstream CRD at `crd` (relative to
+/// `../shared/upstream`), with the kind and version taken from the type.
+pub fn coverage_of<K>(crd: &str) -> distributed_galera::schema::Coverage
+where
+    K: kube::Resource<DynamicType = ()> + kube::CustomResourceExt,
+{
+    report_coverage(
+        &K::kind(&()),
+        crd,
+        &K::version(&()),
+        distributed_galera::check::crd_schema::<K>(),
+    )
+}
+
+/// Fails naming every incomplete coverage.
+pub fn assert_all_covered(results: &[distributed_galera::schema::Coverage]) {
+    for c in results {
+        assert!(
+            c.is_complete(),
+            "{}/{} covered; missing {:?}",
+            c.covered,
+            c.total,
+            c.missing
+        );
+    }
+}
+
 /// Asserts that our CRD has upstream's scope, names, short names, categories, status/scale
 /// subresources and printer columns for `version`.
 pub fn assert_crd_names(

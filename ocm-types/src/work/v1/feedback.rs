@@ -165,14 +165,18 @@ impl ManifestWork {
     /// The status of the manifest at `ordinal` (its position in `spec.workload.manifests`),
     /// found by `resourceMeta.ordinal` as the PetSet controller does.
     pub fn manifest_status(&self, ordinal: i32) -> Option<&ManifestCondition> {
-        self.status
-            .as_ref()?
-            .resource_status
-            .as_ref()?
-            .manifests
-            .as_ref()?
-            .iter()
+        self.manifest_statuses()
             .find(|m| m.resource_meta.ordinal == ordinal)
+    }
+
+    /// Every manifest status the work agent reported (none before it reported).
+    pub fn manifest_statuses(&self) -> impl Iterator<Item = &ManifestCondition> {
+        self.status
+            .as_ref()
+            .and_then(|s| s.resource_status.as_ref())
+            .and_then(|r| r.manifests.as_deref())
+            .unwrap_or_default()
+            .iter()
     }
 
     /// The status of the manifest whose resource meta matches (kind or resource, namespace,
@@ -183,20 +187,13 @@ impl ManifestWork {
         namespace: Option<&str>,
         name: &str,
     ) -> Option<&ManifestCondition> {
-        self.status
-            .as_ref()?
-            .resource_status
-            .as_ref()?
-            .manifests
-            .as_ref()?
-            .iter()
-            .find(|m| {
-                let meta = &m.resource_meta;
-                (meta.kind.as_deref() == Some(kind_or_resource)
-                    || meta.resource.as_deref() == Some(kind_or_resource))
-                    && meta.name.as_deref() == Some(name)
-                    && meta.namespace.as_deref().filter(|n| !n.is_empty()) == namespace
-            })
+        self.manifest_statuses().find(|m| {
+            let meta = &m.resource_meta;
+            (meta.kind.as_deref() == Some(kind_or_resource)
+                || meta.resource.as_deref() == Some(kind_or_resource))
+                && meta.name.as_deref() == Some(name)
+                && meta.namespace.as_deref().filter(|n| !n.is_empty()) == namespace
+        })
     }
 
     /// The raw feedback value `name` of the manifest at `ordinal`.
