@@ -1,37 +1,67 @@
-//! `cargo run --example walkthrough [-- --input ENV.yaml] [--out DIR]`
+//! `cargo run --example walkthrough [-- --input ENV.yaml] [--out DIR] [--apply [--dry-run]
+//! [--kubeconfig FILE] [--context NAME]]`
 //!
 //! Plans the walkthrough's distributed MariaDB (or the environment in `--input`): prints the
 //! preflight findings, where each pod goes, which single-cluster losses the Galera cluster
 //! survives, and the ordered plan; `--out DIR` writes `plan.yaml` and one
-//! `<cluster>.manifestworks.yaml` per spoke. Exits 1 when preflight finds errors, 2 on bad
-//! input.
+//! `<cluster>.manifestworks.yaml` per spoke.
+//!
+//! `--apply` then applies the plan with server-side apply, waiting between steps, waits for
+//! the MariaDB to be Ready and verifies it as the walkthrough's Step 8 does. Without
+//! `--kubeconfig` it runs against the in-process fake hub with simulated spokes (checked
+//! against the pinned upstream CRDs in `../shared/upstream` when that folder exists); with
+//! `--kubeconfig` (and `--context`) against that hub.
+//!
+//! Exits 1 when preflight finds errors or the apply or verification fails, 2 on bad input.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
-use deployer::{Environment, plan};
+use deployer::testkit::{FakeHub, Spoke, World};
+use deployer::{
+    ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pod_table,
+    render_pod_table, wait_for_phase,
+};
+use kube::api::{Api, ListParams};
+use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
+use ocm_types::work::v1::ManifestWork;
 
+#[derive(Default)]
 struct Args {
     input: Option<PathBuf>,
     out: Option<PathBuf>,
+    apply: bool,
+    dry_run: bool,
+    kubeconfig: Option<PathBuf>,
+    context: Option<String>,
 }
+
+const USAGE: &str = "usage: walkthrough [--input ENV.yaml] [--out DIR] [--apply [--dry-run] [--kubeconfig FILE] [--context NAME]]";
 
 fn args() -> Result<Args, String> {
     let mut it = std::env::args_os().skip(1);
-    let mut args = Args {
-        input: None,
-        out: None,
-    };
+    let mut args = Args::default();
     while let Some(a) = it.next() {
         match a.to_str() {
             Some("--input") => args.input = Some(it.next().ok_or("--input needs a file")?.into()),
             Some("--out") => args.out = Some(it.next().ok_or("--out needs a folder")?.into()),
-            _ => {
-                return Err(format!(
-                    "unexpected argument {a:?}; usage: walkthrough [--input ENV.yaml] [--out DIR]"
-                ));
+            Some("--apply") => args.apply = true,
+            Some("--dry-run") => args.dry_run = true,
+            Some("--kubeconfig") => {
+                args.kubeconfig = Some(it.next().ok_or("--kubeconfig needs a file")?.into())
             }
+            Some("--context") => {
+                let c = it.next().ok_or("--context needs a name")?;
+                args.context = Some(c.to_string_lossy().into_owned());
+            }
+            _ => return Err(format!("unexpected argument {a:?}; {USAGE}")),
         }
+    }
+    if (args.dry_run || args.kubeconfig.is_some() || args.context.is_some()) && !args.apply {
+        return Err(format!(
+            "--dry-run, --kubeconfig and --context go with --apply; {USAGE}"
+        ));
     }
     Ok(args)
 }
@@ -137,5 +167,211 @@ fn main() -> ExitCode {
             println!("wrote {}", path.display());
         }
     }
-    ExitCode::SUCCESS
+    if !args.apply {
+        return ExitCode::SUCCESS;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(apply(&args, &env, &plan)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            println!("\nFAILED: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The hub to apply to: a real one from the kubeconfig, or the fake hub with simulated spokes.
+async fn connect(
+    args: &Args,
+    env: &Environment,
+    plan: &Plan,
+) -> Result<(kube::Client, Option<World>), String> {
+    if let Some(path) = &args.kubeconfig {
+        let kc = kube::config::Kubeconfig::read_from(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let options = kube::config::KubeConfigOptions {
+            context: args.context.clone(),
+            ..Default::default()
+        };
+        let config = kube::Config::from_custom_kubeconfig(kc, &options)
+            .await
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let client = kube::Client::try_from(config).map_err(|e| e.to_string())?;
+        println!(
+            "\n== apply to the hub of {} (context {})",
+            path.display(),
+            args.context.as_deref().unwrap_or("current")
+        );
+        return Ok((client, None));
+    }
+    let hub = FakeHub::new();
+    let upstream = PathBuf::from("../shared/upstream");
+    let mut versions = 0;
+    for project in ["kubedb", "kubeslice", "ocm"] {
+        let dir = upstream.join(project).join("crds");
+        if dir.is_dir() {
+            versions += hub.load_crds(&dir).map_err(|e| e.to_string())?;
+        }
+    }
+    let schemas = if versions > 0 {
+        format!("{versions} CRD versions from {}", upstream.display())
+    } else {
+        "the workspace types' generated CRDs (../shared/upstream not found)".to_owned()
+    };
+    let spokes = Spoke::of(env);
+    let names: Vec<String> = spokes
+        .iter()
+        .map(|s| {
+            let gate = if s.raw_feedback {
+                ""
+            } else {
+                " (RawFeedbackJsonString off)"
+            };
+            format!("{}{gate}", s.cluster)
+        })
+        .collect();
+    println!(
+        "\n== apply to the in-process fake hub; simulated spokes {}; schemas: {schemas}",
+        names.join(", ")
+    );
+    let world = World::start(&hub, env, plan, spokes);
+    Ok((hub.client(), Some(world)))
+}
+
+async fn apply(args: &Args, env: &Environment, plan: &Plan) -> Result<(), String> {
+    let (client, world) = connect(args, env, plan).await?;
+    let options = ApplyOptions {
+        dry_run: args.dry_run,
+        ..ApplyOptions::default()
+    };
+    let start = Instant::now();
+    let ms = |t: Instant| format!("{:>5} ms", t.elapsed().as_millis());
+    let report = apply_plan(&client, plan, &options, |p| match p {
+        Progress::Applying {
+            index,
+            total,
+            object,
+        } => println!("{} [{index}/{total}] apply {object}", ms(start)),
+        Progress::Applied {
+            resource_version, ..
+        } => println!(
+            "{}       applied (resourceVersion {})",
+            ms(start),
+            resource_version.as_deref().unwrap_or("-")
+        ),
+        Progress::Retrying {
+            code,
+            attempt,
+            delay,
+            ..
+        } => println!(
+            "{}       answer {code} on attempt {attempt}; retrying in {delay:?}",
+            ms(start)
+        ),
+        Progress::Waiting { condition, .. } => {
+            println!("{}       waiting for {condition}", ms(start))
+        }
+        Progress::Satisfied { .. } => println!("{}       ok", ms(start)),
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    if args.dry_run {
+        println!(
+            "dry run: the server accepted all {} objects and stored none",
+            report.applied.len()
+        );
+        return Ok(());
+    }
+    let db = &env.database;
+    println!(
+        "\n== waiting for MariaDB {}/{} to be Ready",
+        db.namespace, db.name
+    );
+    let ready = wait_for_phase(
+        &client,
+        &db.namespace,
+        &db.name,
+        DatabasePhase::Ready,
+        Duration::from_secs(600),
+        |seen| {
+            let phase = seen.phase.map_or("<none>".to_owned(), |p| format!("{p:?}"));
+            println!("{} phase {phase}", ms(start));
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    verify(&client, env, &ready, world.as_ref()).await
+}
+
+/// The walkthrough's Step 8: the MariaDB is Ready, its pods run on each cluster, and Galera
+/// reports a Primary component of all replicas.
+async fn verify(
+    client: &kube::Client,
+    env: &Environment,
+    db: &MariaDB,
+    world: Option<&World>,
+) -> Result<(), String> {
+    let d = &env.database;
+    println!("\n== Step 8: verify");
+    let phase = db.status.as_ref().and_then(|s| s.phase);
+    println!(
+        "mariadb.kubedb.com/{}  version {}  status {}",
+        d.name,
+        db.spec.version,
+        phase.map_or("<none>".to_owned(), |p| format!("{p:?}"))
+    );
+    let works: Api<ManifestWork> = Api::all(client.clone());
+    let selector = format!("{}=pod", deployer::ROLE_LABEL);
+    let works = works
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .map_err(|e| format!("listing pod ManifestWorks: {e}"))?;
+    let (rows, findings) = pod_table(&works.items);
+    print!("{}", render_pod_table(&rows));
+    for f in &findings {
+        println!("{f}");
+    }
+    let ready = rows.iter().filter(|r| r.ready == Readiness::Ready).count();
+    if ready != d.replicas as usize {
+        return Err(format!("{ready} of {} pods Ready on the hub", d.replicas));
+    }
+    let Some(world) = world else {
+        println!("wsrep status: read it over SQL with the deployer's `live` feature (pods_health)");
+        return Ok(());
+    };
+    let wsrep = world.wsrep_all();
+    for (pod, s) in &wsrep {
+        println!(
+            "{pod}: wsrep_cluster_status={} wsrep_cluster_size={} wsrep_connected={} wsrep_ready={}",
+            s.cluster_status
+                .as_ref()
+                .map_or("-".to_owned(), ToString::to_string),
+            s.cluster_size.map_or("-".to_owned(), |n| n.to_string()),
+            if s.connected == Some(true) {
+                "ON"
+            } else {
+                "OFF"
+            },
+            if s.ready == Some(true) { "ON" } else { "OFF" },
+        );
+    }
+    let health = galera::health::assess(&wsrep, Some(u64::from(d.replicas)));
+    println!("galera health: {}", health.verdict);
+    for f in &health.findings {
+        println!("  {f}");
+    }
+    if health.verdict != galera::health::Verdict::Healthy {
+        return Err(format!("galera health is {}", health.verdict));
+    }
+    Ok(())
 }

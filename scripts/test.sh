@@ -60,5 +60,7 @@ cargo test --workspace --doc --all-features
 
 step "examples run"
 cargo run --quiet --example walkthrough >/dev/null
+# The seed end to end on the fake hub with simulated spokes; exits non-zero unless Step 8 holds.
+cargo run --quiet --example walkthrough -- --apply | tail -n 9
 cargo run --quiet --example seed >/dev/null
 cargo run --quiet --example failover >/dev/null

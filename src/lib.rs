@@ -13,4 +13,4 @@ pub use ocm_types;
 pub use placement;
 
 pub mod check;
-pub mod schema;
+pub use deployer::schema;

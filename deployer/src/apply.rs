@@ -27,6 +27,10 @@ pub struct ApplyOptions {
     pub attempts: u32,
     /// Delay before the first retry; doubled for each further one.
     pub backoff: Duration,
+    /// How long to wait, after a step, for what the next steps depend on (the project
+    /// namespace, a registered cluster, a healthy slice on every cluster); `None` applies
+    /// without waiting. Dry runs never wait.
+    pub wait: Option<Duration>,
 }
 
 impl Default for ApplyOptions {
@@ -36,6 +40,7 @@ impl Default for ApplyOptions {
             dry_run: false,
             attempts: 5,
             backoff: Duration::from_millis(200),
+            wait: Some(Duration::from_secs(300)),
         }
     }
 }
@@ -70,6 +75,20 @@ pub enum Progress {
         /// How long it waits.
         delay: Duration,
     },
+    /// Waiting (watch-based) for a condition the next steps depend on.
+    Waiting {
+        /// The step's object, `Kind/namespace/name`.
+        object: String,
+        /// What it waits for.
+        condition: String,
+    },
+    /// The condition holds.
+    Satisfied {
+        /// The step's object.
+        object: String,
+        /// What held.
+        condition: String,
+    },
 }
 
 /// Why the apply stopped.
@@ -103,6 +122,25 @@ pub enum ApplyError {
         #[source]
         source: kube::Error,
     },
+    /// A condition between steps did not hold in time.
+    #[error(transparent)]
+    Wait(#[from] StepTimeout),
+}
+
+/// Why the apply stopped while waiting between steps.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "step {index} ({object}) was applied but {condition} did not hold within {timeout:?}: steps 1 to {index} were applied, the rest were not; check the controller that makes it true (KubeSlice controller or worker)"
+)]
+pub struct StepTimeout {
+    /// 1-based step number.
+    pub index: usize,
+    /// The step's object.
+    pub object: String,
+    /// What was awaited.
+    pub condition: String,
+    /// How long it waited.
+    pub timeout: Duration,
 }
 
 /// What was applied.
@@ -215,12 +253,111 @@ pub async fn apply_plan(
             }
         };
         progress(Progress::Applied {
-            object,
+            object: object.clone(),
             resource_version: applied.metadata.resource_version.clone(),
         });
+        if let Some(timeout) = options.wait.filter(|_| !options.dry_run) {
+            for gate in gates(&plan.steps[i].object) {
+                let condition = gate.describe();
+                progress(Progress::Waiting {
+                    object: object.clone(),
+                    condition: condition.clone(),
+                });
+                tracing::info!(%object, %condition, "waiting");
+                if !gate.wait(client, timeout).await {
+                    return Err(StepTimeout {
+                        index: i + 1,
+                        object,
+                        condition,
+                        timeout,
+                    }
+                    .into());
+                }
+                progress(Progress::Satisfied {
+                    object: object.clone(),
+                    condition,
+                });
+            }
+        }
         report.applied.push(applied);
     }
     Ok(report)
+}
+
+/// A condition on one object that later steps depend on.
+struct Gate {
+    resource: ApiResource,
+    namespace: Option<String>,
+    name: String,
+    /// JSON path segments and the value they must have (`None`: the object exists).
+    field: Option<(&'static [&'static str], &'static str)>,
+}
+
+impl Gate {
+    fn describe(&self) -> String {
+        let object = match &self.namespace {
+            Some(ns) => format!("{}/{ns}/{}", self.resource.kind, self.name),
+            None => format!("{}/{}", self.resource.kind, self.name),
+        };
+        match self.field {
+            None => format!("{object} exists"),
+            Some((path, value)) => format!("{object} {}={value}", path.join(".")),
+        }
+    }
+
+    /// Watches the object until the condition holds; false on timeout.
+    async fn wait(&self, client: &Client, timeout: Duration) -> bool {
+        let api: Api<DynamicObject> = match &self.namespace {
+            Some(ns) => Api::namespaced_with(client.clone(), ns, &self.resource),
+            None => Api::all_with(client.clone(), &self.resource),
+        };
+        let field = self.field;
+        let holds = move |o: Option<&DynamicObject>| match (o, field) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(o), Some((path, value))) => {
+                path.iter()
+                    .try_fold(&o.data, |v, k| v.get(k))
+                    .and_then(serde_json::Value::as_str)
+                    == Some(value)
+            }
+        };
+        let watch = kube::runtime::wait::await_condition(api, &self.name, holds);
+        matches!(tokio::time::timeout(timeout, watch).await, Ok(Ok(_)))
+    }
+}
+
+/// What must hold after applying `object` before the next step.
+fn gates(object: &PlanObject) -> Vec<Gate> {
+    use kubeslice_types::worker::v1alpha1::WorkerSliceConfig;
+    match object {
+        PlanObject::Project(p) => vec![Gate {
+            resource: ApiResource::erase::<k8s_openapi::api::core::v1::Namespace>(&()),
+            namespace: None,
+            name: crate::project_namespace(p.metadata.name.as_deref().unwrap_or_default()),
+            field: None,
+        }],
+        PlanObject::Cluster(c) => vec![Gate {
+            resource: object.api_resource(),
+            namespace: c.metadata.namespace.clone(),
+            name: c.metadata.name.clone().unwrap_or_default(),
+            field: Some((&["status", "registrationStatus"], "Registered")),
+        }],
+        PlanObject::SliceConfig(s) => {
+            let slice = s.metadata.name.clone().unwrap_or_default();
+            s.spec
+                .clusters()
+                .iter()
+                .map(|cluster| Gate {
+                    resource: ApiResource::erase::<WorkerSliceConfig>(&()),
+                    namespace: s.metadata.namespace.clone(),
+                    name: format!("{slice}-{cluster}"),
+                    field: Some((&["status", "sliceHealth", "sliceHealthStatus"], "Normal")),
+                })
+                .collect()
+        }
+        PlanObject::PlacementPolicy(_) | PlanObject::MariaDB(_) => Vec::new(),
+    }
 }
 
 /// Why waiting for the database stopped.

@@ -21,9 +21,12 @@ mod findings;
 mod observe;
 mod plan;
 mod preflight;
+pub mod schema;
 #[cfg(feature = "live")]
 mod sql;
 mod survival;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use apply::*;
 pub use environment::*;

@@ -68,6 +68,8 @@ fn seed() -> deployer::Plan {
 fn fast() -> ApplyOptions {
     ApplyOptions {
         backoff: Duration::from_millis(1),
+        // The mock answers patches only; waiting between steps is tested on the fake hub.
+        wait: None,
         ..ApplyOptions::default()
     }
 }

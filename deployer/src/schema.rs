@@ -29,7 +29,7 @@ fn flag(schema: &Value, name: &str) -> bool {
 /// let schema = json!({"type": "object", "properties": {
 ///     "spec": {"type": "object", "properties": {"a": {"type": "string"}}}}});
 /// let mut doc = json!({"apiVersion": "x/v1", "kind": "X", "spec": {"a": "1", "b": 2}});
-/// let pruned = distributed_galera::schema::prune(&mut doc, &schema);
+/// let pruned = deployer::schema::prune(&mut doc, &schema);
 /// assert_eq!(pruned, vec!["spec.b".to_owned()]);
 /// assert_eq!(doc, json!({"apiVersion": "x/v1", "kind": "X", "spec": {"a": "1"}}));
 /// ```
@@ -148,7 +148,7 @@ impl Coverage {
 /// use serde_json::json;
 /// let up = json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}});
 /// let ours = json!({"type": "object", "properties": {"a": {"type": "string"}}});
-/// let c = distributed_galera::schema::coverage(&up, &ours);
+/// let c = deployer::schema::coverage(&up, &ours);
 /// assert_eq!((c.covered, c.total), (2, 3));
 /// assert_eq!(c.missing[0].0, "b");
 /// ```
@@ -237,7 +237,7 @@ impl std::fmt::Display for Difference {
 ///
 /// ```
 /// use serde_json::json;
-/// use distributed_galera::schema::{diff, Change};
+/// use deployer::schema::{diff, Change};
 /// let d = diff(&json!({"a": 1, "b": null, "c": [1, 2]}), &json!({"c": [1]}));
 /// let paths: Vec<_> = d.iter().map(|d| (d.path.as_str(), d.change)).collect();
 /// assert_eq!(paths, vec![("a", Change::Dropped), ("c[1]", Change::Dropped)]);
@@ -319,7 +319,7 @@ fn numbers_equal(a: &Value, b: &Value) -> bool {
 /// ```
 /// use serde_json::json;
 /// let bad = json!({"type": "object", "properties": {"a": {"$ref": "#/x"}}});
-/// assert_eq!(distributed_galera::schema::structural_violations(&bad).len(), 2);
+/// assert_eq!(deployer::schema::structural_violations(&bad).len(), 2);
 /// ```
 pub fn structural_violations(schema: &Value) -> Vec<String> {
     let mut out = Vec::new();
@@ -350,5 +350,195 @@ fn structural_at(schema: &Value, path: &str, out: &mut Vec<String>) {
     }
     if let Some(add) = additional {
         structural_at(add, &format!("{path}{{}}"), out);
+    }
+}
+
+/// A value the schema does not allow, as the API server reports it in a 422 answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Where (`spec.replicas`; empty for the root).
+    pub path: String,
+    /// What is wrong (`Required value`, `Unsupported value: "x"`, ...).
+    pub message: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Checks `value` against a structural `schema` the way the API server's OpenAPI validation
+/// does: `type` (with `nullable` and `x-kubernetes-int-or-string`), `required`, `enum`,
+/// `minimum`/`maximum`, `minLength`/`maxLength`, `minItems`/`maxItems` and `pattern`. CEL
+/// rules (`x-kubernetes-validations`) and `format` are not checked. At the root,
+/// `apiVersion`, `kind` and `metadata` are left to the server's own handling.
+///
+/// ```
+/// use serde_json::json;
+/// let schema = json!({"type": "object", "properties": {"spec": {"type": "object",
+///     "required": ["version"],
+///     "properties": {"version": {"type": "string"}, "replicas": {"type": "integer", "minimum": 1}}}}});
+/// let v = deployer::schema::validate(&json!({"spec": {"replicas": 0}}), &schema);
+/// let shown: Vec<String> = v.iter().map(ToString::to_string).collect();
+/// assert_eq!(shown, ["spec.replicas: Invalid value: 0: should be greater than or equal to 1",
+///                    "spec.version: Required value"]);
+/// ```
+pub fn validate(value: &Value, schema: &Value) -> Vec<Violation> {
+    let mut out = Vec::new();
+    validate_at(value, schema, "", true, &mut out);
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn type_matches(value: &Value, schema: &Value) -> bool {
+    if value.is_null() {
+        return flag(schema, "nullable");
+    }
+    if flag(schema, "x-kubernetes-int-or-string") {
+        return value.is_string() || value.is_i64() || value.is_u64();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        Some("string") => value.is_string(),
+        Some("boolean") => value.is_boolean(),
+        Some("number") => value.is_number(),
+        Some("integer") => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        _ => true,
+    }
+}
+
+fn validate_at(value: &Value, schema: &Value, path: &str, root: bool, out: &mut Vec<Violation>) {
+    let push = |out: &mut Vec<Violation>, message: String| {
+        out.push(Violation {
+            path: path.to_owned(),
+            message,
+        })
+    };
+    if !type_matches(value, schema) {
+        let wanted = schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("int-or-string");
+        push(
+            out,
+            format!("Invalid value: {value}: must be of type {wanted}"),
+        );
+        return;
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !value.is_null()
+        && !allowed.contains(value)
+    {
+        let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
+        push(
+            out,
+            format!(
+                "Unsupported value: {value}: supported values: {}",
+                list.join(", ")
+            ),
+        );
+    }
+    if let Some(n) = value.as_f64() {
+        if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+            && n < min
+        {
+            push(
+                out,
+                format!("Invalid value: {value}: should be greater than or equal to {min}"),
+            );
+        }
+        if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+            && n > max
+        {
+            push(
+                out,
+                format!("Invalid value: {value}: should be less than or equal to {max}"),
+            );
+        }
+    }
+    let bound = |name: &str| schema.get(name).and_then(Value::as_u64);
+    if let Some(s) = value.as_str() {
+        let len = s.chars().count() as u64;
+        if bound("minLength").is_some_and(|m| len < m) {
+            push(out, format!("Invalid value: {value}: too short"));
+        }
+        if bound("maxLength").is_some_and(|m| len > m) {
+            push(
+                out,
+                format!(
+                    "Too long: may not be more than {} bytes",
+                    bound("maxLength").unwrap_or_default()
+                ),
+            );
+        }
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
+            && regex::Regex::new(pattern).is_ok_and(|re| !re.is_match(s))
+        {
+            push(
+                out,
+                format!("Invalid value: {value}: should match '{pattern}'"),
+            );
+        }
+    }
+    match value {
+        Value::Array(items) => {
+            let len = items.len() as u64;
+            if bound("minItems").is_some_and(|m| len < m) {
+                push(
+                    out,
+                    format!(
+                        "Invalid value: {len}: should have at least {} items",
+                        bound("minItems").unwrap_or_default()
+                    ),
+                );
+            }
+            if bound("maxItems").is_some_and(|m| len > m) {
+                push(
+                    out,
+                    format!(
+                        "Too many: {len}: must have at most {} items",
+                        bound("maxItems").unwrap_or_default()
+                    ),
+                );
+            }
+            if let Some(item_schema) = schema.get("items") {
+                for (i, item) in items.iter().enumerate() {
+                    validate_at(item, item_schema, &format!("{path}[{i}]"), false, out);
+                }
+            }
+        }
+        Value::Object(map) => {
+            let embedded = root || flag(schema, "x-kubernetes-embedded-resource");
+            for key in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let skipped = embedded && matches!(key, "apiVersion" | "kind" | "metadata");
+                if !skipped && map.get(key).is_none_or(Value::is_null) {
+                    out.push(Violation {
+                        path: child(path, key),
+                        message: "Required value".to_owned(),
+                    });
+                }
+            }
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let additional = schema.get("additionalProperties").filter(|a| a.is_object());
+            for (key, sub) in map {
+                if embedded && matches!(key.as_str(), "apiVersion" | "kind" | "metadata") {
+                    continue;
+                }
+                if let Some(s) = properties.and_then(|p| p.get(key)).or(additional) {
+                    validate_at(sub, s, &child(path, key), false, out);
+                }
+            }
+        }
+        _ => {}
     }
 }

@@ -1,0 +1,495 @@
+//! The deployer against the in-process fake hub with simulated spokes: the seed converges,
+//! re-applying changes nothing, bad input writes nothing, faults are survived, and what the
+//! Galera model says after a failure reaches the hub as pod feedback and the MariaDB phase.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use deployer::testkit::{FakeHub, Fault, Spoke, Verb, World};
+use deployer::{
+    ApplyError, ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pod_table,
+    wait_for_phase,
+};
+use galera::status::ClusterStatus;
+use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
+use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
+use ocm_types::work::v1::ManifestWork;
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A hub checking objects against the pinned upstream CRDs.
+fn upstream_hub() -> FakeHub {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/upstream");
+    assert!(
+        root.is_dir(),
+        "{} is missing: the fake hub checks objects against the pinned upstream CRDs there; run the tests from a checkout with shared/ next to it",
+        root.display()
+    );
+    let hub = FakeHub::new();
+    let mut versions = 0;
+    for project in ["kubedb", "kubeslice", "ocm"] {
+        versions += hub
+            .load_crds(&root.join(project).join("crds"))
+            .expect("upstream CRDs load");
+    }
+    assert!(versions >= 32, "only {versions} CRD versions registered");
+    hub
+}
+
+fn seed() -> (Environment, Plan) {
+    let env = Environment::seed();
+    let plan = plan(&env).expect("the seed plans");
+    (env, plan)
+}
+
+fn options() -> ApplyOptions {
+    ApplyOptions {
+        backoff: Duration::from_millis(5),
+        wait: Some(WAIT),
+        ..ApplyOptions::default()
+    }
+}
+
+async fn works(hub: &FakeHub) -> Vec<ManifestWork> {
+    let api: Api<ManifestWork> = Api::all(hub.client());
+    api.list(&ListParams::default().labels("open-cluster-management.io/role=pod"))
+        .await
+        .expect("list works")
+        .items
+}
+
+async fn phase(hub: &FakeHub) -> Option<DatabasePhase> {
+    let api: Api<MariaDB> = Api::namespaced(hub.client(), "demo");
+    api.get("mariadb").await.ok()?.status?.phase
+}
+
+/// Waits (watch-based) until the phase is `wanted`.
+async fn converge(hub: &FakeHub, wanted: DatabasePhase) {
+    wait_for_phase(&hub.client(), "demo", "mariadb", wanted, WAIT, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[tokio::test]
+async fn the_seed_converges_with_step_8_verified() {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let mut events = Vec::new();
+    let report = apply_plan(&hub.client(), &plan, &options(), |p| events.push(p))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.applied.len(), 6);
+    let waited: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Progress::Satisfied { condition, .. } => Some(condition.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        waited,
+        [
+            "Namespace/kubeslice-demo-distributed-mariadb exists",
+            "Cluster/kubeslice-demo-distributed-mariadb/demo-controller status.registrationStatus=Registered",
+            "Cluster/kubeslice-demo-distributed-mariadb/demo-worker status.registrationStatus=Registered",
+            "WorkerSliceConfig/kubeslice-demo-distributed-mariadb/demo-slice-demo-controller status.sliceHealth.sliceHealthStatus=Normal",
+            "WorkerSliceConfig/kubeslice-demo-distributed-mariadb/demo-slice-demo-worker status.sliceHealth.sliceHealthStatus=Normal",
+        ]
+    );
+    converge(&hub, DatabasePhase::Ready).await;
+
+    // Step 8: pods on each cluster, all Ready; Primary of 3 everywhere.
+    let (rows, findings) = pod_table(&works(&hub).await);
+    assert!(findings.is_empty(), "{findings:?}");
+    let pods: Vec<(&str, &str, &Readiness)> = rows
+        .iter()
+        .map(|r| (r.pod.as_str(), r.cluster.as_str(), &r.ready))
+        .collect();
+    assert_eq!(
+        pods,
+        [
+            ("mariadb-0", "demo-controller", &Readiness::Ready),
+            ("mariadb-1", "demo-worker", &Readiness::Ready),
+            ("mariadb-2", "demo-controller", &Readiness::Ready)
+        ]
+    );
+    let wsrep = world.wsrep_all();
+    assert_eq!(wsrep.len(), 3);
+    for (pod, s) in &wsrep {
+        assert_eq!(s.cluster_status, Some(ClusterStatus::Primary), "{pod}");
+        assert_eq!(s.cluster_size, Some(3), "{pod}");
+    }
+    assert!(galera::health::assess(&wsrep, Some(3)).findings.is_empty());
+    let secret = hub.get("v1", "Secret", Some("demo"), "mariadb-auth");
+    assert!(secret.is_some(), "the auth secret of Step 8 exists");
+    // The plan is exactly what the upstream schemas accept: nothing pruned, and no simulated
+    // controller write was refused.
+    assert_eq!(hub.pruned(), []);
+    assert_eq!(world.last_error(), None);
+}
+
+#[tokio::test]
+async fn a_second_apply_changes_nothing() {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let first = apply_plan(&hub.client(), &plan, &options(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    converge(&hub, DatabasePhase::Ready).await;
+    world.settled().await;
+    let rv = hub.resource_version();
+    let mut feed = hub.subscribe();
+    let writes = hub.writes().len();
+    let second = apply_plan(&hub.client(), &plan, &options(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    world.settled().await;
+    if let Ok(c) = feed.try_recv() {
+        panic!(
+            "the second apply stored {} {}",
+            c.kind,
+            serde_json::to_string_pretty(&c.object).unwrap_or_default()
+        );
+    }
+    assert_eq!(
+        hub.resource_version(),
+        rv,
+        "the second apply stored something"
+    );
+    assert!(
+        feed.try_recv().is_err(),
+        "the second apply emitted a change"
+    );
+    assert_eq!(hub.writes().len(), writes + 6, "six accepted applies");
+    let rvs = |r: &deployer::ApplyReport| -> Vec<Option<String>> {
+        r.applied
+            .iter()
+            .map(|o| o.metadata.resource_version.clone())
+            .collect()
+    };
+    // The objects the operator or controllers never touched keep the first apply's version.
+    assert_eq!(rvs(&first)[4], rvs(&second)[4], "PlacementPolicy");
+    assert_eq!(
+        second.applied[5]
+            .metadata
+            .managed_fields
+            .as_ref()
+            .map(Vec::len),
+        Some(2),
+        "MariaDB owned by the deployer (spec) and the operator (status)"
+    );
+}
+
+#[tokio::test]
+async fn invalid_input_writes_nothing() {
+    let (_, mut plan) = seed();
+    let hub = upstream_hub();
+    if let deployer::PlanObject::MariaDB(db) = &mut plan.steps[5].object {
+        db.metadata.name = None;
+    }
+    let err = apply_plan(&hub.client(), &plan, &options(), |_| {})
+        .await
+        .expect_err("a nameless object is refused");
+    assert!(matches!(err, ApplyError::Invalid { index: 6, .. }), "{err}");
+    assert_eq!(hub.requests(), [], "not a single request");
+
+    // What the schema refuses is refused by the server with the field named, and stores nothing.
+    let api: Api<DynamicObject> = Api::namespaced_with(
+        hub.client(),
+        "demo",
+        &kube::core::ApiResource::erase::<MariaDB>(&()),
+    );
+    let bad = json!({"apiVersion": "kubedb.com/v1", "kind": "MariaDB",
+        "metadata": {"name": "bad", "namespace": "demo"},
+        "spec": {"version": "11.5.2", "replicas": "three", "deletionPolicy": "Sometimes"}});
+    let e = api
+        .patch("bad", &PatchParams::apply("t"), &Patch::Apply(&bad))
+        .await
+        .expect_err("422");
+    let kube::Error::Api(status) = e else {
+        panic!("{e}")
+    };
+    assert_eq!(status.code, 422);
+    assert!(
+        status
+            .message
+            .contains("spec.replicas: Invalid value: \"three\": must be of type integer"),
+        "{}",
+        status.message
+    );
+    assert!(
+        status
+            .message
+            .contains("spec.deletionPolicy: Unsupported value"),
+        "{}",
+        status.message
+    );
+    assert_eq!(hub.writes(), []);
+
+    // Unknown fields are pruned and reported; with fieldValidation=Strict they are refused.
+    let legacy = json!({"apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
+        "metadata": {"name": "legacy"}, "spec": {"ocm": {"distributionRules": []}}});
+    let pp: Api<DynamicObject> = Api::all_with(
+        hub.client(),
+        &kube::core::ApiResource::erase::<kubedb_types::apps::v1::PlacementPolicy>(&()),
+    );
+    let mut strict = PatchParams::apply("t");
+    strict.field_validation = Some(kube::api::ValidationDirective::Strict);
+    let e = pp
+        .patch("legacy", &strict, &Patch::Apply(&legacy))
+        .await
+        .expect_err("strict refuses unknown fields");
+    assert!(e.to_string().contains("spec.ocm"), "{e}");
+    let stored = pp
+        .patch("legacy", &PatchParams::apply("t"), &Patch::Apply(&legacy))
+        .await
+        .expect("pruned, then stored");
+    assert!(stored.data["spec"].get("ocm").is_none());
+    let pruned = hub.pruned();
+    assert_eq!(pruned.len(), 1);
+    assert_eq!(pruned[0].object, "PlacementPolicy/legacy");
+    assert_eq!(pruned[0].paths, ["spec.ocm"]);
+}
+
+#[tokio::test]
+async fn injected_faults_are_survived() {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    hub.inject(Some(Verb::Apply), Fault::Throttle);
+    hub.inject(Some(Verb::Apply), Fault::Internal);
+    hub.inject(Some(Verb::Apply), Fault::Conflict);
+    hub.inject(Some(Verb::Watch), Fault::DropWatch);
+    hub.inject(Some(Verb::Watch), Fault::DropWatch);
+    let report = apply_plan(&hub.client(), &plan, &options(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.retries, 3);
+    converge(&hub, DatabasePhase::Ready).await;
+    let fired: Vec<(Verb, Fault, u16)> = hub
+        .requests()
+        .into_iter()
+        .filter_map(|r| Some((r.verb, r.fault?, r.code)))
+        .collect();
+    assert_eq!(
+        fired,
+        [
+            (Verb::Apply, Fault::Throttle, 429),
+            (Verb::Apply, Fault::Internal, 500),
+            (Verb::Apply, Fault::Conflict, 409),
+            (Verb::Watch, Fault::DropWatch, 200),
+            (Verb::Watch, Fault::DropWatch, 200),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn server_side_apply_tracks_owners_and_conflicts() {
+    let hub = FakeHub::new();
+    let api: Api<DynamicObject> = Api::namespaced_with(
+        hub.client(),
+        "demo",
+        &kube::core::ApiResource::erase::<MariaDB>(&()),
+    );
+    let obj = |replicas: u32, labels: serde_json::Value| {
+        json!({"apiVersion": "kubedb.com/v1", "kind": "MariaDB",
+            "metadata": {"name": "m", "namespace": "demo", "labels": labels},
+            "spec": {"version": "11.5.2", "replicas": replicas},
+            "status": {"phase": "Ready"}})
+    };
+    let a = PatchParams::apply("alice");
+    let first = api
+        .patch("m", &a, &Patch::Apply(&obj(3, json!({"team": "db"}))))
+        .await
+        .expect("create");
+    assert_eq!(first.metadata.generation, Some(1));
+    assert!(
+        first.data.get("status").is_none(),
+        "status is ignored on the main resource"
+    );
+    let bob = PatchParams::apply("bob");
+    let e = api
+        .patch("m", &bob, &Patch::Apply(&obj(5, json!({}))))
+        .await
+        .expect_err("bob conflicts with alice on spec.replicas");
+    assert!(
+        e.to_string()
+            .contains("conflict with \"alice\": .spec.replicas"),
+        "{e}"
+    );
+    let taken = api
+        .patch("m", &bob.clone().force(), &Patch::Apply(&obj(5, json!({}))))
+        .await
+        .expect("force takes ownership");
+    assert_eq!(taken.data["spec"]["replicas"], 5);
+    assert_eq!(taken.metadata.generation, Some(2));
+    // Alice stops setting her label: it is removed; replicas now belong to bob and stay.
+    let mut alice_again = obj(5, json!({}));
+    alice_again["spec"]
+        .as_object_mut()
+        .map(|s| s.remove("replicas"));
+    let after = api
+        .patch("m", &a, &Patch::Apply(&alice_again))
+        .await
+        .expect("alice re-applies");
+    assert_eq!(after.metadata.labels, None);
+    assert_eq!(after.data["spec"]["replicas"], 5);
+    // The status subresource takes only the status.
+    let status = api
+        .patch_status(
+            "m",
+            &PatchParams::apply("operator"),
+            &Patch::Apply(&obj(9, json!({}))),
+        )
+        .await
+        .expect("status apply");
+    assert_eq!(status.data["status"]["phase"], "Ready");
+    assert_eq!(status.data["spec"]["replicas"], 5);
+    assert_eq!(
+        status.metadata.generation,
+        Some(2),
+        "status does not bump the generation"
+    );
+    // Dry run answers and stores nothing; delete removes.
+    let rv = hub.resource_version();
+    let mut dry = PatchParams::apply("bob").force();
+    dry.dry_run = true;
+    let would = api
+        .patch("m", &dry, &Patch::Apply(&obj(7, json!({}))))
+        .await
+        .expect("dry run");
+    assert_eq!(would.data["spec"]["replicas"], 7);
+    assert_eq!(hub.resource_version(), rv);
+    api.delete("m", &Default::default()).await.expect("delete");
+    assert!(api.get_opt("m").await.expect("get").is_none());
+}
+
+#[tokio::test]
+async fn a_cluster_without_raw_feedback_is_reported() {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let spokes: Vec<Spoke> = Spoke::of(&env)
+        .into_iter()
+        .map(|s| Spoke {
+            raw_feedback: s.cluster != "demo-worker",
+            ..s
+        })
+        .collect();
+    let world = World::start(&hub, &env, &plan, spokes);
+    apply_plan(&hub.client(), &plan, &options(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    world.settled().await;
+    // Galera itself is fine; the hub just never sees mariadb-1 Ready.
+    assert!(
+        world
+            .wsrep_all()
+            .iter()
+            .all(|(_, s)| s.cluster_size == Some(3))
+    );
+    assert_eq!(phase(&hub).await, Some(DatabasePhase::Provisioning));
+    let err = wait_for_phase(
+        &hub.client(),
+        "demo",
+        "mariadb",
+        DatabasePhase::Ready,
+        Duration::from_millis(300),
+        |_| {},
+    )
+    .await
+    .expect_err("never Ready on the hub");
+    assert!(err.to_string().contains("Provisioning"), "{err}");
+    let (rows, findings) = pod_table(&works(&hub).await);
+    let worker: Vec<_> = rows.iter().filter(|r| r.cluster == "demo-worker").collect();
+    assert_eq!(worker.len(), 1);
+    assert_eq!(worker[0].ready, Readiness::Unknown);
+    assert_eq!(worker[0].phase.as_deref(), Some("Running"));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].object, "Klusterlet/demo-worker");
+    assert!(findings[0].message.contains("RawFeedbackJsonString"));
+}
+
+#[tokio::test]
+async fn losing_clusters_reaches_the_hub_as_the_galera_model_says() {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    apply_plan(&hub.client(), &plan, &options(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    converge(&hub, DatabasePhase::Ready).await;
+
+    world.kill("demo-worker");
+    converge(&hub, DatabasePhase::Critical).await;
+    let s = world.wsrep("mariadb-0").expect("running");
+    assert_eq!(
+        (s.cluster_status, s.cluster_size),
+        (Some(ClusterStatus::Primary), Some(2))
+    );
+    assert!(world.wsrep("mariadb-1").is_none());
+    let mc = hub
+        .get(
+            "cluster.open-cluster-management.io/v1",
+            "ManagedCluster",
+            None,
+            "demo-worker",
+        )
+        .expect("managed cluster");
+    let available = mc["status"]["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["type"] == "ManagedClusterConditionAvailable")
+        .map(|c| c["status"].clone());
+    assert_eq!(available, Some(json!("Unknown")));
+    world.revive("demo-worker");
+    converge(&hub, DatabasePhase::Ready).await;
+
+    world.kill("demo-controller");
+    converge(&hub, DatabasePhase::NotReady).await;
+    let (rows, _) = pod_table(&works(&hub).await);
+    let survivor = rows.iter().find(|r| r.pod == "mariadb-1").expect("row");
+    assert!(
+        matches!(survivor.ready, Readiness::NotReady(_)),
+        "{survivor:?}"
+    );
+    let s = world.wsrep("mariadb-1").expect("running");
+    assert_eq!(
+        (s.cluster_status, s.cluster_size),
+        (Some(ClusterStatus::NonPrimary), Some(1))
+    );
+    // The recovery the galera crate plans for this loss: pc.bootstrap on the survivor.
+    world.pc_bootstrap("mariadb-1");
+    converge(&hub, DatabasePhase::Critical).await;
+    let s = world.wsrep("mariadb-1").expect("running");
+    assert_eq!(
+        (s.cluster_status, s.cluster_size),
+        (Some(ClusterStatus::Primary), Some(1))
+    );
+    assert_eq!(phase(&hub).await, Some(DatabasePhase::Critical));
+}
+
+#[tokio::test]
+async fn a_missing_controller_ends_in_a_typed_timeout_after_the_first_step() {
+    let (_, plan) = seed();
+    let hub = upstream_hub();
+    let quick = ApplyOptions {
+        wait: Some(Duration::from_millis(200)),
+        ..options()
+    };
+    let err = apply_plan(&hub.client(), &plan, &quick, |_| {})
+        .await
+        .expect_err("nobody creates the project namespace");
+    let ApplyError::Wait(t) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(t.index, 1);
+    assert_eq!(
+        t.condition,
+        "Namespace/kubeslice-demo-distributed-mariadb exists"
+    );
+    assert_eq!(hub.writes().len(), 1, "only the project was applied");
+}
