@@ -5,11 +5,16 @@
 //!   one KubeSlice slice takes: planned, checked and rendered.
 //! - `draft/100_clusters_1000_replicas`: the same over 100 clusters, which preflight refuses
 //!   (more than 32 clusters in a slice): planned and rendered all the same.
+//! - `fake_hub/seed_to_ready`: the seed applied to a fresh fake hub with simulated spokes (the
+//!   generated schemas), waited for until the MariaDB is Ready.
+//! - `fake_hub/reapply_unchanged`: the seed applied again to a hub that already has it.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use deployer::{Environment, draft, plan};
+use deployer::testkit::{FakeHub, Spoke, World};
+use deployer::{ApplyOptions, Environment, apply_plan, draft, plan, wait_for_phase};
+use kubedb_types::kubedb::v1::DatabasePhase;
 use serde_json::json;
 
 fn large(n: u32) -> Environment {
@@ -65,6 +70,63 @@ fn bench(c: &mut Criterion) {
     group.bench_function("100_clusters_1000_replicas", |b| {
         b.iter(|| draft(black_box(&over)).map(|p| p.files().len()))
     });
+    group.finish();
+    fake_hub(c);
+}
+
+async fn converge(hub: &FakeHub, seed: &deployer::Plan, options: &ApplyOptions) {
+    apply_plan(&hub.client(), seed, options, |_| {})
+        .await
+        .expect("apply");
+    let wait = std::time::Duration::from_secs(30);
+    wait_for_phase(
+        &hub.client(),
+        "demo",
+        "mariadb",
+        DatabasePhase::Ready,
+        wait,
+        |_| {},
+    )
+    .await
+    .expect("Ready");
+}
+
+fn fake_hub(c: &mut Criterion) {
+    let env = Environment::seed();
+    let seed = plan(&env).expect("seed plans");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let options = ApplyOptions::default();
+    let mut group = c.benchmark_group("fake_hub");
+    group.sample_size(20);
+    group.bench_function("seed_to_ready", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let hub = FakeHub::new();
+                let _world = World::start(&hub, &env, &seed, Spoke::of(&env));
+                converge(&hub, &seed, &options).await;
+            })
+        })
+    });
+    let hub = rt.block_on(async { FakeHub::new() });
+    let world = rt.block_on(async {
+        let world = World::start(&hub, &env, &seed, Spoke::of(&env));
+        converge(&hub, &seed, &options).await;
+        world.settled().await;
+        world
+    });
+    let rv = hub.resource_version();
+    group.bench_function("reapply_unchanged", |b| {
+        b.iter(|| {
+            rt.block_on(async { apply_plan(&hub.client(), &seed, &options, |_| {}).await })
+                .expect("re-apply")
+        })
+    });
+    assert_eq!(hub.resource_version(), rv, "re-applying stored something");
+    drop(world);
     group.finish();
 }
 

@@ -351,7 +351,7 @@ fn gates(object: &PlanObject) -> Vec<Gate> {
                 .map(|cluster| Gate {
                     resource: ApiResource::erase::<WorkerSliceConfig>(&()),
                     namespace: s.metadata.namespace.clone(),
-                    name: format!("{slice}-{cluster}"),
+                    name: crate::worker_slice_config_name(&slice, cluster),
                     field: Some((&["status", "sliceHealth", "sliceHealthStatus"], "Normal")),
                 })
                 .collect()

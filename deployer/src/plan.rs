@@ -222,6 +222,11 @@ pub fn project_namespace(project: &str) -> String {
     format!("{PROJECT_NAMESPACE_PREFIX}{project}")
 }
 
+/// The WorkerSliceConfig the KubeSlice controller derives from a slice for one cluster.
+pub fn worker_slice_config_name(slice: &str, cluster: &str) -> String {
+    format!("{slice}-{cluster}")
+}
+
 /// The walkthrough's slice: Wireguard gateways, local CA and IPAM, AES-128-CBC, 2.5/5 Mbit/s QoS,
 /// the application and operator namespaces onboarded on every cluster, kube-system allowed;
 /// `maxClusters` 16, or the number of clusters when more (KubeSlice allows at most 32).

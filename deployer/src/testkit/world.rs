@@ -389,8 +389,9 @@ impl Sim {
                     .filter_map(|c| c.as_str().map(str::to_owned))
                     .collect();
                 for cluster in clusters {
+                    let worker_name = crate::worker_slice_config_name(&name, &cluster);
                     let worker = json!({"apiVersion": "worker.kubeslice.io/v1alpha1", "kind": "WorkerSliceConfig",
-                        "metadata": {"name": format!("{name}-{cluster}"), "namespace": ns,
+                        "metadata": {"name": worker_name, "namespace": ns,
                             "labels": {"worker-cluster": cluster, "original-slice-name": name}},
                         "spec": {"sliceName": name, "sliceSubnet": o["spec"]["sliceSubnet"]}});
                     self.apply(KUBESLICE_MANAGER, &worker, false);
@@ -398,8 +399,7 @@ impl Sim {
                     if let Some(m) = status.as_object_mut() {
                         m.remove("spec");
                     }
-                    status["metadata"] =
-                        json!({"name": format!("{name}-{cluster}"), "namespace": ns});
+                    status["metadata"] = json!({"name": worker_name, "namespace": ns});
                     status["status"] = json!({"sliceHealth": {"sliceHealthStatus": "Normal"}});
                     self.apply("kubeslice-worker", &status, true);
                 }
