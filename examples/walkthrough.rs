@@ -20,12 +20,10 @@ use std::time::{Duration, Instant};
 
 use deployer::testkit::{FakeHub, Spoke, World};
 use deployer::{
-    ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pod_table,
-    render_pod_table, wait_for_phase,
+    ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, render_pod_table,
+    wait_for_phase, watch_pods,
 };
-use kube::api::{Api, ListParams};
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
-use ocm_types::work::v1::ManifestWork;
 
 #[derive(Default)]
 struct Args {
@@ -330,19 +328,24 @@ async fn verify(
         db.spec.version,
         phase.map_or("<none>".to_owned(), |p| format!("{p:?}"))
     );
-    let works: Api<ManifestWork> = Api::all(client.clone());
-    let selector = format!("{}=pod", deployer::ROLE_LABEL);
-    let works = works
-        .list(&ListParams::default().labels(&selector))
-        .await
-        .map_err(|e| format!("listing pod ManifestWorks: {e}"))?;
-    let (rows, findings) = pod_table(&works.items);
+    let replicas = d.replicas as usize;
+    let all_ready = |rows: &[deployer::PodRow], _: &[deployer::Finding]| {
+        rows.iter().filter(|r| r.ready == Readiness::Ready).count() == replicas
+    };
+    let ((rows, findings), _) = watch_pods(
+        client,
+        &d.namespace,
+        &d.name,
+        Duration::from_secs(60),
+        all_ready,
+    )
+    .await;
     print!("{}", render_pod_table(&rows));
     for f in &findings {
         println!("{f}");
     }
     let ready = rows.iter().filter(|r| r.ready == Readiness::Ready).count();
-    if ready != d.replicas as usize {
+    if ready != replicas {
         return Err(format!("{ready} of {} pods Ready on the hub", d.replicas));
     }
     let Some(world) = world else {

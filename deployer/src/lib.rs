@@ -32,7 +32,7 @@ pub use apply::*;
 pub use environment::*;
 pub use failover::*;
 pub use findings::*;
-pub use observe::{PodRow, Readiness, pod_table, render_pod_table};
+pub use observe::{PodRow, Readiness, pod_table, render_pod_table, watch_pods};
 pub use plan::*;
 pub use preflight::{MIN_KUBERNETES, quantity_value};
 #[cfg(feature = "live")]

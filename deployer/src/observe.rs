@@ -167,3 +167,68 @@ pub fn render_pod_table(rows: &[PodRow]) -> String {
     }
     out
 }
+
+/// The label selector of a database's pod ManifestWorks on the hub.
+fn pod_work_selector(namespace: &str, name: &str) -> String {
+    let mut terms: Vec<String> = crate::plan::offshoot_labels(name, namespace)
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    terms.push(format!("{}=pod", crate::ROLE_LABEL));
+    terms.join(",")
+}
+
+/// Watches the hub's pod ManifestWorks of the MariaDB `namespace/name` (list then watch,
+/// resumed after dropped watches) and hands the decoded pod table to `seen` after every
+/// change, until `seen` returns true or `timeout` passes. Returns the last table, and whether
+/// `seen` was satisfied.
+pub async fn watch_pods(
+    client: &kube::Client,
+    namespace: &str,
+    name: &str,
+    timeout: std::time::Duration,
+    mut seen: impl FnMut(&[PodRow], &[Finding]) -> bool,
+) -> ((Vec<PodRow>, Vec<Finding>), bool) {
+    use futures::StreamExt;
+    use kube::runtime::{WatchStreamExt, watcher};
+
+    let api: kube::Api<ManifestWork> = kube::Api::all(client.clone());
+    let config = watcher::Config::default().labels(&pod_work_selector(namespace, name));
+    let mut works: std::collections::BTreeMap<(String, String), ManifestWork> =
+        std::collections::BTreeMap::new();
+    let mut last = (Vec::new(), Vec::new());
+    let watch = async {
+        let stream = watcher(api, config).default_backoff();
+        let mut stream = std::pin::pin!(stream);
+        while let Some(event) = stream.next().await {
+            let key = |w: &ManifestWork| {
+                (
+                    w.metadata.namespace.clone().unwrap_or_default(),
+                    w.metadata.name.clone().unwrap_or_default(),
+                )
+            };
+            match event {
+                Ok(watcher::Event::Apply(w) | watcher::Event::InitApply(w)) => {
+                    works.insert(key(&w), w);
+                }
+                Ok(watcher::Event::Delete(w)) => {
+                    works.remove(&key(&w));
+                }
+                Ok(watcher::Event::Init) => works.clear(),
+                Ok(watcher::Event::InitDone) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "pod ManifestWork watch error; retrying");
+                    continue;
+                }
+            }
+            let all: Vec<ManifestWork> = works.values().cloned().collect();
+            last = pod_table(&all);
+            if seen(&last.0, &last.1) {
+                return true;
+            }
+        }
+        false
+    };
+    let done = tokio::time::timeout(timeout, watch).await.unwrap_or(false);
+    (last, done)
+}

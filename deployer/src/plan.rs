@@ -420,7 +420,7 @@ pub fn pod_slice_address(db: &str, namespace: &str, pod: &str) -> String {
     )
 }
 
-fn offshoot_labels(db: &str, namespace: &str) -> BTreeMap<String, String> {
+pub(crate) fn offshoot_labels(db: &str, namespace: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("app.kubernetes.io/instance".to_owned(), db.to_owned()),
         (

@@ -8,7 +8,7 @@ use std::time::Duration;
 use deployer::testkit::{FakeHub, Fault, Spoke, Verb, World};
 use deployer::{
     ApplyError, ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pod_table,
-    wait_for_phase,
+    wait_for_phase, watch_pods,
 };
 use galera::status::ClusterStatus;
 use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
@@ -101,7 +101,12 @@ async fn the_seed_converges_with_step_8_verified() {
     converge(&hub, DatabasePhase::Ready).await;
 
     // Step 8: pods on each cluster, all Ready; Primary of 3 everywhere.
-    let (rows, findings) = pod_table(&works(&hub).await);
+    let ((rows, findings), all_ready) =
+        watch_pods(&hub.client(), "demo", "mariadb", WAIT, |rows, _| {
+            rows.iter().filter(|r| r.ready == Readiness::Ready).count() == 3
+        })
+        .await;
+    assert!(all_ready);
     assert!(findings.is_empty(), "{findings:?}");
     let pods: Vec<(&str, &str, &Readiness)> = rows
         .iter()
@@ -492,4 +497,49 @@ async fn a_missing_controller_ends_in_a_typed_timeout_after_the_first_step() {
         "Namespace/kubeslice-demo-distributed-mariadb exists"
     );
     assert_eq!(hub.writes().len(), 1, "only the project was applied");
+}
+
+#[tokio::test]
+async fn a_slice_partition_and_heal_reach_the_hub() {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    apply_plan(&hub.client(), &plan, &options(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    converge(&hub, DatabasePhase::Ready).await;
+
+    world.partition(&[&["demo-controller"], &["demo-worker"]]);
+    converge(&hub, DatabasePhase::Critical).await;
+    let s = world.wsrep("mariadb-1").expect("running");
+    assert_eq!(
+        (s.cluster_status, s.cluster_size),
+        (Some(ClusterStatus::NonPrimary), Some(1))
+    );
+    let s = world.wsrep("mariadb-2").expect("running");
+    assert_eq!(
+        (s.cluster_status, s.cluster_size),
+        (Some(ClusterStatus::Primary), Some(2))
+    );
+    world.settled().await;
+    let (rows, _) = pod_table(&works(&hub).await);
+    let ready: Vec<(&str, bool)> = rows
+        .iter()
+        .map(|r| (r.pod.as_str(), r.ready == Readiness::Ready))
+        .collect();
+    assert_eq!(
+        ready,
+        [
+            ("mariadb-0", true),
+            ("mariadb-1", false),
+            ("mariadb-2", true)
+        ]
+    );
+
+    world.heal();
+    converge(&hub, DatabasePhase::Ready).await;
+    assert_eq!(
+        world.wsrep("mariadb-1").and_then(|s| s.cluster_size),
+        Some(3)
+    );
 }
