@@ -207,6 +207,12 @@ pub async fn apply_plan(
         let namespace = body["metadata"]["namespace"].as_str().map(str::to_owned);
         work.push((object, step.object.api_resource(), namespace, name, body));
     }
+    // The hub: where the MariaDB goes.
+    let hub = plan
+        .steps
+        .iter()
+        .find(|s| matches!(s.object, PlanObject::MariaDB(_)))
+        .map(|s| s.context.clone());
     let mut params = PatchParams::apply(&options.field_manager).force();
     params.dry_run = options.dry_run;
     let total = work.len();
@@ -257,7 +263,7 @@ pub async fn apply_plan(
             resource_version: applied.metadata.resource_version.clone(),
         });
         if let Some(timeout) = options.wait.filter(|_| !options.dry_run) {
-            for gate in gates(&plan.steps[i].object) {
+            for gate in gates(&plan.steps[i].object, hub.as_deref()) {
                 let condition = gate.describe();
                 progress(Progress::Waiting {
                     object: object.clone(),
@@ -327,8 +333,9 @@ impl Gate {
     }
 }
 
-/// What must hold after applying `object` before the next step.
-fn gates(object: &PlanObject) -> Vec<Gate> {
+/// What must hold after applying `object` before the next step, `hub` being the cluster the
+/// database is created on.
+fn gates(object: &PlanObject, hub: Option<&str>) -> Vec<Gate> {
     use kubeslice_types::worker::v1alpha1::WorkerSliceConfig;
     match object {
         PlanObject::Project(p) => vec![Gate {
@@ -345,16 +352,25 @@ fn gates(object: &PlanObject) -> Vec<Gate> {
         }],
         PlanObject::SliceConfig(s) => {
             let slice = s.metadata.name.clone().unwrap_or_default();
-            s.spec
-                .clusters()
-                .iter()
-                .map(|cluster| Gate {
-                    resource: ApiResource::erase::<WorkerSliceConfig>(&()),
-                    namespace: s.metadata.namespace.clone(),
-                    name: crate::worker_slice_config_name(&slice, cluster),
-                    field: Some((&["status", "sliceHealth", "sliceHealthStatus"], "Normal")),
-                })
-                .collect()
+            let workers = s.spec.clusters().iter().map(|cluster| Gate {
+                resource: ApiResource::erase::<WorkerSliceConfig>(&()),
+                namespace: s.metadata.namespace.clone(),
+                name: crate::worker_slice_config_name(&slice, cluster),
+                field: Some((&["status", "sliceHealth", "sliceHealthStatus"], "Normal")),
+            });
+            // When the hub is in the slice, its KubeSlice worker creates the application
+            // namespaces the database goes into.
+            let namespaces = hub
+                .map(|h| s.spec.application_namespaces_on(h))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|ns| Gate {
+                    resource: ApiResource::erase::<k8s_openapi::api::core::v1::Namespace>(&()),
+                    namespace: None,
+                    name: ns.to_owned(),
+                    field: None,
+                });
+            workers.chain(namespaces).collect()
         }
         PlanObject::PlacementPolicy(_) | PlanObject::MariaDB(_) => Vec::new(),
     }

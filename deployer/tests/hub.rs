@@ -37,6 +37,16 @@ fn upstream_hub() -> FakeHub {
     hub
 }
 
+/// Creates a namespace, as `kubectl create namespace` would.
+fn namespace(hub: &FakeHub, name: &str) {
+    hub.apply(
+        "kubectl",
+        &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
+        false,
+    )
+    .expect("namespace");
+}
+
 fn seed() -> (Environment, Plan) {
     let env = Environment::seed();
     let plan = plan(&env).expect("the seed plans");
@@ -96,6 +106,8 @@ async fn the_seed_converges_with_step_8_verified() {
             "Cluster/kubeslice-demo-distributed-mariadb/demo-worker status.registrationStatus=Registered",
             "WorkerSliceConfig/kubeslice-demo-distributed-mariadb/demo-slice-demo-controller status.sliceHealth.sliceHealthStatus=Normal",
             "WorkerSliceConfig/kubeslice-demo-distributed-mariadb/demo-slice-demo-worker status.sliceHealth.sliceHealthStatus=Normal",
+            "Namespace/demo exists",
+            "Namespace/kubedb exists",
         ]
     );
     converge(&hub, DatabasePhase::Ready).await;
@@ -202,6 +214,8 @@ async fn invalid_input_writes_nothing() {
     assert_eq!(hub.requests(), [], "not a single request");
 
     // What the schema refuses is refused by the server with the field named, and stores nothing.
+    namespace(&hub, "demo");
+    let writes = hub.writes().len();
     let api: Api<DynamicObject> = Api::namespaced_with(
         hub.client(),
         "demo",
@@ -294,6 +308,7 @@ async fn injected_faults_are_survived() {
 #[tokio::test]
 async fn server_side_apply_tracks_owners_and_conflicts() {
     let hub = FakeHub::new();
+    namespace(&hub, "demo");
     let api: Api<DynamicObject> = Api::namespaced_with(
         hub.client(),
         "demo",
@@ -485,6 +500,24 @@ async fn a_missing_controller_ends_in_a_typed_timeout_after_the_first_step() {
         wait: Some(Duration::from_millis(200)),
         ..options()
     };
+    // Without the KubeSlice controller's namespace the server refuses the project.
+    let err = apply_plan(&hub.client(), &plan, &quick, |_| {})
+        .await
+        .expect_err("no kubeslice-controller namespace");
+    let ApplyError::Server {
+        index: 1,
+        source: kube::Error::Api(s),
+        ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        (s.code, s.message.as_str()),
+        (404, "namespaces \"kubeslice-controller\" not found")
+    );
+    assert_eq!(hub.writes(), []);
+    namespace(&hub, "kubeslice-controller");
     let err = apply_plan(&hub.client(), &plan, &quick, |_| {})
         .await
         .expect_err("nobody creates the project namespace");
@@ -497,6 +530,15 @@ async fn a_missing_controller_ends_in_a_typed_timeout_after_the_first_step() {
         "Namespace/kubeslice-demo-distributed-mariadb exists"
     );
     assert_eq!(hub.writes().len(), 1, "only the project was applied");
+    assert!(
+        hub.get(
+            "controller.kubeslice.io/v1alpha1",
+            "Project",
+            Some("kubeslice-controller"),
+            "demo-distributed-mariadb"
+        )
+        .is_some()
+    );
 }
 
 #[tokio::test]

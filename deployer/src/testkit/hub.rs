@@ -314,19 +314,31 @@ impl FakeHub {
                 });
             }
         }
-        use kubedb_types::{apps::v1 as apps, catalog::v1alpha1 as catalog, kubedb::v1 as db};
-        use kubeslice_types::{controller::v1alpha1 as ks, worker::v1alpha1 as worker};
-        use ocm_types::{cluster::v1 as cluster, work::v1 as work};
-        hub.register::<ks::Project>();
-        hub.register::<ks::Cluster>();
-        hub.register::<ks::SliceConfig>();
-        hub.register::<worker::WorkerSliceConfig>();
-        hub.register::<apps::PlacementPolicy>();
-        hub.register::<apps::PetSet>();
-        hub.register::<catalog::MariaDBVersion>();
-        hub.register::<db::MariaDB>();
-        hub.register::<cluster::ManagedCluster>();
-        hub.register::<work::ManifestWork>();
+        // Generating the CRDs is the costly part of a new hub: do it once per process.
+        static GENERATED: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+        let crds = GENERATED.get_or_init(|| {
+            use kubedb_types::{apps::v1 as apps, catalog::v1alpha1 as catalog, kubedb::v1 as db};
+            use kubeslice_types::{controller::v1alpha1 as ks, worker::v1alpha1 as worker};
+            use ocm_types::{cluster::v1 as cluster, work::v1 as work};
+            fn crd<K: CustomResourceExt>() -> Value {
+                serde_json::to_value(K::crd()).unwrap_or_default()
+            }
+            vec![
+                crd::<ks::Project>(),
+                crd::<ks::Cluster>(),
+                crd::<ks::SliceConfig>(),
+                crd::<worker::WorkerSliceConfig>(),
+                crd::<apps::PlacementPolicy>(),
+                crd::<apps::PetSet>(),
+                crd::<catalog::MariaDBVersion>(),
+                crd::<db::MariaDB>(),
+                crd::<cluster::ManagedCluster>(),
+                crd::<work::ManifestWork>(),
+            ]
+        });
+        for crd in crds {
+            hub.register_crd(crd);
+        }
         hub
     }
 
@@ -1201,6 +1213,21 @@ impl State {
                 !(v.as_object().is_some_and(|m| m.is_empty())
                     || v.as_array().is_some_and(|a| a.is_empty()))
             });
+        }
+        if existing.is_none()
+            && let Some(ns) = w.namespace
+            && !self.objects.contains_key(&(
+                String::new(),
+                "namespaces".to_owned(),
+                None,
+                ns.to_owned(),
+            ))
+        {
+            return Err(HubError::new(
+                404,
+                "NotFound",
+                format!("namespaces \"{ns}\" not found"),
+            ));
         }
         if let Some(schema) = &w.def.schema {
             let violations = schema::validate(&object, schema);

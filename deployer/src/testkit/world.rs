@@ -320,8 +320,16 @@ impl Sim {
         }
     }
 
-    /// The hub before Step 3: managed clusters joined and accepted, their namespaces.
+    /// The hub before Step 3: the KubeSlice controller's and KubeDB's namespaces (their
+    /// charts create them), managed clusters joined and accepted, their namespaces.
     fn seed(&self) {
+        let ks = &self.env.kubeslice;
+        for name in [&ks.controller_namespace, &ks.operator_namespace] {
+            let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
+            if let Err(e) = self.hub.apply("helm", &ns, false) {
+                tracing::warn!(error = %e, "seeding the fake hub");
+            }
+        }
         for mc in &self.env.hub.managed_clusters {
             let Some(name) = mc.metadata.name.as_deref() else {
                 continue;
@@ -388,6 +396,26 @@ impl Sim {
                     .flatten()
                     .filter_map(|c| c.as_str().map(str::to_owned))
                     .collect();
+                // The hub's own KubeSlice worker onboards (creates) the application
+                // namespaces there.
+                let spec: Option<kubeslice_types::controller::v1alpha1::SliceConfigSpec> =
+                    serde_json::from_value(o["spec"].clone()).ok();
+                let hub_name = self.env.hub.name.clone();
+                let onboarded: Vec<String> = spec
+                    .as_ref()
+                    .map(|s| s.application_namespaces_on(&hub_name))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                for namespace in onboarded {
+                    self.apply(
+                        "kubeslice-worker",
+                        &json!({"apiVersion": "v1", "kind": "Namespace",
+                            "metadata": {"name": namespace, "labels": {"kubeslice.io/slice": name}}}),
+                        false,
+                    );
+                }
                 for cluster in clusters {
                     let worker_name = crate::worker_slice_config_name(&name, &cluster);
                     let worker = json!({"apiVersion": "worker.kubeslice.io/v1alpha1", "kind": "WorkerSliceConfig",

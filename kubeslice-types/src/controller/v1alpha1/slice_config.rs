@@ -103,6 +103,38 @@ impl SliceConfigSpec {
     pub fn clusters(&self) -> &[String] {
         self.clusters.as_deref().unwrap_or_default()
     }
+
+    /// The application namespaces the slice onboards on `cluster` (listed for it or for
+    /// `*`), which the KubeSlice worker creates there when missing; none when `cluster` is
+    /// not in the slice.
+    ///
+    /// ```
+    /// use kubeslice_types::controller::v1alpha1::SliceConfigSpec;
+    /// let spec: SliceConfigSpec = serde_json::from_value(serde_json::json!({
+    ///     "clusters": ["a", "b"],
+    ///     "namespaceIsolationProfile": {"applicationNamespaces": [
+    ///         {"namespace": "demo", "clusters": ["*"]}, {"namespace": "only-b", "clusters": ["b"]}]}
+    /// })).unwrap();
+    /// assert_eq!(spec.application_namespaces_on("a"), ["demo"]);
+    /// assert_eq!(spec.application_namespaces_on("b"), ["demo", "only-b"]);
+    /// assert!(spec.application_namespaces_on("c").is_empty());
+    /// ```
+    pub fn application_namespaces_on(&self, cluster: &str) -> Vec<&str> {
+        if !self.clusters().iter().any(|c| c == cluster) {
+            return Vec::new();
+        }
+        self.namespace_isolation_profile
+            .iter()
+            .flat_map(|p| p.application_namespaces.iter().flatten())
+            .filter(|s| {
+                s.clusters
+                    .iter()
+                    .flatten()
+                    .any(|c| c == "*" || c == cluster)
+            })
+            .filter_map(|s| s.namespace.as_deref())
+            .collect()
+    }
 }
 
 impl SliceConfig {
