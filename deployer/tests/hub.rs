@@ -246,7 +246,15 @@ async fn invalid_input_writes_nothing() {
         "{}",
         status.message
     );
-    assert_eq!(hub.writes(), []);
+    assert_eq!(
+        hub.writes().len(),
+        writes,
+        "the refused object stored nothing"
+    );
+    assert!(
+        hub.get("kubedb.com/v1", "MariaDB", Some("demo"), "bad")
+            .is_none()
+    );
 
     // Unknown fields are pruned and reported; with fieldValidation=Strict they are refused.
     let legacy = json!({"apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
