@@ -107,7 +107,8 @@ pub enum ApplyError {
     /// The server refused an object (after retries when retryable); the steps before it were
     /// applied, the ones after it were not.
     #[error(
-        "step {index} ({object}) failed after {attempts} attempt(s): {source}; steps 1 to {applied} were applied, the rest were not"
+        "step {index} ({object}) failed after {attempts} attempt(s): {source}; {}",
+        applied_note(*applied)
     )]
     Server {
         /// 1-based step number.
@@ -125,6 +126,14 @@ pub enum ApplyError {
     /// A condition between steps did not hold in time.
     #[error(transparent)]
     Wait(#[from] StepTimeout),
+}
+
+fn applied_note(applied: usize) -> String {
+    match applied {
+        0 => "nothing was applied; check that the hub is reachable and the kubeconfig context is right".to_owned(),
+        1 => "step 1 was applied, the rest were not".to_owned(),
+        n => format!("steps 1 to {n} were applied, the rest were not"),
+    }
 }
 
 /// Why the apply stopped while waiting between steps.

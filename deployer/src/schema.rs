@@ -542,3 +542,70 @@ fn validate_at(value: &Value, schema: &Value, path: &str, root: bool, out: &mut 
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod validate_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn shown(value: Value, schema: Value) -> Vec<String> {
+        validate(&value, &schema)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn types_nullability_and_int_or_string() {
+        let schema = json!({"type": "object", "properties": {
+            "port": {"x-kubernetes-int-or-string": true},
+            "note": {"type": "string", "nullable": true},
+            "count": {"type": "integer"},
+            "ratio": {"type": "number"}}});
+        assert!(
+            shown(
+                json!({"port": "http", "note": null, "count": 2.0, "ratio": 1}),
+                schema.clone()
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            shown(json!({"port": 1.5, "count": 2.5, "ratio": "x"}), schema),
+            [
+                "count: Invalid value: 2.5: must be of type integer",
+                "port: Invalid value: 1.5: must be of type int-or-string",
+                "ratio: Invalid value: \"x\": must be of type number"
+            ]
+        );
+    }
+
+    #[test]
+    fn bounds_patterns_and_lists() {
+        let schema = json!({"type": "object", "properties": {
+            "name": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3},
+            "items": {"type": "array", "maxItems": 1, "items": {"type": "object", "required": ["k"],
+                "properties": {"k": {"type": "string", "enum": ["a"]}}}}}});
+        assert_eq!(
+            shown(json!({"name": "Abcd", "items": [{"k": "b"}, {}]}), schema),
+            [
+                "items: Too many: 2: must have at most 1 items",
+                "items[0].k: Unsupported value: \"b\": supported values: \"a\"",
+                "items[1].k: Required value",
+                "name: Too long: may not be more than 3 bytes",
+                "name: Invalid value: \"Abcd\": should match '^[a-z]+$'"
+            ]
+        );
+    }
+
+    #[test]
+    fn embedded_resources_leave_identity_to_the_server() {
+        let schema = json!({"type": "object", "required": ["kind", "spec"], "properties": {
+            "spec": {"type": "object", "properties": {"template": {"type": "object",
+                "x-kubernetes-embedded-resource": true, "required": ["metadata"],
+                "properties": {"spec": {"type": "object"}}}}}}});
+        assert_eq!(
+            shown(json!({"spec": {"template": {"spec": 1}}}), schema),
+            ["spec.template.spec: Invalid value: 1: must be of type object"]
+        );
+    }
+}

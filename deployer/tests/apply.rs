@@ -187,7 +187,8 @@ async fn a_refused_object_stops_the_apply_and_says_what_was_applied() {
         other => panic!("{other:?}"),
     }
     assert!(
-        err.to_string().contains("steps 1 to 1 were applied"),
+        err.to_string()
+            .contains("step 1 was applied, the rest were not"),
         "{err}"
     );
     assert_eq!(

@@ -593,3 +593,47 @@ async fn a_slice_partition_and_heal_reach_the_hub() {
         Some(3)
     );
 }
+
+#[tokio::test]
+async fn watches_resume_from_a_resource_version_and_expire_when_too_old() {
+    use futures::{StreamExt, TryStreamExt};
+    use kube::api::{WatchEvent, WatchParams};
+    let hub = FakeHub::new();
+    namespace(&hub, "demo");
+    let cm = |n: u32| {
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": format!("cm-{}", n % 3), "namespace": "demo"}, "data": {"n": n.to_string()}})
+    };
+    hub.apply("t", &cm(0), false).expect("apply");
+    let api: Api<k8s_openapi::api::core::v1::ConfigMap> = Api::namespaced(hub.client(), "demo");
+    let listed = api.list(&ListParams::default()).await.expect("list");
+    let from = listed.metadata.resource_version.expect("list version");
+    for n in 1..=3 {
+        hub.apply("t", &cm(n), false).expect("apply");
+    }
+    // Resuming from the list's version replays exactly the later changes, in order.
+    let wp = WatchParams::default().fields("metadata.name=cm-1");
+    let stream = api.watch(&wp, &from).await.expect("watch");
+    let first = std::pin::pin!(stream).try_next().await.expect("event");
+    let Some(WatchEvent::Added(o)) = first else {
+        panic!("{first:?}")
+    };
+    assert_eq!(
+        o.data.and_then(|d| d.get("n").cloned()),
+        Some("1".to_owned())
+    );
+
+    // After more changes than the history keeps, the old version is gone: 410 Expired.
+    for n in 0..4100 {
+        hub.apply("t", &cm(n), false).expect("apply");
+    }
+    let stream = api
+        .watch(&WatchParams::default(), &from)
+        .await
+        .expect("watch");
+    let events: Vec<_> = stream.take(1).collect().await;
+    match &events[..] {
+        [Ok(WatchEvent::Error(e))] => assert_eq!(e.code, 410, "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+}
