@@ -81,6 +81,18 @@ async fn converge(hub: &FakeHub, wanted: DatabasePhase) {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// The seed applied to an upstream-checked hub with simulated spokes, Ready.
+async fn deployed() -> (FakeHub, World) {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    apply_plan(&hub.client(), &plan, &options(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    converge(&hub, DatabasePhase::Ready).await;
+    (hub, world)
+}
+
 #[tokio::test]
 async fn the_seed_converges_with_step_8_verified() {
     let (env, plan) = seed();
@@ -442,13 +454,7 @@ async fn a_cluster_without_raw_feedback_is_reported() {
 
 #[tokio::test]
 async fn losing_clusters_reaches_the_hub_as_the_galera_model_says() {
-    let (env, plan) = seed();
-    let hub = upstream_hub();
-    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
-    apply_plan(&hub.client(), &plan, &options(), |_| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    converge(&hub, DatabasePhase::Ready).await;
+    let (hub, world) = deployed().await;
 
     world.kill("demo-worker");
     converge(&hub, DatabasePhase::Critical).await;
@@ -551,13 +557,7 @@ async fn a_missing_controller_ends_in_a_typed_timeout_after_the_first_step() {
 
 #[tokio::test]
 async fn a_slice_partition_and_heal_reach_the_hub() {
-    let (env, plan) = seed();
-    let hub = upstream_hub();
-    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
-    apply_plan(&hub.client(), &plan, &options(), |_| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    converge(&hub, DatabasePhase::Ready).await;
+    let (hub, world) = deployed().await;
 
     world.partition(&[&["demo-controller"], &["demo-worker"]]);
     converge(&hub, DatabasePhase::Critical).await;
@@ -636,4 +636,67 @@ async fn watches_resume_from_a_resource_version_and_expire_when_too_old() {
         [Ok(WatchEvent::Error(e))] => assert_eq!(e.code, 410, "{e:?}"),
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn create_update_and_merge_patch_follow_the_api_server() {
+    use k8s_openapi::api::core::v1::ConfigMap;
+    use kube::api::PostParams;
+    let hub = FakeHub::new();
+    namespace(&hub, "demo");
+    let api: Api<ConfigMap> = Api::namespaced(hub.client(), "demo");
+    let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": "c"},
+        "data": {"a": "1", "b": "2"}}))
+    .expect("config map");
+    let created = api
+        .create(&PostParams::default(), &cm)
+        .await
+        .expect("create");
+    let e = api
+        .create(&PostParams::default(), &cm)
+        .await
+        .expect_err("exists");
+    assert!(
+        matches!(&e, kube::Error::Api(s) if s.code == 409 && s.reason == "AlreadyExists"),
+        "{e}"
+    );
+    // An update with a stale resource version conflicts; a current one replaces the object.
+    let mut stale = created.clone();
+    stale.metadata.resource_version = Some("1".into());
+    stale.data = None;
+    let e = api
+        .replace("c", &PostParams::default(), &stale)
+        .await
+        .expect_err("stale");
+    assert!(matches!(&e, kube::Error::Api(s) if s.code == 409), "{e}");
+    let mut current = created.clone();
+    current.data = Some([("c".to_owned(), "3".to_owned())].into());
+    let replaced = api
+        .replace("c", &PostParams::default(), &current)
+        .await
+        .expect("replace");
+    assert_eq!(
+        replaced.data, current.data,
+        "fields left out of an update are dropped"
+    );
+    let patched = api
+        .patch(
+            "c",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"data": {"c": null, "d": "4"}})),
+        )
+        .await
+        .expect("merge patch");
+    assert_eq!(
+        patched.data,
+        Some([("d".to_owned(), "4".to_owned())].into())
+    );
+    let e = api.get("missing").await.expect_err("404");
+    assert!(matches!(&e, kube::Error::Api(s) if s.code == 404), "{e}");
+    let wrong = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "c"}});
+    let e = api
+        .patch("c", &PatchParams::apply("t"), &Patch::Apply(&wrong))
+        .await
+        .expect_err("kind mismatch");
+    assert!(matches!(&e, kube::Error::Api(s) if s.code == 400), "{e}");
 }

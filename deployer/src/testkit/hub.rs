@@ -65,7 +65,8 @@ pub enum Fault {
     Throttle,
     /// `500 Internal Server Error`.
     Internal,
-    /// A watch whose connection closes right after it opens (only for [`Verb::Watch`]).
+    /// A watch whose connection closes right after it opens (matched to another verb, a
+    /// `500`).
     DropWatch,
 }
 
@@ -1154,6 +1155,16 @@ impl State {
             .collect();
         let old_leaves = fields::leaves(&object);
         if let Some(map) = object.as_object_mut() {
+            // A whole-object write drops what it leaves out, except what another endpoint
+            // owns (the status behind its subresource, everything but the status there).
+            map.retain(|k, _| {
+                let elsewhere = if w.status {
+                    k != "status"
+                } else {
+                    k == "status" && w.def.status
+                };
+                matches!(k.as_str(), "apiVersion" | "kind" | "metadata") || elsewhere
+            });
             for k in &replaced {
                 map.insert(k.clone(), scoped[k].clone());
             }
@@ -1189,7 +1200,6 @@ impl State {
         }
         owners.0.entry(me).or_default().extend(changed);
         owners.0.retain(|_, set| !set.is_empty());
-        let _ = create;
         self.store(w, key, existing, object, owners, events)
     }
 
