@@ -195,16 +195,9 @@ async fn connect(
     plan: &Plan,
 ) -> Result<(kube::Client, Option<World>), String> {
     if let Some(path) = &args.kubeconfig {
-        let kc = kube::config::Kubeconfig::read_from(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let options = kube::config::KubeConfigOptions {
-            context: args.context.clone(),
-            ..Default::default()
-        };
-        let config = kube::Config::from_custom_kubeconfig(kc, &options)
+        let client = deployer::hub_client(path, args.context.as_deref())
             .await
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let client = kube::Client::try_from(config).map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?;
         println!(
             "\n== apply to the hub of {} (context {})",
             path.display(),

@@ -15,6 +15,7 @@
 //! ```
 
 mod apply;
+mod connect;
 mod environment;
 mod failover;
 mod findings;
@@ -29,6 +30,7 @@ mod survival;
 pub mod testkit;
 
 pub use apply::*;
+pub use connect::*;
 pub use environment::*;
 pub use failover::*;
 pub use findings::*;

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use deployer::testkit::{FakeHub, Fault, Spoke, Verb, World};
+use deployer::testkit::{FakeHub, Fault, RequestRecord, Spoke, Verb, World};
 use deployer::{
     ApplyError, ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pod_table,
     wait_for_phase, watch_pods,
@@ -699,4 +699,66 @@ async fn create_update_and_merge_patch_follow_the_api_server() {
         .await
         .expect_err("kind mismatch");
     assert!(matches!(&e, kube::Error::Api(s) if s.code == 400), "{e}");
+}
+
+#[tokio::test]
+async fn the_seed_converges_over_http_from_a_kubeconfig() {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let server = hub.serve_http(listener);
+    let kubeconfig =
+        std::env::temp_dir().join(format!("fake-hub-{}.kubeconfig", std::process::id()));
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster: {{server: \"http://{addr}\"}}\n\
+             users:\n- name: admin\n  user: {{token: t}}\ncontexts:\n- name: other\n  context: {{cluster: fake, user: admin, namespace: x}}\n\
+             - name: hub\n  context: {{cluster: fake, user: admin}}\ncurrent-context: other\n"
+        ),
+    )
+    .expect("kubeconfig");
+    let client = deployer::hub_client(&kubeconfig, Some("hub"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let missing = deployer::hub_client(&kubeconfig, Some("nope")).await.err();
+    assert!(
+        matches!(&missing, Some(deployer::ConnectError::Context { context, .. }) if context == "nope"),
+        "{missing:?}"
+    );
+    let _ = std::fs::remove_file(&kubeconfig);
+    hub.inject(Some(Verb::Watch), Fault::DropWatch);
+    apply_plan(&client, &plan, &options(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_phase(
+        &client,
+        "demo",
+        "mariadb",
+        DatabasePhase::Ready,
+        WAIT,
+        |_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ((rows, _), all_ready) = watch_pods(&client, "demo", "mariadb", WAIT, |rows, _| {
+        rows.iter().filter(|r| r.ready == Readiness::Ready).count() == 3
+    })
+    .await;
+    assert!(all_ready, "{rows:?}");
+    let applies: Vec<RequestRecord> = hub
+        .requests()
+        .into_iter()
+        .filter(|r| r.verb == Verb::Apply)
+        .collect();
+    assert_eq!(applies.len(), 6);
+    assert!(applies.iter().all(|r| r.content_type.as_deref()
+        == Some("application/apply-patch+yaml")
+        && r.query.contains("fieldManager=galera-deployer")
+        && r.query.contains("force=true")));
+    server.abort();
 }

@@ -561,9 +561,69 @@ impl FakeHub {
             .ok()
     }
 
+    /// Serves the hub over plain HTTP/1.1 on `listener` until the returned task is aborted,
+    /// so tools that only take a kubeconfig (`server: http://127.0.0.1:PORT`) can use it.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use deployer::testkit::FakeHub;
+    /// let hub = FakeHub::new();
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    /// let url = format!("http://{}", listener.local_addr().unwrap());
+    /// let server = hub.serve_http(listener);
+    /// let config = kube::Config::new(url.parse().unwrap());
+    /// let client = kube::Client::try_from(config).unwrap();
+    /// let namespaces: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(client);
+    /// assert!(namespaces.list(&Default::default()).await.unwrap().items.is_empty());
+    /// server.abort();
+    /// # });
+    /// ```
+    pub fn serve_http(&self, listener: tokio::net::TcpListener) -> tokio::task::JoinHandle<()> {
+        let hub = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "fake hub: accept failed");
+                        continue;
+                    }
+                };
+                let hub = hub.clone();
+                tokio::spawn(async move {
+                    let service =
+                        hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+                            let hub = hub.clone();
+                            async move {
+                                let (parts, body) = req.into_parts();
+                                let body = body.collect().await.map(|c| c.to_bytes());
+                                Ok::<_, Infallible>(hub.respond(parts, body).await)
+                            }
+                        });
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    if let Err(e) = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, service)
+                        .await
+                    {
+                        tracing::debug!(error = %e, "fake hub: connection ended");
+                    }
+                });
+            }
+        })
+    }
+
     async fn serve(&self, req: Request<kube::client::Body>) -> Response<HubBody> {
         let (parts, body) = req.into_parts();
-        let body = match body.collect_bytes().await {
+        let body = body.collect_bytes().await;
+        self.respond(parts, body).await
+    }
+
+    async fn respond<E: std::fmt::Display>(
+        &self,
+        parts: http::request::Parts,
+        body: Result<Bytes, E>,
+    ) -> Response<HubBody> {
+        let body = match body {
             Ok(b) => b,
             Err(e) => {
                 return answer(
