@@ -287,6 +287,8 @@ async fn invalid_input_writes_nothing() {
         .await
         .expect("pruned, then stored");
     assert!(stored.data["spec"].get("ocm").is_none());
+    let typed = hub.get_as::<kubedb_types::apps::v1::PlacementPolicy>(None, "legacy");
+    assert_eq!(typed.map(|p| p.spec.ocm), Some(None));
     let pruned = hub.pruned();
     assert_eq!(pruned.len(), 1);
     assert_eq!(pruned[0].object, "PlacementPolicy/legacy");
@@ -699,6 +701,10 @@ async fn create_update_and_merge_patch_follow_the_api_server() {
         .await
         .expect_err("kind mismatch");
     assert!(matches!(&e, kube::Error::Api(s) if s.code == 400), "{e}");
+    // A controller inside the hub deletes it; clients see it gone.
+    assert!(hub.delete("v1", "ConfigMap", Some("demo"), "c").is_some());
+    assert!(api.get_opt("c").await.expect("get").is_none());
+    assert!(hub.get_as::<ConfigMap>(Some("demo"), "c").is_none());
 }
 
 #[tokio::test]

@@ -123,17 +123,6 @@ pub struct Change {
     pub object: Value,
 }
 
-impl Change {
-    /// The object's namespace and name.
-    pub fn namespace_name(&self) -> (Option<&str>, &str) {
-        let m = &self.object["metadata"];
-        (
-            m["namespace"].as_str(),
-            m["name"].as_str().unwrap_or_default(),
-        )
-    }
-}
-
 /// Why the hub refused a request; rendered as a Kubernetes `Status`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{code} {reason}: {message}")]
@@ -436,7 +425,8 @@ impl FakeHub {
         Ok(n)
     }
 
-    /// A client talking to this hub (default namespace `default`).
+    /// A client talking to this hub (default namespace `default`). Call it inside a Tokio
+    /// runtime: the client spawns its request buffer there.
     pub fn client(&self) -> kube::Client {
         let hub = self.clone();
         let service = tower::service_fn(move |req: Request<kube::client::Body>| {

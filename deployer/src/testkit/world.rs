@@ -121,7 +121,9 @@ impl Drop for World {
 impl World {
     /// Seeds the hub with what exists before the walkthrough's Step 3 (the managed clusters
     /// with their namespaces) and starts reacting to its changes. `plan` tells the PetSet
-    /// controller which ManifestWorks to create once the MariaDB appears.
+    /// controller which ManifestWorks to create once the MariaDB appears. Call it inside a
+    /// Tokio runtime: the components run on a task spawned there, aborted when the world is
+    /// dropped.
     pub fn start(hub: &FakeHub, env: &Environment, plan: &Plan, spokes: Vec<Spoke>) -> World {
         let pods: Vec<Pod> = plan
             .placement
