@@ -64,10 +64,25 @@ pub(crate) fn get<'a>(value: &'a Value, path: &[String]) -> Option<&'a Value> {
     path.iter().try_fold(value, |v, k| v.get(k))
 }
 
-/// Whether one path is a prefix of the other (they overlap).
-pub(crate) fn overlaps(a: &[String], b: &[String]) -> bool {
-    let n = a.len().min(b.len());
-    a[..n] == b[..n]
+/// Whether `inner` is `outer` or lies under it.
+pub(crate) fn within(inner: &[String], outer: &[String]) -> bool {
+    inner.starts_with(outer)
+}
+
+/// Whether applying `config` (which sets `mine`) changes a field another manager owns at
+/// `theirs` in `object`: the same field with another value, their field replaced by a leaf
+/// above it, or their leaf turned into a map by a field below it. A map both sides only
+/// add keys to is no clash.
+pub(crate) fn clashes(mine: &[String], theirs: &[String], object: &Value, config: &Value) -> bool {
+    if mine == theirs {
+        get(object, theirs) != get(config, theirs)
+    } else if within(theirs, mine) {
+        !get(config, mine).is_some_and(Value::is_object)
+    } else if within(mine, theirs) {
+        !get(object, theirs).is_some_and(Value::is_object)
+    } else {
+        false
+    }
 }
 
 /// Removes the field at `path`, then every map it leaves empty on the way up (never the
@@ -168,6 +183,40 @@ mod tests {
             fields_v1(&[p("spec.l"), p("spec.x.y")].into_iter().collect()),
             json!({"f:spec": {"f:l": {}, "f:x": {"f:y": {}}}})
         );
-        assert!(overlaps(&p("spec.a"), &p("spec.a.b")) && !overlaps(&p("spec.a"), &p("spec.b")));
+        let object = json!({"spec": {"a": 1, "m": {"k": 1}}});
+        // The same leaf: only a different value clashes.
+        assert!(!clashes(
+            &p("spec.a"),
+            &p("spec.a"),
+            &object,
+            &json!({"spec": {"a": 1}})
+        ));
+        assert!(clashes(
+            &p("spec.a"),
+            &p("spec.a"),
+            &object,
+            &json!({"spec": {"a": 2}})
+        ));
+        // An empty map above their field adds nothing; a leaf there replaces it.
+        assert!(!clashes(
+            &p("spec"),
+            &p("spec.a"),
+            &object,
+            &json!({"spec": {}})
+        ));
+        assert!(clashes(
+            &p("spec.m"),
+            &p("spec.m.k"),
+            &object,
+            &json!({"spec": {"m": [1]}})
+        ));
+        // A field below their leaf turns it into a map; below their map it does not.
+        assert!(clashes(
+            &p("spec.a.x"),
+            &p("spec.a"),
+            &object,
+            &json!({"spec": {"a": {"x": 1}}})
+        ));
+        assert!(!within(&p("spec.a"), &p("spec.b")) && within(&p("spec.a.b"), &p("spec.a")));
     }
 }

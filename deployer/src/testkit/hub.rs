@@ -1101,10 +1101,8 @@ impl State {
             let clashing: Vec<FieldPath> = set
                 .iter()
                 .filter(|theirs| {
-                    mine.iter().any(|p| {
-                        fields::overlaps(p, theirs)
-                            && fields::get(&object, theirs) != fields::get(&config, theirs)
-                    })
+                    mine.iter()
+                        .any(|p| fields::clashes(p, theirs, &object, &config))
                 })
                 .cloned()
                 .collect();
@@ -1135,14 +1133,15 @@ impl State {
             ));
         }
         owners.0.retain(|_, set| !set.is_empty());
-        // Fields this manager applied before and no longer does are removed, unless another
-        // owner keeps them.
+        // Fields this manager applied before and no longer does are removed, unless a field
+        // at or under them is still set (by another owner, or by this one further down).
         let before = owners.0.get(&me).cloned().unwrap_or_default();
         for gone in before.difference(&mine) {
-            let kept = owners
-                .0
-                .iter()
-                .any(|(o, set)| *o != me && set.iter().any(|p| fields::overlaps(p, gone)));
+            let others = owners.0.iter().filter(|(o, _)| **o != me);
+            let kept = others
+                .flat_map(|(_, set)| set.iter())
+                .chain(mine.iter())
+                .any(|p| fields::within(p, gone));
             if !kept {
                 fields::remove(&mut object, gone);
             }
@@ -1243,9 +1242,15 @@ impl State {
             })
             .collect();
         let me = (w.manager.to_owned(), "Update".to_owned(), w.status);
+        // An update takes over, without conflicts, every field it changes.
+        let before = existing.as_ref().map_or(&Value::Null, |s| &s.object);
         for (o, set) in owners.0.iter_mut() {
             if *o != me {
-                set.retain(|p| !changed.iter().any(|c| fields::overlaps(c, p)));
+                set.retain(|p| {
+                    !changed
+                        .iter()
+                        .any(|c| fields::clashes(c, p, before, &object))
+                });
             }
         }
         owners.0.entry(me).or_default().extend(changed);
