@@ -73,6 +73,8 @@ struct Sim {
     /// Every pod was Ready once: from then on the operator reports Critical or NotReady
     /// instead of Provisioning.
     provisioned: bool,
+    /// The MariaDB generation the operator last provisioned.
+    provisioned_generation: Option<i64>,
 }
 
 /// The simulated controllers and spokes, reacting to the hub's changes on a background task
@@ -153,6 +155,7 @@ impl World {
             scheduled: BTreeSet::new(),
             last_error: None,
             provisioned: false,
+            provisioned_generation: None,
         };
         sim.seed();
         let sim = Arc::new(Mutex::new(sim));
@@ -434,7 +437,13 @@ impl Sim {
                     self.apply("kubeslice-worker", &status, true);
                 }
             }
-            ("kubedb.com/v1", "MariaDB") => self.provision(&ns, &name, o),
+            // Only a new generation (a spec change) needs provisioning; status writes do not.
+            ("kubedb.com/v1", "MariaDB")
+                if o["metadata"]["generation"].as_i64() != self.provisioned_generation =>
+            {
+                self.provisioned_generation = o["metadata"]["generation"].as_i64();
+                self.provision(&ns, &name, o);
+            }
             ("work.open-cluster-management.io/v1", "ManifestWork")
                 if self.spokes.contains_key(&ns) && !self.down.contains(&ns) =>
             {
