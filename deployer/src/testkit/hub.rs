@@ -310,9 +310,6 @@ impl FakeHub {
             use kubedb_types::{apps::v1 as apps, catalog::v1alpha1 as catalog, kubedb::v1 as db};
             use kubeslice_types::{controller::v1alpha1 as ks, worker::v1alpha1 as worker};
             use ocm_types::{cluster::v1 as cluster, work::v1 as work};
-            fn crd<K: CustomResourceExt>() -> Value {
-                serde_json::to_value(K::crd()).unwrap_or_default()
-            }
             vec![
                 crd::<ks::Project>(),
                 crd::<ks::Cluster>(),
@@ -341,9 +338,7 @@ impl FakeHub {
 
     /// Serves `K` with the schema generated from its type.
     pub fn register<K: CustomResourceExt>(&self) {
-        if let Ok(crd) = serde_json::to_value(K::crd()) {
-            self.register_crd(&crd);
-        }
+        self.register_crd(&crd::<K>());
     }
 
     /// Serves every served version of a `CustomResourceDefinition` (as JSON), replacing what
@@ -480,8 +475,7 @@ impl FakeHub {
         name: &str,
     ) -> Option<Value> {
         let st = self.lock();
-        let def = st.find_kind(api_version, kind)?;
-        let key = key_of(def, namespace, name);
+        let key = st.locate(api_version, kind, namespace, name)?;
         st.objects.get(&key).map(|s| s.object.clone())
     }
 
@@ -546,9 +540,8 @@ impl FakeHub {
         name: &str,
     ) -> Option<Value> {
         let mut st = self.lock();
-        let def = st.find_kind(api_version, kind)?.clone();
-        st.delete(&key_of(&def, namespace, name), false, &self.inner.events)
-            .ok()
+        let key = st.locate(api_version, kind, namespace, name)?;
+        st.delete(&key, false, &self.inner.events).ok()
     }
 
     /// Serves the hub over plain HTTP/1.1 on `listener` until the returned task is aborted,
@@ -975,6 +968,17 @@ impl State {
         self.resources
             .iter()
             .find(|r| r.api_version() == api_version && r.kind == kind)
+    }
+
+    /// The store key of `apiVersion`/`kind` `namespace/name`, if that kind is served.
+    fn locate(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<Key> {
+        Some(key_of(self.find_kind(api_version, kind)?, namespace, name))
     }
 
     fn find_plural(&self, group: &str, version: &str, plural: &str) -> Option<&ResourceDef> {
@@ -1428,6 +1432,11 @@ impl State {
         // No receivers is fine: nobody watches yet.
         let _ = events.send(change);
     }
+}
+
+/// `K`'s generated CRD as JSON.
+fn crd<K: CustomResourceExt>() -> Value {
+    serde_json::to_value(K::crd()).unwrap_or_default()
 }
 
 fn key_of(def: &ResourceDef, namespace: Option<&str>, name: &str) -> Key {
