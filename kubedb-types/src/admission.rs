@@ -5,9 +5,15 @@
 //! from the hub (the referenced PlacementPolicy, the slice's clusters) take them as inputs,
 //! so the checks run before anything reaches a cluster.
 //!
+//! Rules are per [`Release`]: each function takes the release whose webhooks it reproduces
+//! and cites the upstream source at that release's version. Where this crate is deliberately
+//! stricter than upstream, the finding is a [`Severity::Warning`] that says why, never a
+//! refusal; [`Violation::upstream_message`] gives the text the release's webhook answers with.
+//!
 //! ```
-//! use kubedb_types::admission::{validate_placement_policy, Rule};
+//! use kubedb_types::admission::{validate_placement_policy, Rule, SliceLookup};
 //! use kubedb_types::apps::v1::PlacementPolicy;
+//! use kubedb_types::release::Release;
 //! let pp: PlacementPolicy = serde_json::from_value(serde_json::json!({
 //!     "apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
 //!     "metadata": {"name": "p"},
@@ -15,7 +21,8 @@
 //!         "distributionRules": [{"clusterName": "a", "replicaIndices": [0, 0, 3]}],
 //!         "slice": {"projectNamespace": "kubeslice-p", "sliceName": "s"}}}
 //! })).unwrap();
-//! let rules: Vec<Rule> = validate_placement_policy(&pp).into_iter().map(|v| v.rule).collect();
+//! let rules: Vec<Rule> = validate_placement_policy(&pp, Release::NEWEST, SliceLookup::Unknown)
+//!     .into_iter().map(|v| v.rule).collect();
 //! assert!(rules.contains(&Rule::DuplicateIndex { index: 0, clusters: vec!["a".into(), "a".into()] }));
 //! assert!(rules.contains(&Rule::MissingIndices { from: 1, to: 2 }));
 //! ```
@@ -25,6 +32,7 @@ use std::fmt;
 
 use crate::apps::v1::{FailoverMode, FailoverScope, PetSet, PlacementPolicy, RuleRole};
 use crate::kubedb::v1::{DeletionPolicy, MariaDB, MariaDBMode, StorageType};
+use crate::release::{CatalogEntry, PolicyShape, Release};
 
 /// Longest MariaDB name allowed when clustered (`MariaDBMaxClusterNameLength`).
 pub const MAX_CLUSTER_NAME_LENGTH: usize = 32;
@@ -38,6 +46,17 @@ pub const FORBIDDEN_ENV_VARS: [&str; 4] = [
     "MYSQL_ONETIME_PASSWORD",
 ];
 
+/// Whether a finding makes the API server refuse the object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Severity {
+    /// The release's webhook refuses the object.
+    #[default]
+    Refused,
+    /// The webhook admits it; this crate warns because it is deliberately stricter (the
+    /// violation's text says why).
+    Warning,
+}
+
 /// One broken rule at one field.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {rule}")]
@@ -46,14 +65,37 @@ pub struct Violation {
     pub path: String,
     /// The rule and its details.
     pub rule: Rule,
+    /// Refused by the webhook, or only warned about here.
+    pub severity: Severity,
 }
 
 impl Violation {
     fn new(path: impl Into<String>, rule: Rule) -> Self {
+        let severity = rule.default_severity();
         Self {
             path: path.into(),
             rule,
+            severity,
         }
+    }
+
+    fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// `true` when the webhook refuses the object for this violation.
+    pub fn is_refusal(&self) -> bool {
+        self.severity == Severity::Refused
+    }
+
+    /// The text the release's webhook answers with for this violation (what `kubectl` shows
+    /// after `admission webhook "..." denied the request:`), where upstream has one; else the
+    /// violation as displayed.
+    pub fn upstream_message(&self) -> String {
+        self.rule
+            .upstream_message()
+            .unwrap_or_else(|| self.to_string())
     }
 }
 
@@ -93,12 +135,82 @@ pub enum Rule {
         /// Its name.
         name: String,
     },
-    /// Distributed mode needs a policy with `spec.clusterSpreadConstraint`.
-    NoClusterSpreadConstraint {
+    /// Distributed mode needs a policy with the release's multi-cluster shape.
+    PolicyShapeMissing {
         /// The policy's name.
         policy: String,
-        /// The policy uses the legacy `spec.ocm` shape, which the current CRD prunes.
-        legacy_shape: bool,
+        /// The shape the release's webhook requires.
+        shape: PolicyShape,
+        /// The policy has the other release's shape instead (which this release's CRD prunes).
+        other_shape: bool,
+    },
+    /// The MariaDBVersion named by `spec.version` does not exist on the hub.
+    VersionNotFound {
+        /// The name.
+        name: String,
+    },
+    /// The MariaDBVersion is deprecated (a warning: see [`validate_mariadb`]).
+    VersionDeprecated {
+        /// The name.
+        name: String,
+    },
+    /// Durable storage needs `spec.storage`.
+    DurableStorageMissing,
+    /// `spec.storage.resources.requests.storage` is missing.
+    StorageRequestMissing,
+    /// The storage request is zero or negative.
+    StorageRequestNotPositive {
+        /// The quantity given.
+        quantity: String,
+    },
+    /// The storage class does not exist on the hub.
+    StorageClassNotFound {
+        /// The class.
+        name: String,
+    },
+    /// `requireSSL` on a server older than 10.5.2.
+    RequireSslUnsupported {
+        /// The server version of the MariaDBVersion.
+        version: String,
+    },
+    /// The SliceConfig a policy names does not exist.
+    SliceConfigNotFound {
+        /// The SliceConfig.
+        slice: String,
+        /// Its project namespace.
+        project_namespace: String,
+    },
+    /// A distributed PetSet names no PlacementPolicy.
+    PetSetPolicyMissing {
+        /// `namespace/name` of the PetSet.
+        petset: String,
+    },
+    /// A distributed PetSet's policy has no distribution rules in the release's shape.
+    PetSetNoClusterSpec {
+        /// The policy.
+        policy: String,
+    },
+    /// A distributed PetSet's policy lists fewer indices than its replicas.
+    PetSetPolicyTooSmall {
+        /// The policy.
+        policy: String,
+        /// PetSet replicas.
+        replicas: i32,
+        /// Indices the policy lists.
+        total: usize,
+    },
+    /// Ordinals below the PetSet's replicas that its policy does not map.
+    PetSetIndexNotCovered {
+        /// The policy.
+        policy: String,
+        /// The unmapped ordinals.
+        indices: Vec<i32>,
+    },
+    /// A policy update the release's webhook does not check, because the old or the new
+    /// policy lacks the release's shape (a warning).
+    UpdateNotChecked {
+        /// The shape the webhook needs on both sides.
+        shape: PolicyShape,
     },
     /// An index is negative.
     NegativeIndex {
@@ -207,21 +319,83 @@ impl fmt::Display for Rule {
                 f,
                 "PlacementPolicy {name:?} does not exist: create it before the database"
             ),
-            Rule::NoClusterSpreadConstraint {
+            Rule::PolicyShapeMissing {
                 policy,
-                legacy_shape,
+                shape,
+                other_shape,
             } => {
                 write!(
                     f,
-                    "distributed mode needs PlacementPolicy {policy:?} to have spec.clusterSpreadConstraint"
+                    "distributed mode needs PlacementPolicy {policy:?} to have spec.{}",
+                    shape.field()
                 )?;
-                if *legacy_shape {
-                    f.write_str(
-                        "; it uses the legacy spec.ocm shape, which the current CRD prunes: convert it",
+                if *other_shape {
+                    write!(
+                        f,
+                        "; it has spec.{} instead, which this release's CRD prunes: convert it to this release's shape",
+                        other(*shape).field()
                     )?;
                 }
                 Ok(())
             }
+            Rule::VersionNotFound { name } => write!(
+                f,
+                "MariaDBVersion {name:?} does not exist on the hub: pick a version of the release's catalog (kubectl get mariadbversions)"
+            ),
+            Rule::VersionDeprecated { name } => write!(
+                f,
+                "MariaDBVersion {name:?} is deprecated: the webhook admits it (it checks deprecation only in strict mode) but the default catalog omits it; pick a supported version"
+            ),
+            Rule::DurableStorageMissing => f.write_str(
+                "Durable storage needs spec.storage with a storage request: add spec.storage.resources.requests.storage",
+            ),
+            Rule::StorageRequestMissing => f.write_str(
+                "Durable storage needs a storage request: set spec.storage.resources.requests.storage",
+            ),
+            Rule::StorageRequestNotPositive { quantity } => write!(
+                f,
+                "storage request {quantity:?} must be greater than zero"
+            ),
+            Rule::StorageClassNotFound { name } => write!(
+                f,
+                "StorageClass {name:?} does not exist on the hub: create it or name an existing class"
+            ),
+            Rule::RequireSslUnsupported { version } => write!(
+                f,
+                "requireSSL needs MariaDB 10.5.2 or later, this version is {version}: pick a newer MariaDBVersion or drop requireSSL"
+            ),
+            Rule::SliceConfigNotFound {
+                slice,
+                project_namespace,
+            } => write!(
+                f,
+                "SliceConfig {slice:?} does not exist in {project_namespace:?}: create the slice before the policy"
+            ),
+            Rule::PetSetPolicyMissing { petset } => write!(
+                f,
+                "distributed PetSet {petset} names no PlacementPolicy: set spec.podPlacementPolicy"
+            ),
+            Rule::PetSetNoClusterSpec { policy } => write!(
+                f,
+                "PlacementPolicy {policy:?} has no distribution rules in this release's shape"
+            ),
+            Rule::PetSetPolicyTooSmall {
+                policy,
+                replicas,
+                total,
+            } => write!(
+                f,
+                "PlacementPolicy {policy:?} lists {total} indices for {replicas} replicas: list one index per replica"
+            ),
+            Rule::PetSetIndexNotCovered { policy, indices } => write!(
+                f,
+                "PlacementPolicy {policy:?} does not map ordinals {indices:?}: every ordinal below replicas must be mapped to a cluster"
+            ),
+            Rule::UpdateNotChecked { shape } => write!(
+                f,
+                "the release's webhook checks a policy update only when both the old and the new policy have spec.{}; this one is admitted unchecked, so check the indices yourself",
+                shape.field()
+            ),
             Rule::NegativeIndex { index } => {
                 write!(f, "replica index {index} is negative: indices start at 0")
             }
@@ -253,7 +427,7 @@ impl fmt::Display for Rule {
             ),
             Rule::OrdinalsStartNotZero { start } => write!(
                 f,
-                "ordinals.start is {start}: distributed placement maps absolute ordinals and needs start 0"
+                "ordinals.start is {start}: the webhook admits it, but the PetSet controller places pods by index relative to the start and claims volumes by absolute ordinal, so pods can land on clusters the policy did not choose; use start 0"
             ),
             Rule::RoleNeedsIndices { role } => {
                 write!(f, "a {role:?} rule must list replicaIndices")
@@ -275,23 +449,231 @@ impl fmt::Display for Rule {
     }
 }
 
-/// What is known about PlacementPolicies on the hub when a MariaDB or PetSet is validated.
-#[derive(Clone, Copy, Debug)]
-pub enum PolicyLookup<'a> {
-    /// Nothing is known: rules that need the policy are skipped.
-    Unknown,
-    /// The policy was looked up: `None` means it does not exist.
-    Known(Option<&'a PlacementPolicy>),
+impl Rule {
+    fn default_severity(&self) -> Severity {
+        match self {
+            Rule::VersionDeprecated { .. }
+            | Rule::OrdinalsStartNotZero { .. }
+            | Rule::UpdateNotChecked { .. } => Severity::Warning,
+            _ => Severity::Refused,
+        }
+    }
+
+    /// The text of the webhook's error for this rule, where upstream has one. Sources:
+    /// `kubedb/apimachinery@v0.57.0:pkg/webhooks/kubedb/v1/mariadb.go` and
+    /// `pkg/validator/validate.go`; `kubeops/petset@v0.0.11` and `@05a56e31`:
+    /// `pkg/webhooks/apps/v1/{petset,placementPolicy}.go`; not-found errors are the API
+    /// server's own (`<plural>.<group> "<name>" not found`).
+    pub fn upstream_message(&self) -> Option<String> {
+        Some(match self {
+            Rule::ReplicasBelowOne { replicas } => format!(
+                "spec.replicas \"{replicas}\" invalid. Value must be greater than zero"
+            ),
+            Rule::HaltWithEphemeralStorage => {
+                "'spec.deletionPolicy: Halt' can not be used for 'Ephemeral' storage".into()
+            }
+            Rule::HaltWithDoNotTerminate => {
+                "Can't halt, since termination policy is 'DoNotTerminate'".into()
+            }
+            Rule::ClusterNameTooLong { .. } => return None,
+            Rule::InitScriptOnCluster => "`.spec.init.scriptSource` is not supported for cluster. For MariaDB cluster initialization see https://stash.run/docs/latest/addons/mariadb/guides/5.7/clusterd/".into(),
+            Rule::GaleraTooSmall { replicas } if *replicas == 1 => format!(
+                "'spec.replicas' \"{replicas}\" invalid. Value must be greater than or equal to {MIN_GALERA_REPLICAS} for topology mode or topology should be nil for standalone mode"
+            ),
+            Rule::GaleraTooSmall { replicas } => format!(
+                "'spec.replicas' \"{replicas}\" invalid. Value must be {MIN_GALERA_REPLICAS} for mariadb cluster"
+            ),
+            Rule::PlacementPolicyNotFound { name } => {
+                format!("placementpolicies.apps.k8s.appscode.com \"{name}\" not found")
+            }
+            Rule::PolicyShapeMissing { policy, shape, .. } => format!(
+                "'spec.{}' is required in {policy} for distributed mariadb",
+                shape.field()
+            ),
+            Rule::VersionNotFound { name } => format!(
+                "failed to get MariaDBVersion: {name}: mariadbversions.catalog.kubedb.com \"{name}\" not found"
+            ),
+            Rule::DurableStorageMissing => "spec.storage is missing for durable storage type".into(),
+            Rule::StorageRequestMissing => "missing ResourceStorage request".into(),
+            Rule::StorageRequestNotPositive { .. } => "invalid ResourceStorage request".into(),
+            Rule::StorageClassNotFound { name } => {
+                format!("spec.storage.storageClassName \"{name}\" not found")
+            }
+            Rule::RequireSslUnsupported { .. } => {
+                "requireSSL is not supported for the MariaDDB Versions lower than 10.5.2".into()
+            }
+            Rule::NegativeIndex { index } => format!(
+                "invalid replica set: indices must be a contiguous block starting from 0. Found {index}, expected 0"
+            ),
+            Rule::IndexMoved { index, from, to } => format!(
+                "cannot modify existing replica assignments. Replica {index} was moved from cluster {from:?} to {to:?}"
+            ),
+            Rule::SliceConfigNotFound {
+                slice,
+                project_namespace,
+            } => format!(
+                "failed to get SliceConfig '{slice}' in project namespace '{project_namespace}': sliceconfigs.controller.kubeslice.io \"{slice}\" not found"
+            ),
+            Rule::PetSetPolicyMissing { petset } => {
+                let (ns, name) = petset.split_once('/').unwrap_or(("", petset));
+                format!("no PodPlacementPolicy defined for Distributed PetSet {ns:?}/{name:?}")
+            }
+            Rule::PetSetNoClusterSpec { policy } => format!(
+                "expected an OCM cluster spec for distributed petset in the apps.k8s.appscode.com/PlacementPolicy: {policy}, but got none"
+            ),
+            Rule::PetSetPolicyTooSmall {
+                policy,
+                replicas,
+                total,
+            } => format!(
+                "expected at least {replicas} replicas in the placementPolicy {policy}, but got totalReplicas = {total}"
+            ),
+            Rule::PetSetIndexNotCovered { policy, indices } => format!(
+                "missing replica index [{}] at placementpolicy: {policy}",
+                indices
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            _ => return None,
+        })
+    }
 }
 
-/// Validates a MariaDB as the KubeDB webhook does after defaulting.
+/// What is known about one object on the hub when a rule needs it.
+#[derive(Debug)]
+pub enum Lookup<'a, T: ?Sized> {
+    /// Nothing is known: rules that need the object are skipped.
+    Unknown,
+    /// The object was looked up: `None` means it does not exist.
+    Known(Option<&'a T>),
+}
+
+impl<T: ?Sized> Clone for Lookup<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for Lookup<'_, T> {}
+
+impl<T: ?Sized> Default for Lookup<'_, T> {
+    fn default() -> Self {
+        Lookup::Unknown
+    }
+}
+
+/// The PlacementPolicy a MariaDB or PetSet references, as found on the hub.
+pub type PolicyLookup<'a> = Lookup<'a, PlacementPolicy>;
+/// The MariaDBVersion a MariaDB names, as found on the hub (its catalog entry).
+pub type VersionLookup<'a> = Lookup<'a, CatalogEntry>;
+/// The clusters onboarded to the SliceConfig a PlacementPolicy names (`spec.clusters`).
+pub type SliceLookup<'a> = Lookup<'a, [String]>;
+
+/// What the MariaDB webhooks read from the hub besides the object itself. The default knows
+/// nothing, so every rule that needs the hub is skipped.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MariaDBInputs<'a> {
+    /// The PlacementPolicy named by `spec.podTemplate.spec.podPlacementPolicy`.
+    pub policy: PolicyLookup<'a>,
+    /// The MariaDBVersion named by `spec.version` (from the hub, or the release's catalog).
+    pub version: VersionLookup<'a>,
+    /// The StorageClass names on the hub, when known.
+    pub storage_classes: Option<&'a [String]>,
+}
+
+/// Oldest server version that supports `requireSSL` (`apimachinery@v0.57.0:
+/// pkg/webhooks/kubedb/v1/mariadb.go`, unchanged at 861df6898a80).
+pub const REQUIRE_SSL_MIN_VERSION: (u64, u64, u64) = (10, 5, 2);
+
+/// `major.minor.patch` of a version string such as `10.5.23` or `11.5.2-jammy`; missing parts
+/// are 0. `None` when it does not start with a number.
+fn semver(v: &str) -> Option<(u64, u64, u64)> {
+    let core = v.trim_start_matches('v');
+    let core = core.split(['-', '+']).next().unwrap_or_default();
+    let mut parts = core.split('.').map(|p| p.parse::<u64>());
+    let major = parts.next()?.ok()?;
+    let minor = parts.next().map(|p| p.ok()).unwrap_or(Some(0))?;
+    let patch = parts.next().map(|p| p.ok()).unwrap_or(Some(0))?;
+    Some((major, minor, patch))
+}
+
+/// `true` when a durable MariaDB's storage request is present and positive.
+fn storage_request(md: &MariaDB) -> Option<Rule> {
+    let Some(storage) = &md.spec.storage else {
+        return Some(Rule::DurableStorageMissing);
+    };
+    let request = storage
+        .resources
+        .as_ref()
+        .and_then(|r| r.requests.as_ref())
+        .and_then(|r| r.get("storage"));
+    match request {
+        None => Some(Rule::StorageRequestMissing),
+        Some(q) if !quantity_positive(&q.0) => Some(Rule::StorageRequestNotPositive {
+            quantity: q.0.clone(),
+        }),
+        Some(_) => None,
+    }
+}
+
+/// `true` when a quantity string is greater than zero (its number part, any suffix).
+fn quantity_positive(q: &str) -> bool {
+    let number: String = q
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '+' | '-'))
+        .collect();
+    number.parse::<f64>().is_ok_and(|n| n > 0.0)
+}
+
+/// Validates a MariaDB as the KubeDB webhooks of `release` do on create, after the mutating
+/// webhook's defaults ([`MariaDB::with_defaults`]). Rules follow
+/// `kubedb/apimachinery@<release.apimachinery()>:pkg/webhooks/kubedb/v1/mariadb.go`
+/// (`Default`, `ValidateMariaDB`) and `pkg/validator/validate.go` (`ValidateStorage`):
 ///
-/// `policy` is the PlacementPolicy named by `spec.podTemplate.spec.podPlacementPolicy`
-/// (CRD default `default`), used by the distributed-mode rules.
-pub fn validate_mariadb(md: &MariaDB, policy: PolicyLookup<'_>) -> Vec<Violation> {
+/// - the MariaDBVersion must exist (the mutating webhook reads it first); a deprecated one is a
+///   [`Severity::Warning`]: the webhook checks deprecation only with `StrictValidation`, which
+///   the operator never sets;
+/// - `replicas >= 1`; with a topology (every `replicas > 1` gets one by default) `replicas`
+///   must be at least 3, unless `init.archiver` is set and not yet initialised;
+/// - clustered: name at most 32 characters; `init.script` refused by v2025.7.31 only;
+/// - forbidden environment variables; Halt with DoNotTerminate or with Ephemeral storage;
+/// - Durable storage needs `spec.storage` with a positive `storage` request, and its storage
+///   class must exist on the hub;
+/// - `requireSSL` needs server version 10.5.2 or later (read from the catalog);
+/// - MariaDBReplication needs `spec.topology.maxscale` (the webhook reads it without a nil
+///   check; the defaults set its replicas to 1);
+/// - distributed: the PlacementPolicy must exist and have the release's multi-cluster shape
+///   (`spec.ocm` for v2025.7.31, `spec.clusterSpreadConstraint` after).
+///
+/// Ordinal coverage is not a MariaDB rule: the PetSet webhook checks it when the operator
+/// creates the PetSet ([`validate_petset`]). The webhook stops at the first error; this returns
+/// every violation, in the webhook's order.
+pub fn validate_mariadb(md: &MariaDB, release: Release, hub: &MariaDBInputs<'_>) -> Vec<Violation> {
+    let original = md;
     let md = md.with_defaults();
     let spec = &md.spec;
     let mut out = Vec::new();
+    if spec.halted == Some(true) && spec.deletion_policy == Some(DeletionPolicy::DoNotTerminate) {
+        out.push(Violation::new("spec.halted", Rule::HaltWithDoNotTerminate));
+    }
+    match hub.version {
+        Lookup::Known(None) => out.push(Violation::new(
+            "spec.version",
+            Rule::VersionNotFound {
+                name: spec.version.clone(),
+            },
+        )),
+        Lookup::Known(Some(v)) if v.deprecated => out.push(Violation::new(
+            "spec.version",
+            Rule::VersionDeprecated {
+                name: spec.version.clone(),
+            },
+        )),
+        _ => {}
+    }
     let replicas = md.replicas();
     if replicas < 1 {
         out.push(Violation::new(
@@ -299,18 +681,35 @@ pub fn validate_mariadb(md: &MariaDB, policy: PolicyLookup<'_>) -> Vec<Violation
             Rule::ReplicasBelowOne { replicas },
         ));
     }
-    if spec.halted == Some(true) && spec.deletion_policy == Some(DeletionPolicy::DoNotTerminate) {
-        out.push(Violation::new("spec.halted", Rule::HaltWithDoNotTerminate));
-    }
-    if spec.storage_type == Some(StorageType::Ephemeral)
-        && spec.deletion_policy == Some(DeletionPolicy::Halt)
-    {
+    let restoring = spec
+        .init
+        .as_ref()
+        .is_some_and(|i| i.archiver.is_some() && i.initialized != Some(true));
+    if spec.topology.is_some() && (1..MIN_GALERA_REPLICAS).contains(&replicas) && !restoring {
         out.push(Violation::new(
-            "spec.deletionPolicy",
-            Rule::HaltWithEphemeralStorage,
+            "spec.replicas",
+            Rule::GaleraTooSmall { replicas },
         ));
     }
-    if let Some(containers) = spec
+    if replicas > 1 {
+        let length = md.offshoot_name().chars().count();
+        if length > MAX_CLUSTER_NAME_LENGTH {
+            out.push(Violation::new(
+                "metadata.name",
+                Rule::ClusterNameTooLong { length },
+            ));
+        }
+        if release.refuses_init_script_on_cluster()
+            && spec.init.as_ref().is_some_and(|i| i.script.is_some())
+        {
+            out.push(Violation::new(
+                "spec.init.script",
+                Rule::InitScriptOnCluster,
+            ));
+        }
+    }
+    if let Some(containers) = original
+        .spec
         .pod_template
         .as_ref()
         .and_then(|t| t.spec.as_ref())
@@ -329,47 +728,63 @@ pub fn validate_mariadb(md: &MariaDB, policy: PolicyLookup<'_>) -> Vec<Violation
             }
         }
     }
-    if let Some(mode) = md.mode() {
-        let length = md.offshoot_name().chars().count();
-        if length > MAX_CLUSTER_NAME_LENGTH {
+    if spec.storage_type == Some(StorageType::Durable) {
+        if let Some(class) = spec
+            .storage
+            .as_ref()
+            .and_then(|s| s.storage_class_name.as_ref())
+            && let Some(classes) = hub.storage_classes
+            && !classes.contains(class)
+        {
             out.push(Violation::new(
-                "metadata.name",
-                Rule::ClusterNameTooLong { length },
+                "spec.storage.storageClassName",
+                Rule::StorageClassNotFound {
+                    name: class.clone(),
+                },
             ));
         }
-        if spec.init.as_ref().is_some_and(|i| i.script.is_some()) {
-            out.push(Violation::new(
-                "spec.init.script",
-                Rule::InitScriptOnCluster,
-            ));
+        if let Some(rule) = storage_request(&md) {
+            let path = if spec.storage.is_none() {
+                "spec.storage"
+            } else {
+                "spec.storage.resources.requests.storage"
+            };
+            out.push(Violation::new(path, rule));
         }
-        match mode {
-            MariaDBMode::GaleraCluster if replicas < MIN_GALERA_REPLICAS => {
-                out.push(Violation::new(
-                    "spec.replicas",
-                    Rule::GaleraTooSmall { replicas },
-                ));
-            }
-            MariaDBMode::MariaDBReplication => {
-                let maxscale = spec
-                    .topology
-                    .as_ref()
-                    .and_then(|t| t.maxscale.as_ref())
-                    .and_then(|m| m.replicas);
-                if maxscale.unwrap_or(0) < 1 {
-                    out.push(Violation::new(
-                        "spec.topology.maxscale.replicas",
-                        Rule::MaxScaleReplicasMissing,
-                    ));
-                }
-            }
-            MariaDBMode::GaleraCluster => {}
-        }
+    }
+    if spec.storage_type == Some(StorageType::Ephemeral)
+        && spec.deletion_policy == Some(DeletionPolicy::Halt)
+    {
+        out.push(Violation::new(
+            "spec.deletionPolicy",
+            Rule::HaltWithEphemeralStorage,
+        ));
+    }
+    if spec.require_ssl == Some(true)
+        && let Lookup::Known(Some(v)) = hub.version
+        && let Some(found) = semver(&v.version)
+        && found < REQUIRE_SSL_MIN_VERSION
+    {
+        out.push(Violation::new(
+            "spec.requireSSL",
+            Rule::RequireSslUnsupported {
+                version: v.version.clone(),
+            },
+        ));
+    }
+    if replicas > 1
+        && md.mode() == Some(MariaDBMode::MariaDBReplication)
+        && spec.topology.as_ref().and_then(|t| t.maxscale.as_ref()).is_none()
+    {
+        out.push(Violation::new(
+            "spec.topology.maxscale",
+            Rule::MaxScaleReplicasMissing,
+        ));
     }
     if md.is_distributed() {
         let path = "spec.podTemplate.spec.podPlacementPolicy";
         let name = md.placement_policy_name().unwrap_or("default");
-        if let PolicyLookup::Known(found) = policy {
+        if let Lookup::Known(found) = hub.policy {
             match found {
                 None => out.push(Violation::new(
                     path,
@@ -377,43 +792,39 @@ pub fn validate_mariadb(md: &MariaDB, policy: PolicyLookup<'_>) -> Vec<Violation
                         name: name.to_owned(),
                     },
                 )),
-                Some(pp) if pp.spec.cluster_spread_constraint.is_none() => {
+                Some(pp) if !pp.has_shape(release.policy_shape()) => {
                     out.push(Violation::new(
                         path,
-                        Rule::NoClusterSpreadConstraint {
+                        Rule::PolicyShapeMissing {
                             policy: name.to_owned(),
-                            legacy_shape: pp.is_legacy(),
+                            shape: release.policy_shape(),
+                            other_shape: pp.has_shape(other(release.policy_shape())),
                         },
                     ))
                 }
-                Some(pp) => out.extend(uncovered_ordinals(pp, replicas, "spec.replicas")),
+                Some(_) => {}
             }
         }
     }
     out
 }
 
-/// Validates an update of a MariaDB: `spec.storageType` and
-/// `spec.podTemplate.spec.nodeSelector` never change, and `spec.init` is frozen once the
-/// database is initialised.
+fn other(shape: PolicyShape) -> PolicyShape {
+    match shape {
+        PolicyShape::Ocm => PolicyShape::ClusterSpreadConstraint,
+        PolicyShape::ClusterSpreadConstraint => PolicyShape::Ocm,
+    }
+}
+
+/// Validates an update of a MariaDB as `validateUpdate` does (the same in both releases,
+/// `apimachinery@v0.57.0:pkg/webhooks/kubedb/v1/mariadb.go`): `spec.storageType` never
+/// changes, and `spec.init` is frozen once the database is initialised. Everything else,
+/// `spec.podTemplate.spec.nodeSelector` included, may change.
 pub fn validate_mariadb_update(old: &MariaDB, new: &MariaDB) -> Vec<Violation> {
     let (old, new) = (old.with_defaults(), new.with_defaults());
     let mut out = Vec::new();
     if old.spec.storage_type != new.spec.storage_type {
         out.push(Violation::new("spec.storageType", Rule::Immutable));
-    }
-    let node_selector = |md: &MariaDB| {
-        md.spec
-            .pod_template
-            .as_ref()
-            .and_then(|t| t.spec.as_ref())
-            .and_then(|s| s.node_selector.clone())
-    };
-    if node_selector(&old) != node_selector(&new) {
-        out.push(Violation::new(
-            "spec.podTemplate.spec.nodeSelector",
-            Rule::Immutable,
-        ));
     }
     let initialized = old
         .spec
@@ -426,12 +837,13 @@ pub fn validate_mariadb_update(old: &MariaDB, new: &MariaDB) -> Vec<Violation> {
     out
 }
 
-/// The path of rule `i`'s index list, in whichever shape the policy uses.
-fn indices_path(pp: &PlacementPolicy, rule: usize) -> String {
-    if pp.spec.cluster_spread_constraint.is_some() {
-        format!("spec.clusterSpreadConstraint.distributionRules[{rule}].replicaIndices")
-    } else {
-        format!("spec.ocm.distributionRules[{rule}].replicas")
+/// The path of rule `i`'s index list in `shape`.
+fn indices_path(shape: PolicyShape, rule: usize) -> String {
+    match shape {
+        PolicyShape::ClusterSpreadConstraint => {
+            format!("spec.clusterSpreadConstraint.distributionRules[{rule}].replicaIndices")
+        }
+        PolicyShape::Ocm => format!("spec.ocm.distributionRules[{rule}].replicas"),
     }
 }
 
@@ -537,45 +949,81 @@ pub fn index_violations(rules: &Distribution<'_>) -> Vec<(usize, Rule)> {
     out
 }
 
-/// Validates a new PlacementPolicy as the kubeops webhook does on create, with
-/// [`index_violations`]; policies in the legacy `spec.ocm` shape are checked on that shape.
-/// Failover rules are checked too (see [`validate_failover_policy`]).
-pub fn validate_placement_policy(pp: &PlacementPolicy) -> Vec<Violation> {
-    let distribution = pp.distribution();
-    let rules_path = if pp.spec.cluster_spread_constraint.is_some() {
-        "spec.clusterSpreadConstraint.distributionRules"
-    } else {
-        "spec.ocm.distributionRules"
-    };
-    let mut out: Vec<Violation> = index_violations(&distribution)
-        .into_iter()
-        .map(|(ri, rule)| {
-            let path = if ri < distribution.len() {
-                indices_path(pp, ri)
-            } else {
-                rules_path.to_owned()
-            };
-            Violation::new(path, rule)
-        })
-        .collect();
-    out.extend(validate_failover_policy(pp));
+/// Validates a new PlacementPolicy as the PlacementPolicy webhook of `release` does on create
+/// (`kubeops/petset@<release.petset()>:pkg/webhooks/apps/v1/placementPolicy.go`,
+/// `validateCreatePlacementPolicy`): when the policy has the release's shape with distribution
+/// rules, the union of the indices must be exactly `0..N` ([`index_violations`]); a policy
+/// without that shape is admitted unchecked (the webhook returns early). From petset
+/// de81da92 on (v2026.7.10) the webhook also reads the SliceConfig the policy names and
+/// refuses clusters it does not onboard (`validateSliceClusters`); `slice` is that
+/// SliceConfig's `spec.clusters` as found on the hub.
+///
+/// `failoverPolicy` and rule roles are served by neither release's CRD (they are pruned), so
+/// [`validate_failover_policy`] is not run here.
+pub fn validate_placement_policy(
+    pp: &PlacementPolicy,
+    release: Release,
+    slice: SliceLookup<'_>,
+) -> Vec<Violation> {
+    let shape = release.policy_shape();
+    let mut out = index_rules(pp, shape);
+    if release.policy_webhook_checks_slice() {
+        out.extend(slice_rules(pp, slice));
+    }
     out
 }
 
-/// Validates a PlacementPolicy update: the new policy must be valid, and no index below
-/// `min(old, new)` may move to another cluster (indices may only be appended or the highest
-/// removed).
+/// The index rules on the policy's `shape`, or nothing when it lacks that shape.
+fn index_rules(pp: &PlacementPolicy, shape: PolicyShape) -> Vec<Violation> {
+    if !pp.has_distribution(shape) {
+        return Vec::new();
+    }
+    let distribution = pp.distribution_of(shape);
+    let rules_path = format!("spec.{}.distributionRules", shape.field());
+    index_violations(&distribution)
+        .into_iter()
+        .map(|(ri, rule)| {
+            let path = if ri < distribution.len() {
+                indices_path(shape, ri)
+            } else {
+                rules_path.clone()
+            };
+            Violation::new(path, rule)
+        })
+        .collect()
+}
+
+/// Validates a PlacementPolicy update as the webhook of `release` does
+/// (`validateUpdatePlacementPolicy`): only when both the old and the new policy have the
+/// release's shape, the new policy must pass the create rules and no index below
+/// `min(old, new)` may move to another cluster. An update from or to a policy without the
+/// shape is admitted unchecked: here the create rules then run on the new policy as warnings,
+/// with [`Rule::UpdateNotChecked`]. The slice check of v2026.7.10 runs on every update.
 pub fn validate_placement_policy_update(
     old: &PlacementPolicy,
     new: &PlacementPolicy,
+    release: Release,
+    slice: SliceLookup<'_>,
 ) -> Vec<Violation> {
-    let mut out = validate_placement_policy(new);
-    let new_rules = new.distribution();
-    out.extend(
-        moved_indices(&old.distribution(), &new_rules)
-            .into_iter()
-            .map(|(ri, rule)| Violation::new(indices_path(new, ri), rule)),
-    );
+    let shape = release.policy_shape();
+    let mut out = Vec::new();
+    if old.has_shape(shape) && new.has_shape(shape) {
+        out.extend(index_rules(new, shape));
+        out.extend(
+            moved_indices(&old.distribution_of(shape), &new.distribution_of(shape))
+                .into_iter()
+                .map(|(ri, rule)| Violation::new(indices_path(shape, ri), rule)),
+        );
+    } else {
+        let unchecked = index_rules(new, shape);
+        if !unchecked.is_empty() || old.has_shape(shape) != new.has_shape(shape) {
+            out.push(Violation::new(format!("spec.{}", shape.field()), Rule::UpdateNotChecked { shape }));
+        }
+        out.extend(unchecked.into_iter().map(Violation::warning));
+    }
+    if release.policy_webhook_checks_slice() {
+        out.extend(slice_rules(new, slice));
+    }
     out
 }
 
@@ -641,8 +1089,33 @@ pub fn uncovered_indices(rules: &Distribution<'_>, replicas: i32) -> Vec<i32> {
         .collect()
 }
 
+/// The slice rule of `validateSliceClusters` (`petset@05a56e31:pkg/webhooks/apps/v1/
+/// placementPolicy.go`): with `spec.clusterSpreadConstraint`, the SliceConfig it names must
+/// exist and onboard every cluster of its rules. `slice` is that SliceConfig's
+/// `spec.clusters`; unknown skips the rule.
+fn slice_rules(pp: &PlacementPolicy, slice: SliceLookup<'_>) -> Vec<Violation> {
+    let Some(csc) = &pp.spec.cluster_spread_constraint else {
+        return Vec::new();
+    };
+    let clusters = match slice {
+        Lookup::Unknown => return Vec::new(),
+        Lookup::Known(None) => {
+            return vec![Violation::new(
+                "spec.clusterSpreadConstraint.slice",
+                Rule::SliceConfigNotFound {
+                    slice: csc.slice.slice_name.clone(),
+                    project_namespace: csc.slice.project_namespace.clone(),
+                },
+            )];
+        }
+        Lookup::Known(Some(clusters)) => clusters,
+    };
+    validate_placement_policy_slice(pp, clusters)
+}
+
 /// Checks that every cluster of the policy is onboarded to its slice; `slice_clusters` is the
-/// referenced SliceConfig's `spec.clusters`.
+/// referenced SliceConfig's `spec.clusters`. Works on either shape (preflight uses it for the
+/// legacy shape too, where no webhook checks it).
 pub fn validate_placement_policy_slice(
     pp: &PlacementPolicy,
     slice_clusters: &[String],
@@ -654,18 +1127,18 @@ pub fn validate_placement_policy_slice(
         .map(|c| c.slice.slice_name.clone())
         .or_else(|| pp.spec.ocm.as_ref().and_then(|o| o.slice_name.clone()))
         .unwrap_or_default();
-    pp.distribution()
+    let shape = if pp.spec.cluster_spread_constraint.is_some() {
+        PolicyShape::ClusterSpreadConstraint
+    } else {
+        PolicyShape::Ocm
+    };
+    pp.distribution_of(shape)
         .into_iter()
         .enumerate()
         .filter(|(_, (cluster, _))| !slice_clusters.iter().any(|c| c == cluster))
         .map(|(ri, (cluster, _))| {
-            let path = if pp.spec.cluster_spread_constraint.is_some() {
-                format!("spec.clusterSpreadConstraint.distributionRules[{ri}].clusterName")
-            } else {
-                format!("spec.ocm.distributionRules[{ri}].clusterName")
-            };
             Violation::new(
-                path,
+                format!("spec.{}.distributionRules[{ri}].clusterName", shape.field()),
                 Rule::ClusterNotInSlice {
                     cluster: cluster.to_owned(),
                     slice: slice.clone(),
@@ -748,16 +1221,16 @@ pub fn validate_failover_policy(pp: &PlacementPolicy) -> Vec<Violation> {
     out
 }
 
-/// A violation at `path` when ordinals below `replicas` are not mapped by the policy.
-fn uncovered_ordinals(pp: &PlacementPolicy, replicas: i32, path: &str) -> Option<Violation> {
-    let indices = uncovered_indices(&pp.distribution(), replicas);
-    (!indices.is_empty()).then(|| Violation::new(path, Rule::ReplicaIndexNotCovered { indices }))
-}
-
-/// Validates a distributed PetSet against its policy, as the PetSet webhook does: when
-/// `distributed` and `replicas` are set, the policy must exist, have distribution rules, and
-/// map every ordinal below `replicas`.
-pub fn validate_petset(ps: &PetSet, policy: PolicyLookup<'_>) -> Vec<Violation> {
+/// Validates a distributed PetSet against its policy, as the PetSet webhook of `release` does
+/// on create and update (`kubeops/petset@<release.petset()>:pkg/webhooks/apps/v1/petset.go`,
+/// `validatePlacementPolicy`): when `distributed` and `replicas` are set, the PetSet must name
+/// a policy, the policy must exist and have distribution rules in the release's shape, list at
+/// least `replicas` indices and map every ordinal below `replicas`. This is where ordinal
+/// coverage is checked: KubeDB creates the PetSet after admitting the MariaDB.
+///
+/// `spec.ordinals.start` other than 0 is a warning: the webhook does not check it, but the
+/// PetSet controller places pods by index relative to the start and claims by absolute ordinal.
+pub fn validate_petset(ps: &PetSet, release: Release, policy: PolicyLookup<'_>) -> Vec<Violation> {
     let spec = &ps.spec;
     let (Some(true), Some(replicas)) = (spec.distributed, spec.replicas) else {
         return Vec::new();
@@ -772,43 +1245,54 @@ pub fn validate_petset(ps: &PetSet, policy: PolicyLookup<'_>) -> Vec<Violation> 
         ));
     }
     let Some(name) = spec.pod_placement_policy.as_ref().map(|r| r.name.as_str()) else {
-        out.push(Violation::new(
-            path,
-            Rule::PlacementPolicyNotFound {
-                name: String::new(),
-            },
-        ));
+        let petset = format!(
+            "{}/{}",
+            ps.metadata.namespace.as_deref().unwrap_or_default(),
+            ps.metadata.name.as_deref().unwrap_or_default()
+        );
+        out.push(Violation::new(path, Rule::PetSetPolicyMissing { petset }));
         return out;
     };
-    out.extend(petset_policy_rules(path, name, replicas, policy));
-    out
-}
-
-fn petset_policy_rules(
-    path: &str,
-    name: &str,
-    replicas: i32,
-    policy: PolicyLookup<'_>,
-) -> Vec<Violation> {
+    let shape = release.policy_shape();
     match policy {
-        PolicyLookup::Unknown => Vec::new(),
-        PolicyLookup::Known(None) => vec![Violation::new(
+        Lookup::Unknown => {}
+        Lookup::Known(None) => out.push(Violation::new(
             path,
             Rule::PlacementPolicyNotFound {
                 name: name.to_owned(),
             },
-        )],
-        PolicyLookup::Known(Some(pp)) if pp.spec.cluster_spread_constraint.is_none() => {
-            vec![Violation::new(
-                path,
-                Rule::NoClusterSpreadConstraint {
-                    policy: name.to_owned(),
-                    legacy_shape: pp.is_legacy(),
-                },
-            )]
+        )),
+        Lookup::Known(Some(pp)) if !pp.has_distribution(shape) => out.push(Violation::new(
+            path,
+            Rule::PetSetNoClusterSpec {
+                policy: name.to_owned(),
+            },
+        )),
+        Lookup::Known(Some(pp)) => {
+            let distribution = pp.distribution_of(shape);
+            let total: usize = distribution.iter().map(|(_, i)| i.len()).sum();
+            if total < usize::try_from(replicas).unwrap_or(0) {
+                out.push(Violation::new(
+                    "spec.replicas",
+                    Rule::PetSetPolicyTooSmall {
+                        policy: name.to_owned(),
+                        replicas,
+                        total,
+                    },
+                ));
+            } else {
+                let indices = uncovered_indices(&distribution, replicas);
+                if !indices.is_empty() {
+                    out.push(Violation::new(
+                        "spec.replicas",
+                        Rule::PetSetIndexNotCovered {
+                            policy: name.to_owned(),
+                            indices,
+                        },
+                    ));
+                }
+            }
         }
-        PolicyLookup::Known(Some(pp)) => uncovered_ordinals(pp, replicas, "spec.replicas")
-            .into_iter()
-            .collect(),
     }
+    out
 }

@@ -13,7 +13,8 @@
 //! Every optional field is an `Option` that is skipped when `None`, so an object read and
 //! written back is unchanged and server-side apply claims only what was set. The
 //! [`admission`] module reproduces the checks KubeDB's and kubeops' webhooks make, so a bad
-//! object is caught before it reaches a cluster.
+//! object is caught before it reaches a cluster, for the KubeDB [`release`] the hub runs
+//! (its pinned CRDs and MariaDBVersion catalog are embedded at build time).
 //!
 //! ```
 //! use kubedb_types::kubedb::v1::MariaDB;
@@ -31,6 +32,7 @@ pub mod apps;
 pub mod catalog;
 pub mod common;
 pub mod kubedb;
+pub mod release;
 
 /// Schema of a free-form JSON value: any object, kept as is by the API server.
 pub(crate) fn free_form(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::monitoring::PrometheusServer;
+use crate::release::{PolicyShape, Release};
 
 /// Where the pods of a PetSet go: spread inside a cluster and, for distributed databases,
 /// which OCM cluster runs which ordinal.
@@ -49,10 +50,10 @@ pub struct PlacementPolicySpec {
     /// Which cluster runs which ordinal, and the KubeSlice slice connecting them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_spread_constraint: Option<ClusterSpreadConstraint>,
-    /// The legacy OCM shape (petset between 2025-08-01 and 2025-08-29), kept so old
-    /// manifests such as the seed's parse and round-trip. The current CRD does not know this
-    /// field and prunes it: convert with [`PlacementPolicy::converted`]. Not part of the
-    /// generated CRD schema.
+    /// The `spec.ocm` shape that KubeDB v2025.7.31 serves (petset v0.0.11), the shape the
+    /// walkthrough writes. Newer releases' CRDs prune it: convert with
+    /// [`PlacementPolicy::for_release`]. Not part of the generated CRD schema, which follows the
+    /// newest release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
     pub ocm: Option<LegacyOcmSpec>,
@@ -240,17 +241,35 @@ pub struct LegacyDistributionRule {
     pub replicas: Option<Vec<i32>>,
 }
 
-/// What a legacy-to-current conversion could not fill in by itself.
+/// What a conversion between the two policy shapes could not carry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConversionGap {
-    /// The legacy shape has no project namespace; the converted policy holds the given
-    /// placeholder (derived from nothing) until the caller supplies the real one.
+    /// Going forward: the legacy shape has no project namespace and none was given; the
+    /// converted `slice.projectNamespace` is empty until the caller supplies it.
     ProjectNamespace,
-    /// The legacy shape had no `sliceName`; the converted slice name is empty.
+    /// Going forward: the legacy shape had no `sliceName`; the converted slice name is empty.
     SliceName,
-    /// Both the legacy `spec.ocm` and a current `spec.clusterSpreadConstraint` are set; the
-    /// current one was kept and the legacy one dropped.
+    /// Both shapes are set; the target shape was kept and the other dropped.
     BothShapesSet,
+    /// Going back: `slice.projectNamespace` has no place in the legacy shape and was dropped.
+    ProjectNamespaceDropped {
+        /// The namespace dropped.
+        namespace: String,
+    },
+    /// Going back: a rule's `storageClassName` has no place in the legacy shape.
+    StorageClassDropped {
+        /// The rule's cluster.
+        cluster: String,
+        /// The class dropped.
+        class: String,
+    },
+    /// Going back: a rule's `monitoring` has no place in the legacy shape.
+    MonitoringDropped {
+        /// The rule's cluster.
+        cluster: String,
+    },
+    /// Going back: `failoverPolicy` and rule roles (unreleased petset) were dropped.
+    FailoverDropped,
 }
 
 impl std::fmt::Display for ConversionGap {
@@ -263,18 +282,33 @@ impl std::fmt::Display for ConversionGap {
                 "spec.clusterSpreadConstraint.slice.sliceName: spec.ocm.sliceName was empty; set it to the SliceConfig name",
             ),
             Self::BothShapesSet => f.write_str(
-                "spec.ocm: both spec.ocm and spec.clusterSpreadConstraint are set; spec.ocm was dropped",
+                "spec: both spec.ocm and spec.clusterSpreadConstraint are set; the target release's shape was kept and the other dropped",
+            ),
+            Self::ProjectNamespaceDropped { namespace } => write!(
+                f,
+                "spec.clusterSpreadConstraint.slice.projectNamespace: {namespace:?} has no place in spec.ocm and was dropped"
+            ),
+            Self::StorageClassDropped { cluster, class } => write!(
+                f,
+                "spec.clusterSpreadConstraint.distributionRules[{cluster}].storageClassName: {class:?} has no place in spec.ocm and was dropped; set the class in the database's storage instead"
+            ),
+            Self::MonitoringDropped { cluster } => write!(
+                f,
+                "spec.clusterSpreadConstraint.distributionRules[{cluster}].monitoring: has no place in spec.ocm and was dropped"
+            ),
+            Self::FailoverDropped => f.write_str(
+                "spec.clusterSpreadConstraint.failoverPolicy: no released CRD serves it; dropped",
             ),
         }
     }
 }
 
-/// The result of converting a legacy policy to the current shape.
+/// The result of converting a policy to one shape.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Conversion {
-    /// The policy in the current shape (no `spec.ocm`).
+    /// The policy in the target shape (the other shape removed).
     pub policy: PlacementPolicy,
-    /// Fields the conversion could not fill or had to drop.
+    /// What the conversion could not fill or had to drop; empty when nothing was lost.
     pub gaps: Vec<ConversionGap>,
 }
 
@@ -282,6 +316,37 @@ impl PlacementPolicy {
     /// `true` when the policy uses the legacy `spec.ocm` shape.
     pub fn is_legacy(&self) -> bool {
         self.spec.ocm.is_some()
+    }
+
+    /// `true` when the policy has `shape`'s field (`spec.ocm` or
+    /// `spec.clusterSpreadConstraint`), as the MariaDB webhook tests it.
+    pub fn has_shape(&self, shape: PolicyShape) -> bool {
+        match shape {
+            PolicyShape::Ocm => self.spec.ocm.is_some(),
+            PolicyShape::ClusterSpreadConstraint => self.spec.cluster_spread_constraint.is_some(),
+        }
+    }
+
+    /// `true` when the policy has `shape` with a distribution-rule list (possibly empty), as
+    /// the PetSet and PlacementPolicy webhooks test it.
+    pub fn has_distribution(&self, shape: PolicyShape) -> bool {
+        match shape {
+            PolicyShape::Ocm => self
+                .spec
+                .ocm
+                .as_ref()
+                .is_some_and(|o| o.distribution_rules.is_some()),
+            PolicyShape::ClusterSpreadConstraint => self.spec.cluster_spread_constraint.is_some(),
+        }
+    }
+
+    /// The policy in `release`'s shape: [`PlacementPolicy::converted`] for the current shape,
+    /// [`PlacementPolicy::to_legacy`] for `spec.ocm`.
+    pub fn for_release(&self, release: Release, project_namespace: Option<&str>) -> Conversion {
+        match release.policy_shape() {
+            PolicyShape::ClusterSpreadConstraint => self.converted(project_namespace),
+            PolicyShape::Ocm => self.to_legacy(),
+        }
     }
 
     /// The policy in the current API shape.
@@ -347,25 +412,102 @@ impl PlacementPolicy {
         Conversion { policy, gaps }
     }
 
-    /// The distribution rules of either shape, as `(cluster, indices)` pairs in list order.
-    pub fn distribution(&self) -> Vec<(&str, &[i32])> {
-        if let Some(csc) = &self.spec.cluster_spread_constraint {
-            return csc
-                .distribution_rules
-                .iter()
-                .map(|r| (r.cluster_name.as_str(), r.replica_indices.as_slice()))
-                .collect();
+    /// The policy in the legacy `spec.ocm` shape that KubeDB v2025.7.31 serves
+    /// (`kubeops/petset@v0.0.11:apis/apps/v1/placementpolicy_types.go`): `replicaIndices`
+    /// become `replicas`, `slice.sliceName` becomes `sliceName`. What that shape cannot hold
+    /// (the project namespace, per-cluster storage classes and monitoring, failover) is
+    /// dropped and reported, one gap each.
+    ///
+    /// ```
+    /// use kubedb_types::apps::v1::{ConversionGap, PlacementPolicy};
+    /// let current: PlacementPolicy = serde_json::from_value(serde_json::json!({
+    ///     "apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
+    ///     "metadata": {"name": "p"},
+    ///     "spec": {"clusterSpreadConstraint": {
+    ///         "distributionRules": [{"clusterName": "a", "replicaIndices": [0], "storageClassName": "fast"}],
+    ///         "slice": {"projectNamespace": "kubeslice-x", "sliceName": "s"}}}
+    /// })).unwrap();
+    /// let conv = current.to_legacy();
+    /// assert_eq!(conv.policy.distribution(), vec![("a", &[0][..])]);
+    /// assert!(conv.gaps.contains(&ConversionGap::StorageClassDropped { cluster: "a".into(), class: "fast".into() }));
+    /// ```
+    pub fn to_legacy(&self) -> Conversion {
+        let mut policy = self.clone();
+        let mut gaps = Vec::new();
+        let Some(csc) = policy.spec.cluster_spread_constraint.take() else {
+            return Conversion { policy, gaps };
+        };
+        if policy.spec.ocm.is_some() {
+            gaps.push(ConversionGap::BothShapesSet);
+            return Conversion { policy, gaps };
         }
-        self.spec
-            .ocm
-            .iter()
-            .flat_map(|ocm| ocm.distribution_rules.iter().flatten())
-            .map(|r| {
-                (
-                    r.cluster_name.as_str(),
-                    r.replicas.as_deref().unwrap_or_default(),
-                )
-            })
-            .collect()
+        if !csc.slice.project_namespace.is_empty() {
+            gaps.push(ConversionGap::ProjectNamespaceDropped {
+                namespace: csc.slice.project_namespace.clone(),
+            });
+        }
+        if csc.failover_policy.is_some() || csc.distribution_rules.iter().any(|r| r.role.is_some())
+        {
+            gaps.push(ConversionGap::FailoverDropped);
+        }
+        let mut rules = Vec::with_capacity(csc.distribution_rules.len());
+        for rule in csc.distribution_rules {
+            if let Some(class) = rule.storage_class_name.filter(|c| !c.is_empty()) {
+                gaps.push(ConversionGap::StorageClassDropped {
+                    cluster: rule.cluster_name.clone(),
+                    class,
+                });
+            }
+            if rule.monitoring.is_some() {
+                gaps.push(ConversionGap::MonitoringDropped {
+                    cluster: rule.cluster_name.clone(),
+                });
+            }
+            rules.push(LegacyDistributionRule {
+                cluster_name: rule.cluster_name,
+                replicas: Some(rule.replica_indices),
+            });
+        }
+        policy.spec.ocm = Some(LegacyOcmSpec {
+            distribution_rules: Some(rules),
+            slice_name: Some(csc.slice.slice_name).filter(|s| !s.is_empty()),
+        });
+        Conversion { policy, gaps }
+    }
+
+    /// The distribution rules of `shape`, as `(cluster, indices)` pairs in list order (empty
+    /// when the policy lacks that shape).
+    pub fn distribution_of(&self, shape: PolicyShape) -> Vec<(&str, &[i32])> {
+        match shape {
+            PolicyShape::ClusterSpreadConstraint => self
+                .spec
+                .cluster_spread_constraint
+                .iter()
+                .flat_map(|csc| &csc.distribution_rules)
+                .map(|r| (r.cluster_name.as_str(), r.replica_indices.as_slice()))
+                .collect(),
+            PolicyShape::Ocm => self
+                .spec
+                .ocm
+                .iter()
+                .flat_map(|ocm| ocm.distribution_rules.iter().flatten())
+                .map(|r| {
+                    (
+                        r.cluster_name.as_str(),
+                        r.replicas.as_deref().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The distribution rules of whichever shape the policy has (the current one first), as
+    /// `(cluster, indices)` pairs in list order.
+    pub fn distribution(&self) -> Vec<(&str, &[i32])> {
+        if self.spec.cluster_spread_constraint.is_some() {
+            self.distribution_of(PolicyShape::ClusterSpreadConstraint)
+        } else {
+            self.distribution_of(PolicyShape::Ocm)
+        }
     }
 }

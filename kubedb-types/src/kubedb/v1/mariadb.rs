@@ -537,12 +537,12 @@ impl MariaDB {
             spec.topology = Some(MariaDBTopology::default());
         }
         if let Some(topology) = spec.topology.as_mut() {
-            let mode = *topology.mode.get_or_insert(MariaDBMode::GaleraCluster);
-            if mode == MariaDBMode::GaleraCluster {
-                spec.wsrep_sst_method.get_or_insert(WsrepSstMethod::Rsync);
-            } else {
-                spec.wsrep_sst_method = Some(WsrepSstMethod::Mariabackup);
-            }
+            topology.mode.get_or_insert(MariaDBMode::GaleraCluster);
+        }
+        // `apimachinery@v0.57.0:pkg/webhooks/kubedb/v1/mariadb.go` (`Default`): rsync for any
+        // cluster whose method is unset, whatever its mode.
+        if spec.replicas.unwrap_or(1) > 1 {
+            spec.wsrep_sst_method.get_or_insert(WsrepSstMethod::Rsync);
         }
         md
     }
