@@ -1,14 +1,17 @@
 //! `cargo run --example seed`: checks the seed walkthrough's manifests (bundled in
-//! `examples/seed/`) against the workspace types and admission rules, converts the legacy
-//! PlacementPolicy to the current API shape, and checks the result again.
+//! `examples/seed/`) as a hub running the walkthrough's KubeDB release (v2025.7.31) judges
+//! them, then converts the PlacementPolicy to the newest release's shape and checks the bundle
+//! as a hub running that release would.
 //!
-//! Exits 0 when the converted bundle has nothing lossy or invalid.
+//! Exits 0 when both checks find nothing lossy or invalid, 1 otherwise, 2 when the bundle
+//! cannot be read or the release files were not embedded.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use distributed_galera::check::{Checker, Document, Summary, parse_yaml};
 use kubedb_types::apps::v1::PlacementPolicy;
+use kubedb_types::release::Release;
 
 const SEED: [(&str, &str); 5] = [
     (
@@ -27,15 +30,23 @@ const SEED: [(&str, &str); 5] = [
     ("05-mariadb.yaml", include_str!("seed/05-mariadb.yaml")),
 ];
 
-fn check(title: &str, docs: &[Document]) -> Summary {
+fn check(title: &str, release: Release, docs: &[Document]) -> Option<Summary> {
     println!("== {title}");
-    let reports = Checker::new().check(docs);
+    let checker = match Checker::for_release(release) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return None;
+        }
+    };
+    let reports = checker.check(docs);
     for r in &reports {
         println!("{r}");
     }
     let summary = Summary::of(&reports);
+    println!("{}", checker.judged_against());
     println!("{summary}\n");
-    summary
+    Some(summary)
 }
 
 fn main() -> ExitCode {
@@ -49,7 +60,13 @@ fn main() -> ExitCode {
             }
         }
     }
-    check("the seed's manifests as written", &docs);
+    let Some(before) = check(
+        "the seed's manifests as written, on the walkthrough's KubeDB",
+        Release::WALKTHROUGH,
+        &docs,
+    ) else {
+        return ExitCode::from(2);
+    };
 
     // The legacy shape has no project namespace: KubeSlice names it after the Project.
     let project_namespace = docs
@@ -64,10 +81,11 @@ fn main() -> ExitCode {
         let Ok(policy) = serde_json::from_value::<PlacementPolicy>(doc.value.clone()) else {
             continue;
         };
-        let conversion = policy.converted(project_namespace.as_deref());
+        let conversion = policy.for_release(Release::NEWEST, project_namespace.as_deref());
         println!(
-            "== converting PlacementPolicy {} to the current shape",
-            doc.source.display()
+            "== converting PlacementPolicy {} to KubeDB {}'s shape",
+            doc.source.display(),
+            Release::NEWEST
         );
         for gap in &conversion.gaps {
             println!("gap: {gap}");
@@ -81,8 +99,14 @@ fn main() -> ExitCode {
             Err(e) => eprintln!("cannot convert the policy: {e}"),
         }
     }
-    let after = check("the seed's manifests with the policy converted", &docs);
-    if after.lossy + after.invalid == 0 {
+    let Some(after) = check(
+        "the seed's manifests with the policy converted, on the newest KubeDB",
+        Release::NEWEST,
+        &docs,
+    ) else {
+        return ExitCode::from(2);
+    };
+    if before.lossy + before.invalid + after.lossy + after.invalid == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -16,7 +16,7 @@
 //! metadata: {name: mariadb, namespace: demo}
 //! spec: {version: 11.5.2, replicas: 2}
 //! "#).unwrap();
-//! let reports = Checker::new().check(&docs);
+//! let reports = Checker::new().unwrap().check(&docs);
 //! assert!(matches!(&reports[0].verdict, Verdict::Invalid(r) if r[0].contains("at least 3")));
 //! ```
 
@@ -24,7 +24,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use kube::{CustomResourceExt, Resource};
-use kubedb_types::admission::{self, PolicyLookup};
+use kubedb_types::admission::{self, Lookup, MariaDBInputs, PolicyLookup};
+use kubedb_types::release::{Catalog, CatalogEntry, Release, ReleaseDataError};
 use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
@@ -251,10 +252,15 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Objects the admission rules of one document may need from the rest of the input.
+/// What the admission rules of one document may read besides the document: the KubeDB
+/// release judged against, the PlacementPolicies of the input and the MariaDBVersion catalog
+/// (the release's default install, overridden by MariaDBVersion documents of the input, as
+/// objects on the hub would be).
 pub struct Context<'a> {
     source: &'a Path,
     policies: &'a [(PathBuf, PlacementPolicy)],
+    release: Release,
+    catalog: &'a Catalog,
 }
 
 impl Context<'_> {
@@ -278,6 +284,17 @@ impl Context<'_> {
             _ => PolicyLookup::Unknown,
         }
     }
+
+    /// The KubeDB release the input is judged against.
+    pub fn release(&self) -> Release {
+        self.release
+    }
+
+    /// The MariaDBVersion called `name`, as a hub of the release with the input's
+    /// MariaDBVersions applied would have it: known to exist or known not to.
+    pub fn version(&self, name: &str) -> Lookup<'_, CatalogEntry> {
+        Lookup::Known(self.catalog.get(name))
+    }
 }
 
 /// A workspace kind the checker knows: its admission rules.
@@ -288,20 +305,37 @@ pub trait Checked:
     fn admit(&self, ctx: &Context<'_>) -> Vec<String>;
 }
 
+/// The refusals as `path: reason` lines; warnings (where this crate is stricter than the
+/// webhook) do not make a document invalid.
 fn lines(violations: Vec<admission::Violation>) -> Vec<String> {
-    violations.iter().map(ToString::to_string).collect()
+    violations
+        .iter()
+        .filter(|v| v.is_refusal())
+        .map(ToString::to_string)
+        .collect()
 }
 
 impl Checked for MariaDB {
     fn admit(&self, ctx: &Context<'_>) -> Vec<String> {
         let name = self.placement_policy_name().unwrap_or("default");
-        lines(admission::validate_mariadb(self, ctx.policy(name)))
+        let hub = MariaDBInputs {
+            policy: ctx.policy(name),
+            version: ctx.version(&self.spec.version),
+            storage_classes: None,
+        };
+        lines(admission::validate_mariadb(self, ctx.release, &hub))
     }
 }
 
+/// The SliceConfig a policy names is on the hub, not in a manifest check: the slice rule of
+/// v2026.7.10 is skipped.
 impl Checked for PlacementPolicy {
-    fn admit(&self, _: &Context<'_>) -> Vec<String> {
-        lines(admission::validate_placement_policy(self))
+    fn admit(&self, ctx: &Context<'_>) -> Vec<String> {
+        lines(admission::validate_placement_policy(
+            self,
+            ctx.release,
+            Lookup::Unknown,
+        ))
     }
 }
 
@@ -311,7 +345,7 @@ impl Checked for PetSet {
             Some(r) => ctx.policy(&r.name),
             None => PolicyLookup::Unknown,
         };
-        lines(admission::validate_petset(self, lookup))
+        lines(admission::validate_petset(self, ctx.release, lookup))
     }
 }
 
@@ -479,62 +513,115 @@ where
     }
 }
 
-/// Checks documents against every kind the workspace types.
+/// A KubeDB kind judged against the pinned CRD of `release` instead of the generated one.
+fn pinned<K>(release: Release) -> Result<KindEntry, ReleaseDataError>
+where
+    K: Checked + kube::core::object::HasSpec,
+    K::Spec: Default + Serialize,
+{
+    let schema = release.schema(&K::group(&()), &K::plural(&()), &K::version(&()))?;
+    Ok(KindEntry {
+        schema: schema.clone(),
+        ..entry::<K>()
+    })
+}
+
+/// Checks documents against every kind the workspace types: KubeDB kinds against the CRDs and
+/// webhook rules of one KubeDB [`Release`], the OCM and KubeSlice kinds against the pinned
+/// versions named by [`Checker::judged_against`].
 pub struct Checker {
     kinds: &'static [KindEntry],
+    release: Release,
 }
 
-/// The kinds, with their generated schemas, built once per process.
-static KINDS: std::sync::OnceLock<Vec<KindEntry>> = std::sync::OnceLock::new();
+/// The kinds of each release, with their schemas, built once per process.
+static KINDS: [std::sync::OnceLock<Result<Vec<KindEntry>, ReleaseDataError>>; 2] =
+    [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
 
-impl Default for Checker {
-    fn default() -> Self {
-        Self::new()
-    }
+fn kinds(release: Release) -> Result<Vec<KindEntry>, ReleaseDataError> {
+    Ok(vec![
+        pinned::<MariaDB>(release)?,
+        pinned::<PlacementPolicy>(release)?,
+        pinned::<PetSet>(release)?,
+        pinned::<MariaDBVersion>(release)?,
+        entry::<ks::controller::v1alpha1::Project>(),
+        entry::<ks::controller::v1alpha1::Cluster>(),
+        entry::<ks::controller::v1alpha1::SliceConfig>(),
+        entry::<ks::controller::v1alpha1::SliceQoSConfig>(),
+        entry::<ks::controller::v1alpha1::ServiceExportConfig>(),
+        entry::<ks::controller::v1alpha1::VpnKeyRotation>(),
+        entry::<ks::worker::v1alpha1::WorkerSliceConfig>(),
+        entry::<ks::worker::v1alpha1::WorkerSliceGateway>(),
+        entry::<ks::worker::v1alpha1::WorkerServiceImport>(),
+        entry::<ks::worker::v1alpha1::WorkerSliceGwRecycler>(),
+        entry::<ks::networking::v1beta1::ServiceExport>(),
+        entry::<ks::networking::v1beta1::ServiceImport>(),
+        entry::<ks::networking::v1beta1::SliceGateway>(),
+        entry::<ks::networking::v1beta1::Slice>(),
+        entry::<ocm::cluster::v1::ManagedCluster>(),
+        entry::<ocm::cluster::v1beta2::ManagedClusterSet>(),
+        entry::<ocm::cluster::v1beta2::ManagedClusterSetBinding>(),
+        entry::<ocm::cluster::v1beta1::Placement>(),
+        entry::<ocm::cluster::v1beta1::PlacementDecision>(),
+        entry::<ocm::cluster::v1alpha1::AddOnPlacementScore>(),
+        entry::<ocm::work::v1::ManifestWork>(),
+        entry::<ocm::work::v1::AppliedManifestWork>(),
+        entry::<ocm::work::v1alpha1::ManifestWorkReplicaSet>(),
+        entry::<ocm::operator::v1::Klusterlet>(),
+        entry::<ocm::operator::v1::ClusterManager>(),
+        entry::<ocm::addon::v1alpha1::ClusterManagementAddOn>(),
+        entry::<ocm::addon::v1alpha1::ManagedClusterAddOn>(),
+        entry::<ocm::addon::v1beta1::ClusterManagementAddOn>(),
+        entry::<ocm::addon::v1beta1::ManagedClusterAddOn>(),
+    ])
 }
+
+/// The pinned OCM API the OCM kinds are judged against (`../shared/reference/ocm.md`).
+pub const OCM_PIN: &str = "open-cluster-management-io/api@1845fd8032e4 (v1.3.0+3)";
+/// The pinned KubeSlice sources the KubeSlice kinds are judged against
+/// (`../shared/reference/kubeslice.md`).
+pub const KUBESLICE_PIN: &str =
+    "kubeslice/kubeslice-controller@b7f871e5916948d39d6b8607979e644cbeedd575, kubeslice/worker-operator@d7e1cd6fc8add2a24838d282f9d0fdabe8b94220";
 
 impl Checker {
-    /// A checker for every kind the workspace types.
-    pub fn new() -> Self {
-        Checker {
-            kinds: KINDS.get_or_init(|| {
-                vec![
-                    entry::<MariaDB>(),
-                    entry::<PlacementPolicy>(),
-                    entry::<PetSet>(),
-                    entry::<MariaDBVersion>(),
-                    entry::<ks::controller::v1alpha1::Project>(),
-                    entry::<ks::controller::v1alpha1::Cluster>(),
-                    entry::<ks::controller::v1alpha1::SliceConfig>(),
-                    entry::<ks::controller::v1alpha1::SliceQoSConfig>(),
-                    entry::<ks::controller::v1alpha1::ServiceExportConfig>(),
-                    entry::<ks::controller::v1alpha1::VpnKeyRotation>(),
-                    entry::<ks::worker::v1alpha1::WorkerSliceConfig>(),
-                    entry::<ks::worker::v1alpha1::WorkerSliceGateway>(),
-                    entry::<ks::worker::v1alpha1::WorkerServiceImport>(),
-                    entry::<ks::worker::v1alpha1::WorkerSliceGwRecycler>(),
-                    entry::<ks::networking::v1beta1::ServiceExport>(),
-                    entry::<ks::networking::v1beta1::ServiceImport>(),
-                    entry::<ks::networking::v1beta1::SliceGateway>(),
-                    entry::<ks::networking::v1beta1::Slice>(),
-                    entry::<ocm::cluster::v1::ManagedCluster>(),
-                    entry::<ocm::cluster::v1beta2::ManagedClusterSet>(),
-                    entry::<ocm::cluster::v1beta2::ManagedClusterSetBinding>(),
-                    entry::<ocm::cluster::v1beta1::Placement>(),
-                    entry::<ocm::cluster::v1beta1::PlacementDecision>(),
-                    entry::<ocm::cluster::v1alpha1::AddOnPlacementScore>(),
-                    entry::<ocm::work::v1::ManifestWork>(),
-                    entry::<ocm::work::v1::AppliedManifestWork>(),
-                    entry::<ocm::work::v1alpha1::ManifestWorkReplicaSet>(),
-                    entry::<ocm::operator::v1::Klusterlet>(),
-                    entry::<ocm::operator::v1::ClusterManager>(),
-                    entry::<ocm::addon::v1alpha1::ClusterManagementAddOn>(),
-                    entry::<ocm::addon::v1alpha1::ManagedClusterAddOn>(),
-                    entry::<ocm::addon::v1beta1::ClusterManagementAddOn>(),
-                    entry::<ocm::addon::v1beta1::ManagedClusterAddOn>(),
-                ]
-            }),
-        }
+    /// A checker for the newest supported KubeDB release ([`Release::NEWEST`]).
+    ///
+    /// # Errors
+    /// When the release's pinned files were not embedded at build time (see
+    /// [`kubedb_types::release`]).
+    pub fn new() -> Result<Self, ReleaseDataError> {
+        Self::for_release(Release::NEWEST)
+    }
+
+    /// A checker that judges KubeDB documents as a hub running `release` does: pruned against
+    /// the release's CRDs and admitted by its webhook rules, with its MariaDBVersion catalog.
+    ///
+    /// # Errors
+    /// When the release's pinned files were not embedded at build time.
+    pub fn for_release(release: Release) -> Result<Self, ReleaseDataError> {
+        let slot = &KINDS[Release::ALL.iter().position(|r| *r == release).unwrap_or(0)];
+        let kinds = slot
+            .get_or_init(|| kinds(release))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        Ok(Checker { kinds, release })
+    }
+
+    /// The KubeDB release this checker judges against.
+    pub fn release(&self) -> Release {
+        self.release
+    }
+
+    /// One line naming what documents are judged against: the KubeDB release (with the
+    /// apimachinery and petset versions of its webhooks) and the pinned OCM and KubeSlice
+    /// sources.
+    pub fn judged_against(&self) -> String {
+        format!(
+            "judged against: KubeDB {} (kubedb/apimachinery {}, kubeops/petset {}); OCM {OCM_PIN}; KubeSlice {KUBESLICE_PIN}",
+            self.release,
+            self.release.apimachinery(),
+            self.release.petset()
+        )
     }
 
     /// `(apiVersion, kind)` of every kind this checker knows.
@@ -559,11 +646,22 @@ impl Checker {
                     .map(|pp| (d.source.clone(), pp))
             })
             .collect();
+        let mut catalog = self.release.catalog().unwrap_or_default();
+        for doc in docs.iter().filter(|d| {
+            d.value["apiVersion"] == "catalog.kubedb.com/v1alpha1"
+                && d.value["kind"] == "MariaDBVersion"
+        }) {
+            if let Ok(v) = serde_json::from_value::<MariaDBVersion>(doc.value.clone()) {
+                catalog.upsert(CatalogEntry::from(&v));
+            }
+        }
         docs.iter()
             .map(|doc| {
                 let ctx = Context {
                     source: &doc.source,
                     policies: &policies,
+                    release: self.release,
+                    catalog: &catalog,
                 };
                 self.check_one(doc, &ctx)
             })

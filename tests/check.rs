@@ -5,6 +5,7 @@ use distributed_galera::check::{Checker, ReadError, Summary, Verdict, parse_yaml
 fn verdicts(yaml: &str) -> Vec<Verdict> {
     let docs = parse_yaml("t.yaml".as_ref(), yaml).expect("well-formed YAML");
     Checker::new()
+        .expect("the release files are embedded")
         .check(&docs)
         .into_iter()
         .map(|r| r.verdict)
@@ -126,7 +127,7 @@ fn summary_line_and_exit_codes() {
         &format!("{MD}spec: {{version: '1'}}\n---\n{MD}spec: {{version: '1', x: 1}}\n---\n{MD}spec: {{replicas: 1}}\n---\nkind: Foo\n"),
     )
     .expect("well-formed");
-    let s = Summary::of(&Checker::new().check(&docs));
+    let s = Summary::of(&Checker::new().expect("embedded").check(&docs));
     assert_eq!(
         s.to_string(),
         "4 documents: 1 lossless, 1 lossy, 1 invalid, 1 unknown"

@@ -96,7 +96,7 @@ fn every_emitted_object_is_lossless_and_valid() {
         );
     }
     assert_eq!(docs.len(), 6 + 6, "six objects and two works per pod");
-    for r in Checker::new().check(&docs) {
+    for r in Checker::new().expect("the release files are embedded").check(&docs) {
         assert_eq!(r.verdict, Verdict::Lossless, "{r}");
     }
 }

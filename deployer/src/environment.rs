@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::{DeletionPolicy, WsrepSstMethod};
+use kubedb_types::release::Release;
 use kubeslice_types::controller::v1alpha1::{Cluster, SliceConfigSpec};
 use ocm_types::cluster::v1::ManagedCluster;
 use ocm_types::operator::v1::{ClusterManager, Klusterlet};
@@ -18,9 +19,42 @@ pub struct Environment {
     pub hub: Hub,
     /// The KubeSlice setup.
     pub kubeslice: KubeSlice,
+    /// The KubeDB installation on the hub (default: the newest supported release).
+    #[serde(default)]
+    pub kubedb: KubeDb,
     /// The database to deploy.
     pub database: DatabaseRequest,
 }
+
+/// The KubeDB installation the hub runs.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KubeDb {
+    /// The KubeDB release (the chart version given to `helm upgrade -i kubedb ...
+    /// --version`): it decides the PlacementPolicy shape and the webhook rules. An unsupported
+    /// name is an error listing the supported ones.
+    #[serde(default = "newest")]
+    pub release: Release,
+    /// The StorageClass names on the hub (`kubectl get storageclass -o name`), when known: the
+    /// MariaDB webhook refuses a storage class that does not exist there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_classes: Option<Vec<String>>,
+}
+
+fn newest() -> Release {
+    Release::NEWEST
+}
+
+impl Default for KubeDb {
+    fn default() -> Self {
+        KubeDb {
+            release: Release::NEWEST,
+            storage_classes: None,
+        }
+    }
+}
+
+
 
 /// The OCM hub and what it reports.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -107,7 +107,12 @@ pub fn draft(env: &Environment) -> Result<Plan, Rejected> {
     let policy = resolve_placement(env)?;
     let steps = plan::steps(env, &policy);
     let votes = votes_of(&policy, env.database.replicas).unwrap_or_default();
-    let survival = analyse(&votes, env.database.replicas, &GaleraQuorum::default());
+    let survival = analyse(
+        &votes,
+        env.database.replicas,
+        &GaleraQuorum::default(),
+        env.kubedb.release,
+    );
     let mut findings = preflight::preflight(env, &policy, &steps, Some(&survival));
     findings.sort_by_key(|f| f.severity);
     let placement = plan::placed(env, &policy);

@@ -338,23 +338,30 @@ pub(crate) fn steps(env: &Environment, policy: &Policy) -> Vec<Step> {
         max_skew: 1,
         when_unsatisfiable: WhenUnsatisfiable::ScheduleAnyway,
     };
+    let release = env.kubedb.release;
+    let current = PlacementPolicy {
+        metadata: meta(&db.placement_policy, None),
+        spec: PlacementPolicySpec {
+            zone_spread_constraint: Some(soft()),
+            node_spread_constraint: Some(soft()),
+            affinity: None,
+            cluster_spread_constraint: Some(ClusterSpreadConstraint {
+                distribution_rules: policy.to_distribution_rules(),
+                slice: SliceRef { project_namespace: project_ns.clone(), slice_name: ks.slice.clone() },
+                failover_policy: None,
+            }),
+            ocm: None,
+        },
+    };
+    // What the release's shape cannot carry is reported by preflight (`release_gaps`).
+    let in_release_shape = current.for_release(release, Some(&project_ns)).policy;
     out.push(Step {
         context: env.hub.name.clone(),
-        object: PlanObject::PlacementPolicy(PlacementPolicy {
-            metadata: meta(&db.placement_policy, None),
-            spec: PlacementPolicySpec {
-                zone_spread_constraint: Some(soft()),
-                node_spread_constraint: Some(soft()),
-                affinity: None,
-                cluster_spread_constraint: Some(ClusterSpreadConstraint {
-                    distribution_rules: policy.to_distribution_rules(),
-                    slice: SliceRef { project_namespace: project_ns.clone(), slice_name: ks.slice.clone() },
-                    failover_policy: None,
-                }),
-                ocm: None,
-            },
-        }),
-        reason: "the MariaDB webhook needs the policy to exist, with a cluster spread constraint covering every replica".into(),
+        object: PlanObject::PlacementPolicy(in_release_shape),
+        reason: format!(
+            "the MariaDB webhook of KubeDB {release} needs the policy to exist, with spec.{} (its PetSet webhook then checks that it maps every replica)",
+            release.policy_shape().field()
+        ),
     });
     out.push(Step {
         context: env.hub.name.clone(),

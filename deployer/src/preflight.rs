@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use kubedb_types::admission::{self, PolicyLookup};
+use kubedb_types::admission::{self, Lookup, MariaDBInputs, PolicyLookup};
+use kubedb_types::release::{CatalogEntry, PolicyShape};
 use kubeslice_types::controller::v1alpha1::SliceConfig;
 use kubeslice_types::validation::{self as ks_validation, HubState};
 use placement::Policy;
@@ -94,22 +95,44 @@ pub(crate) fn preflight(
         ));
     }
 
-    // MariaDB admission, against the planned policy.
+    // The release's shape, and MariaDB admission against the planned policy, as the hub's
+    // KubeDB release judges them.
+    let release = env.kubedb.release;
+    out.extend(release_gaps(env, policy));
     if let (Some(PlanObject::MariaDB(md)), Some(PlanObject::PlacementPolicy(pp))) =
         (find("md"), find("pp"))
     {
-        for v in admission::validate_mariadb(&md, PolicyLookup::Known(Some(&pp))) {
+        let mut catalog = release.catalog().unwrap_or_default();
+        if let Some(v) = &db.mariadb_version {
+            catalog.upsert(CatalogEntry::from(v));
+        }
+        let hub = MariaDBInputs {
+            policy: PolicyLookup::Known(Some(&pp)),
+            version: Lookup::Known(catalog.get(&db.version)),
+            storage_classes: env.kubedb.storage_classes.as_deref(),
+        };
+        for v in admission::validate_mariadb(&md, release, &hub) {
             let remedy = match v.rule {
                 admission::Rule::GaleraTooSmall { .. } => {
-                    "set replicas to 3 or more: Galera needs a majority to survive one failure"
+                    "set replicas to 3 or more: Galera needs a majority to survive one failure".to_owned()
                 }
-                _ => "fix the database request",
+                admission::Rule::VersionNotFound { .. } => format!(
+                    "use a version of KubeDB {release}'s catalog: {}",
+                    catalog.entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                _ => "fix the database request".to_owned(),
             };
+            let severity = if v.is_refusal() { Severity::Error } else { Severity::Warning };
+            out.push(Finding::new(severity, md_name(env), v.to_string(), remedy));
+        }
+        if env.kubedb.storage_classes.is_none()
+            && let Some(class) = md.spec.storage.as_ref().and_then(|s| s.storage_class_name.as_ref())
+        {
             out.push(Finding::new(
-                Severity::Error,
-                md_name(env),
-                v.to_string(),
-                remedy,
+                Severity::Info,
+                object("StorageClass", class),
+                "the hub's storage classes are not known from the input: the MariaDB webhook refuses a class the hub does not have",
+                format!("check with `kubectl get storageclass {class}` on the hub, or list the classes in kubedb.storageClasses"),
             ));
         }
     }
@@ -311,6 +334,32 @@ pub(crate) fn preflight(
         ));
     }
     out
+}
+
+/// What the release's PlacementPolicy shape cannot carry from the request: per-cluster storage
+/// classes exist only in `spec.clusterSpreadConstraint` (petset de81da92 and later), so a
+/// release serving `spec.ocm` would silently use the database's class everywhere.
+fn release_gaps(env: &Environment, policy: &Policy) -> Vec<Finding> {
+    let release = env.kubedb.release;
+    if release.policy_shape() != PolicyShape::Ocm {
+        return Vec::new();
+    }
+    policy
+        .rules
+        .iter()
+        .filter_map(|r| r.storage_class.as_ref().map(|c| (r, c)))
+        .map(|(r, class)| {
+            Finding::new(
+                Severity::Error,
+                object("PlacementPolicy", &env.database.placement_policy),
+                format!(
+                    "storage class {class:?} for {}: KubeDB {release}'s PlacementPolicy (spec.ocm) has no per-cluster storage class",
+                    r.cluster
+                ),
+                "set database.storageClass for every pod, or run KubeDB v2026.7.10 or later (spec.clusterSpreadConstraint carries storageClassName)",
+            )
+        })
+        .collect()
 }
 
 fn md_name(env: &Environment) -> String {

@@ -1,5 +1,6 @@
 //! Which single-cluster losses a layout survives, judged by Galera's quorum rule.
 
+use kubedb_types::release::Release;
 use galera::quorum::{Decision, Settings, Weight, decide};
 use placement::plan::{
     Candidate, DistributeOptions, Failure, Survival, SurvivalReport, Votes, distribute,
@@ -67,8 +68,15 @@ impl SurvivalAnalysis {
 }
 
 /// Judges `votes` (replicas and arbiters per cluster) and, when a cluster loss is fatal,
-/// proposes a third cluster or a TwoDC arbiter layout, each verified with the same rule.
-pub fn analyse(votes: &Votes, replicas: u32, rule: &GaleraQuorum) -> SurvivalAnalysis {
+/// proposes a third cluster or, where `release` serves `failoverPolicy`
+/// ([`Release::serves_failover_policy`]), a TwoDC arbiter layout, each verified with the same
+/// rule.
+pub fn analyse(
+    votes: &Votes,
+    replicas: u32,
+    rule: &GaleraQuorum,
+    release: Release,
+) -> SurvivalAnalysis {
     let report = survival_report(votes, &Default::default(), &[], rule);
     let mut fixes = Vec::new();
     if report.outcomes.iter().any(|o| !o.survives) {
@@ -102,7 +110,7 @@ pub fn analyse(votes: &Votes, replicas: u32, rule: &GaleraQuorum) -> SurvivalAna
             .take(2)
             .map(|c| Candidate::new(c, replicas + 1))
             .collect();
-        if two_dc.len() == 2 {
+        if two_dc.len() == 2 && release.serves_failover_policy() {
             two_dc.push(Candidate::new("arbiter-site", 0));
             let opts = DistributeOptions {
                 domain_keys: Vec::new(),

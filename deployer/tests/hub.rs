@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use deployer::testkit::{FakeHub, Fault, RequestRecord, Spoke, Verb, World};
+use deployer::testkit::{
+    FakeHub, Fault, RequestRecord, Spoke, Verb, World, serve_kubedb_release,
+};
 use deployer::{
     ApplyError, ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pod_table,
     wait_for_phase, watch_pods,
@@ -13,13 +15,19 @@ use deployer::{
 use galera::status::ClusterStatus;
 use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
+use kubedb_types::release::Release;
 use ocm_types::work::v1::ManifestWork;
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// A hub checking objects against the pinned upstream CRDs.
+/// A hub checking objects against the pinned upstream CRDs: OCM and KubeSlice from
+/// `../shared/upstream`, KubeDB as the walkthrough's release serves them, with its webhooks.
 fn upstream_hub() -> FakeHub {
+    release_hub(Release::WALKTHROUGH)
+}
+
+fn release_hub(release: Release) -> FakeHub {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/upstream");
     assert!(
         root.is_dir(),
@@ -28,11 +36,12 @@ fn upstream_hub() -> FakeHub {
     );
     let hub = FakeHub::new();
     let mut versions = 0;
-    for project in ["kubedb", "kubeslice", "ocm"] {
+    for project in ["kubeslice", "ocm"] {
         versions += hub
             .load_crds(&root.join(project).join("crds"))
             .expect("upstream CRDs load");
     }
+    versions += serve_kubedb_release(&hub, release).expect("release CRDs embedded");
     assert!(versions >= 32, "only {versions} CRD versions registered");
     hub
 }
@@ -269,8 +278,10 @@ async fn invalid_input_writes_nothing() {
     );
 
     // Unknown fields are pruned and reported; with fieldValidation=Strict they are refused.
-    let legacy = json!({"apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
-        "metadata": {"name": "legacy"}, "spec": {"ocm": {"distributionRules": []}}});
+    // The walkthrough's release (v2025.7.31) does not know the newer policy shape.
+    let newer = json!({"apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
+        "metadata": {"name": "newer"}, "spec": {"clusterSpreadConstraint": {"distributionRules": [],
+            "slice": {"projectNamespace": "kubeslice-p", "sliceName": "s"}}}});
     let pp: Api<DynamicObject> = Api::all_with(
         hub.client(),
         &kube::core::ApiResource::erase::<kubedb_types::apps::v1::PlacementPolicy>(&()),
@@ -278,21 +289,116 @@ async fn invalid_input_writes_nothing() {
     let mut strict = PatchParams::apply("t");
     strict.field_validation = Some(kube::api::ValidationDirective::Strict);
     let e = pp
-        .patch("legacy", &strict, &Patch::Apply(&legacy))
+        .patch("newer", &strict, &Patch::Apply(&newer))
         .await
         .expect_err("strict refuses unknown fields");
-    assert!(e.to_string().contains("spec.ocm"), "{e}");
+    assert!(e.to_string().contains("spec.clusterSpreadConstraint"), "{e}");
     let stored = pp
-        .patch("legacy", &PatchParams::apply("t"), &Patch::Apply(&legacy))
+        .patch("newer", &PatchParams::apply("t"), &Patch::Apply(&newer))
         .await
         .expect("pruned, then stored");
-    assert!(stored.data["spec"].get("ocm").is_none());
-    let typed = hub.get_as::<kubedb_types::apps::v1::PlacementPolicy>(None, "legacy");
-    assert_eq!(typed.map(|p| p.spec.ocm), Some(None));
+    assert!(stored.data["spec"].get("clusterSpreadConstraint").is_none());
+    let typed = hub.get_as::<kubedb_types::apps::v1::PlacementPolicy>(None, "newer");
+    assert_eq!(typed.map(|p| p.spec.cluster_spread_constraint), Some(None));
     let pruned = hub.pruned();
     assert_eq!(pruned.len(), 1);
-    assert_eq!(pruned[0].object, "PlacementPolicy/legacy");
-    assert_eq!(pruned[0].paths, ["spec.ocm"]);
+    assert_eq!(pruned[0].object, "PlacementPolicy/newer");
+    assert_eq!(pruned[0].paths, ["spec.clusterSpreadConstraint"]);
+}
+
+/// A plan in the other release's shape: the hub of each release prunes the policy's shape it
+/// does not serve, and its MariaDB webhook refuses the distributed database with its own
+/// message; nothing after the refused step is applied.
+#[tokio::test]
+async fn a_plan_in_the_wrong_release_shape_is_pruned_and_refused() {
+    for (planned_for, hub_runs, message) in [
+        (
+            Release::V2026_7_10,
+            Release::V2025_7_31,
+            "'spec.ocm' is required in distributed-mariadb for distributed mariadb",
+        ),
+        (
+            Release::V2025_7_31,
+            Release::V2026_7_10,
+            "'spec.clusterSpreadConstraint' is required in distributed-mariadb for distributed mariadb",
+        ),
+    ] {
+        let mut env = Environment::seed();
+        env.kubedb.release = planned_for;
+        let plan = plan(&env).expect("plans");
+        let hub = release_hub(hub_runs);
+        let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+        let e = apply_plan(&hub.client(), &plan, &options(), |_| {})
+            .await
+            .expect_err("the MariaDB is refused");
+        let text = e.to_string();
+        assert!(text.contains(message), "{hub_runs}: {text}");
+        assert!(
+            text.contains("admission webhook \"mariadbwebhook.validators.kubedb.com\" denied the request"),
+            "{text}"
+        );
+        let shape = planned_for.policy_shape().field();
+        assert!(
+            hub.pruned()
+                .iter()
+                .any(|p| p.object == "PlacementPolicy/distributed-mariadb"
+                    && p.paths == [format!("spec.{shape}")]),
+            "{hub_runs}: {:?}",
+            hub.pruned()
+        );
+        assert!(
+            hub.get("kubedb.com/v1", "MariaDB", Some("demo"), "mariadb")
+                .is_none()
+        );
+    }
+}
+
+/// Each release's plan converges on a hub serving that release's CRDs and webhooks.
+#[tokio::test]
+async fn both_releases_converge_on_their_own_hub() {
+    for release in Release::ALL {
+        let mut env = Environment::seed();
+        env.kubedb.release = release;
+        let plan = plan(&env).expect("plans");
+        let hub = release_hub(release);
+        let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+        apply_plan(&hub.client(), &plan, &options(), |_| {})
+            .await
+            .unwrap_or_else(|e| panic!("{release}: {e}"));
+        converge(&hub, DatabasePhase::Ready).await;
+        assert_eq!(hub.pruned(), [], "{release}");
+        assert_eq!(world.last_error(), None, "{release}");
+        let pp = hub
+            .get_as::<kubedb_types::apps::v1::PlacementPolicy>(None, "distributed-mariadb")
+            .expect("policy stored");
+        assert!(pp.has_shape(release.policy_shape()), "{release}");
+    }
+}
+
+/// Ordinal coverage is the PetSet webhook's: a MariaDB with more replicas than its policy maps
+/// is admitted, and the PetSet KubeDB then creates is refused with PetSet's message.
+#[tokio::test]
+async fn ordinal_coverage_is_refused_at_the_petset() {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    apply_plan(&hub.client(), &plan, &options(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    converge(&hub, DatabasePhase::Ready).await;
+    // Scale the database past the policy: the MariaDB webhook admits it.
+    let api: Api<MariaDB> = Api::namespaced(hub.client(), "demo");
+    let patch = json!({"spec": {"replicas": 4}});
+    api.patch("mariadb", &PatchParams::default(), &Patch::Merge(&patch))
+        .await
+        .expect("the MariaDB webhook does not check coverage");
+    world.settled().await;
+    let error = world.last_error().expect("the PetSet was refused");
+    assert!(
+        error.contains("expected at least 4 replicas in the placementPolicy distributed-mariadb, but got totalReplicas = 3"),
+        "{error}"
+    );
+    assert!(error.contains("vpetset.kb.io"), "{error}");
 }
 
 #[tokio::test]

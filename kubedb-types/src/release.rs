@@ -34,7 +34,10 @@ mod embedded {
 }
 
 /// A supported KubeDB release (the `kubedb` Helm chart version), spelled as its tag.
+/// Deserializing an unsupported name fails with [`UnknownRelease`]'s message, which lists the
+/// supported ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub enum Release {
     /// `v2025.7.31` (tagged 2025-08-22): the release the walkthrough installs. Ships
     /// kubeops/petset v0.0.11 and kubedb.dev/apimachinery v0.57.0.
@@ -98,6 +101,26 @@ pub enum ReleaseDataError {
         release: Release,
         /// The file looked for.
         file: String,
+    },
+    /// A pinned CRD file is not well-formed YAML.
+    #[error("{release}/{file}: malformed YAML: {message}")]
+    Yaml {
+        /// The release.
+        release: Release,
+        /// The file.
+        file: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// The release's CRD for a kind does not serve the version asked for.
+    #[error("KubeDB release {release}: {file} has no served version {version} with a schema")]
+    NoSchema {
+        /// The release.
+        release: Release,
+        /// The CRD file.
+        file: String,
+        /// The version.
+        version: String,
     },
     /// The catalog file is malformed.
     #[error("{release}/mariadb-catalog.tsv line {line}: {problem}; the file must have the columns name, spec.version, default install, db.image, source")]
@@ -174,6 +197,13 @@ impl Release {
         self == Release::V2026_7_10
     }
 
+    /// `true` when the release's PlacementPolicy CRD serves `clusterSpreadConstraint.
+    /// failoverPolicy` and rule roles (Arbiter, Witness). Neither supported release does:
+    /// both exist only in unreleased petset, so no plan may rely on them.
+    pub fn serves_failover_policy(self) -> bool {
+        false
+    }
+
     /// The release's pinned files as `(file name, text)`, sorted by file name: its CRDs
     /// (`<group>_<plural>.yaml`) and `mariadb-catalog.tsv`.
     pub fn files(self) -> Result<&'static [(&'static str, &'static str)], ReleaseDataError> {
@@ -205,6 +235,54 @@ impl Release {
             })
     }
 
+    /// The release's CRDs as JSON values (`CustomResourceDefinition` objects), parsed once per
+    /// process.
+    pub fn crds(self) -> Result<&'static [serde_json::Value], ReleaseDataError> {
+        static PARSED: [std::sync::OnceLock<Result<Vec<serde_json::Value>, ReleaseDataError>>; 2] =
+            [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+        let slot = &PARSED[Release::ALL.iter().position(|r| *r == self).unwrap_or(0)];
+        slot.get_or_init(|| {
+            let mut out = Vec::new();
+            for (file, text) in self.crd_files()? {
+                let docs: Vec<serde_json::Value> =
+                    serde_saphyr::from_multiple(text).map_err(|e| ReleaseDataError::Yaml {
+                        release: self,
+                        file: file.to_owned(),
+                        message: e.to_string(),
+                    })?;
+                out.extend(
+                    docs.into_iter()
+                        .filter(|d| d["kind"] == "CustomResourceDefinition"),
+                );
+            }
+            Ok(out)
+        })
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(Clone::clone)
+    }
+
+    /// The `openAPIV3Schema` of `group`/`plural` at `version` in the release's CRDs.
+    pub fn schema(
+        self,
+        group: &str,
+        plural: &str,
+        version: &str,
+    ) -> Result<&'static serde_json::Value, ReleaseDataError> {
+        let file = format!("{group}_{plural}.yaml");
+        self.crds()?
+            .iter()
+            .filter(|crd| crd["spec"]["group"] == group && crd["spec"]["names"]["plural"] == plural)
+            .flat_map(|crd| crd["spec"]["versions"].as_array().into_iter().flatten())
+            .find(|v| v["name"] == version && v["served"] != false)
+            .and_then(|v| v["schema"].get("openAPIV3Schema"))
+            .ok_or(ReleaseDataError::NoSchema {
+                release: self,
+                file,
+                version: version.to_owned(),
+            })
+    }
+
     /// The MariaDBVersion catalog of the release's default install.
     pub fn catalog(self) -> Result<Catalog, ReleaseDataError> {
         let text = self
@@ -223,6 +301,14 @@ impl Release {
 impl fmt::Display for Release {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for Release {
+    type Error = UnknownRelease;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 

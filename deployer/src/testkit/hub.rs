@@ -99,6 +99,75 @@ pub struct RequestRecord {
     pub fault: Option<Fault>,
 }
 
+/// Whether an admitted write creates or updates its object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// The object does not exist yet.
+    Create,
+    /// The object exists; [`AdmissionRequest::old_object`] holds what is stored.
+    Update,
+}
+
+/// What a validating admission webhook of the fake hub sees: the object after defaulting,
+/// pruning and schema validation, the stored object on update, and read access to the hub's
+/// other objects (webhooks read PlacementPolicies, MariaDBVersions, SliceConfigs).
+pub struct AdmissionRequest<'a> {
+    /// Create or update.
+    pub operation: Operation,
+    /// The object as it would be stored.
+    pub object: &'a Value,
+    /// The stored object, on update.
+    pub old_object: Option<&'a Value>,
+    /// Whether the request is a dry run (webhooks with `sideEffects: None` run on dry runs).
+    pub dry_run: bool,
+    state: &'a State,
+}
+
+impl AdmissionRequest<'_> {
+    /// The stored object `apiVersion`/`kind` `namespace/name`, if the kind is served and the
+    /// object exists.
+    pub fn get(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<&Value> {
+        let key = self.state.locate(api_version, kind, namespace, name)?;
+        self.state.objects.get(&key).map(|s| &s.object)
+    }
+
+    /// `true` when the hub serves `apiVersion`/`kind`.
+    pub fn served(&self, api_version: &str, kind: &str) -> bool {
+        self.state.find_kind(api_version, kind).is_some()
+    }
+
+    /// Every stored object of `apiVersion`/`kind`, in key order.
+    pub fn list(&self, api_version: &str, kind: &str) -> Vec<&Value> {
+        let Some(def) = self.state.find_kind(api_version, kind) else {
+            return Vec::new();
+        };
+        self.state
+            .objects
+            .iter()
+            .filter(|(k, _)| k.0 == def.group && k.1 == def.plural)
+            .map(|(_, s)| &s.object)
+            .collect()
+    }
+}
+
+/// A validating admission webhook: `Err(message)` refuses the write, and the hub answers
+/// `403 Forbidden` with `admission webhook "<name>" denied the request: <message>`, as a real
+/// API server relays a denial.
+pub type AdmissionFn = Arc<dyn Fn(&AdmissionRequest<'_>) -> Result<(), String> + Send + Sync>;
+
+struct Webhook {
+    api_version: String,
+    kind: String,
+    name: String,
+    check: AdmissionFn,
+}
+
 /// Fields the hub pruned from an object because its schema does not declare them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pruned {
@@ -224,6 +293,7 @@ struct State {
     faults: VecDeque<(Option<Verb>, Fault)>,
     requests: Vec<RequestRecord>,
     pruned: Vec<Pruned>,
+    webhooks: Vec<Arc<Webhook>>,
 }
 
 struct Inner {
@@ -373,6 +443,31 @@ impl FakeHub {
             n += 1;
         }
         n
+    }
+
+    /// Registers a validating admission webhook called `name` for writes of
+    /// `api_version`/`kind` to the main resource (not the status subresource), on create and
+    /// update, dry runs included. Webhooks run in registration order after schema validation;
+    /// the first refusal answers the request.
+    pub fn register_admission(
+        &self,
+        api_version: &str,
+        kind: &str,
+        name: &str,
+        check: AdmissionFn,
+    ) {
+        self.lock().webhooks.push(Arc::new(Webhook {
+            api_version: api_version.into(),
+            kind: kind.into(),
+            name: name.into(),
+            check,
+        }));
+    }
+
+    /// Registers every `CustomResourceDefinition` in `crds` (JSON values), as
+    /// [`FakeHub::register_crd`] does for one. Returns the number of versions registered.
+    pub fn register_crds<'a>(&self, crds: impl IntoIterator<Item = &'a Value>) -> usize {
+        crds.into_iter().map(|crd| self.register_crd(crd)).sum()
     }
 
     /// Registers every `CustomResourceDefinition` found in the YAML files under `dir` (for
@@ -1314,6 +1409,37 @@ impl State {
                     ),
                     causes: violations,
                 });
+            }
+        }
+        if !w.status {
+            let operation = if existing.is_some() {
+                Operation::Update
+            } else {
+                Operation::Create
+            };
+            let request = AdmissionRequest {
+                operation,
+                object: &object,
+                old_object: existing.as_ref().map(|e| &e.object),
+                dry_run: w.dry_run,
+                state: self,
+            };
+            let api_version = w.def.api_version();
+            for hook in self
+                .webhooks
+                .iter()
+                .filter(|h| h.api_version == api_version && h.kind == w.def.kind)
+            {
+                if let Err(message) = (hook.check)(&request) {
+                    return Err(HubError::new(
+                        403,
+                        "Forbidden",
+                        format!(
+                            "admission webhook \"{}\" denied the request: {message}",
+                            hook.name
+                        ),
+                    ));
+                }
             }
         }
         if let Some(old) = &existing {

@@ -9,5 +9,11 @@ mod fields;
 mod hub;
 mod world;
 
-pub use hub::{Change, CrdError, FakeHub, Fault, HubBody, HubError, Pruned, RequestRecord, Verb};
+mod admission;
+
+pub use admission::serve_kubedb_release;
+pub use hub::{
+    AdmissionFn, AdmissionRequest, Change, CrdError, FakeHub, Fault, HubBody, HubError,
+    Operation, Pruned, RequestRecord, Verb,
+};
 pub use world::*;

@@ -465,6 +465,15 @@ impl Sim {
                 "stringData": {"username": "root", "password": "simulated"}}),
             false,
         );
+        // KubeDB creates the PetSet from the MariaDB as stored; the PetSet webhook then checks
+        // the policy's coverage of its ordinals, and a refusal stops provisioning.
+        let petset = petset_of(ns, name, db);
+        if let Err(e) = self.hub.apply(KUBEDB_MANAGER, &petset, false) {
+            let what = format!("PetSet {ns}/{name}: {e}");
+            tracing::warn!(%what, "simulated KubeDB operator could not create the PetSet");
+            self.last_error = Some(what);
+            return;
+        }
         let works: Vec<Value> = self
             .plan
             .spokes
@@ -691,4 +700,28 @@ impl Sim {
             "metadata": {"name": cluster}, "status": mc["status"].take()});
         self.apply("registration-controller", &config, true);
     }
+}
+
+/// The PetSet KubeDB's operator creates for a distributed MariaDB, from the object as the hub
+/// stores it: the database's name and namespace, `replicas`, `distributed`, the governing
+/// service `<db>-pods` and the referenced PlacementPolicy, which are the fields the PetSet
+/// webhook reads (`petset@v0.0.11:pkg/webhooks/apps/v1/petset.go`). The operator's own
+/// source is not public; the rest of the PetSet is left out.
+fn petset_of(ns: &str, name: &str, db: &Value) -> Value {
+    let labels = json!({"app.kubernetes.io/name": "mariadbs.kubedb.com",
+        "app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "kubedb.com"});
+    let policy = db["spec"]["podTemplate"]["spec"]["podPlacementPolicy"]["name"]
+        .as_str()
+        .unwrap_or("default");
+    json!({"apiVersion": "apps.k8s.appscode.com/v1", "kind": "PetSet",
+        "metadata": {"name": name, "namespace": ns, "labels": labels},
+        "spec": {
+            "replicas": db["spec"]["replicas"].as_i64().unwrap_or(1),
+            "distributed": db["spec"]["distributed"].as_bool().unwrap_or(false),
+            "serviceName": format!("{name}-pods"),
+            "podPlacementPolicy": {"name": policy},
+            "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels},
+                "spec": {"containers": [{"name": "mariadb"}]}}
+        }})
 }
