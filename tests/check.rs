@@ -13,11 +13,13 @@ fn verdicts(yaml: &str) -> Vec<Verdict> {
 }
 
 const MD: &str = "apiVersion: kubedb.com/v1\nkind: MariaDB\nmetadata: {name: m, namespace: demo}\n";
+/// A durable database needs a storage request (`ValidateStorage`).
+const STORAGE: &str = "storage: {resources: {requests: {storage: 1Gi}}}";
 
 #[test]
 fn lossless_document() {
     assert_eq!(
-        verdicts(&format!("{MD}spec: {{version: 11.5.2}}\n")),
+        verdicts(&format!("{MD}spec: {{version: 11.5.2, {STORAGE}}}\n")),
         vec![Verdict::Lossless]
     );
 }
@@ -39,7 +41,9 @@ fn unknown_fields_are_lossy_with_their_paths() {
 #[test]
 fn nulls_are_not_losses() {
     assert_eq!(
-        verdicts(&format!("{MD}spec: {{version: 11.5.2, halted: null}}\n")),
+        verdicts(&format!(
+            "{MD}spec: {{version: 11.5.2, halted: null, {STORAGE}}}\n"
+        )),
         vec![Verdict::Lossless]
     );
 }
@@ -65,7 +69,9 @@ fn type_errors_name_the_field() {
 
 #[test]
 fn admission_rules_make_documents_invalid() {
-    let v = verdicts(&format!("{MD}spec: {{version: 11.5.2, replicas: 2}}\n"));
+    let v = verdicts(&format!(
+        "{MD}spec: {{version: 11.5.2, replicas: 2, {STORAGE}}}\n"
+    ));
     assert_eq!(
         v,
         vec![Verdict::Invalid(vec![
@@ -87,16 +93,27 @@ fn unknown_kinds_and_versions() {
 
 #[test]
 fn policies_are_resolved_within_the_input() {
-    let bundle = format!(
-        "{MD}spec:\n  version: 11.5.2\n  replicas: 4\n  distributed: true\n  podTemplate: {{spec: {{podPlacementPolicy: {{name: p}}}}}}\n---\n\
-         apiVersion: apps.k8s.appscode.com/v1\nkind: PlacementPolicy\nmetadata: {{name: p}}\nspec:\n  clusterSpreadConstraint:\n    slice: {{projectNamespace: kubeslice-x, sliceName: s}}\n    distributionRules:\n    - {{clusterName: a, replicaIndices: [0, 1, 2]}}\n"
+    let bundle = |shape: &str| {
+        format!(
+            "{MD}spec:\n  version: 11.5.2\n  replicas: 4\n  distributed: true\n  {STORAGE}\n  podTemplate: {{spec: {{podPlacementPolicy: {{name: p}}}}}}\n---\n\
+             apiVersion: apps.k8s.appscode.com/v1\nkind: PlacementPolicy\nmetadata: {{name: p}}\nspec:\n{shape}"
+        )
+    };
+    let current = "  clusterSpreadConstraint:\n    slice: {projectNamespace: kubeslice-x, sliceName: s}\n    distributionRules:\n    - {clusterName: a, replicaIndices: [0, 1, 2]}\n";
+    let legacy = "  ocm:\n    sliceName: s\n    distributionRules:\n    - {clusterName: a, replicas: [0, 1, 2]}\n";
+    // The policy in the input has the newest release's shape: the MariaDB is admitted (ordinal
+    // coverage is the PetSet webhook's, not the MariaDB's).
+    assert_eq!(
+        verdicts(&bundle(current)),
+        vec![Verdict::Lossless, Verdict::Lossless]
     );
-    let v = verdicts(&bundle);
+    // In the legacy shape the newest release prunes it and refuses the database.
+    let v = verdicts(&bundle(legacy));
     assert!(
-        matches!(&v[0], Verdict::Invalid(r) if r[0].contains("missing replica index [3]")),
+        matches!(&v[0], Verdict::Invalid(r) if r[0].contains("spec.clusterSpreadConstraint")),
         "{v:?}"
     );
-    assert_eq!(v[1], Verdict::Lossless);
+    assert_eq!(v[1], Verdict::Lossy(vec!["spec.ocm".into()]));
 }
 
 #[test]
@@ -124,7 +141,7 @@ fn unreadable_paths_are_errors_not_panics() {
 fn summary_line_and_exit_codes() {
     let docs = parse_yaml(
         "t.yaml".as_ref(),
-        &format!("{MD}spec: {{version: '1'}}\n---\n{MD}spec: {{version: '1', x: 1}}\n---\n{MD}spec: {{replicas: 1}}\n---\nkind: Foo\n"),
+        &format!("{MD}spec: {{version: 11.5.2, {STORAGE}}}\n---\n{MD}spec: {{version: 11.5.2, x: 1, {STORAGE}}}\n---\n{MD}spec: {{replicas: 1}}\n---\nkind: Foo\n"),
     )
     .expect("well-formed");
     let s = Summary::of(&Checker::new().expect("embedded").check(&docs));

@@ -5,6 +5,7 @@
 use deployer::{Environment, PlacementRequest, Severity, plan};
 use distributed_galera::check::{Checker, Verdict, parse_yaml};
 use kubedb_types::apps::v1::PlacementPolicy;
+use kubedb_types::release::Release;
 use serde_json::{Value, json};
 
 fn seed_docs(text: &str) -> Vec<Value> {
@@ -36,18 +37,29 @@ fn seed_plan_matches_the_walkthrough_yamls() {
     // MariaDB: identical.
     let md = seed_docs(include_str!("../examples/seed/05-mariadb.yaml")).remove(0);
     assert_eq!(step_json("MariaDB", "mariadb"), md);
-    // PlacementPolicy: the walkthrough's, in the current shape, field by field.
+    // PlacementPolicy: the walkthrough's own spec.ocm shape (its KubeDB v2025.7.31 serves no
+    // other), field by field.
     let legacy: PlacementPolicy = serde_json::from_value(
         seed_docs(include_str!("../examples/seed/03-placement-policy.yaml")).remove(0),
     )
     .expect("policy");
-    let expected = legacy
-        .converted(Some("kubeslice-demo-distributed-mariadb"))
-        .policy;
     let ours: PlacementPolicy =
         serde_json::from_value(step_json("PlacementPolicy", "distributed-mariadb"))
             .expect("policy");
-    assert_eq!(ours.metadata.name, expected.metadata.name);
+    assert_eq!(ours.metadata.name, legacy.metadata.name);
+    assert_eq!(ours.spec, legacy.spec);
+    // For the newest release, the same policy in its clusterSpreadConstraint shape.
+    let mut env = Environment::seed();
+    env.kubedb.release = Release::V2026_7_10;
+    let newest = plan(&env).expect("plans for the newest release");
+    let ours: PlacementPolicy = newest
+        .steps
+        .iter()
+        .find_map(|s| serde_json::from_value(s.object.to_json()).ok().filter(|p: &PlacementPolicy| p.metadata.name.as_deref() == Some("distributed-mariadb")))
+        .expect("policy step");
+    let expected = legacy
+        .converted(Some("kubeslice-demo-distributed-mariadb"))
+        .policy;
     assert_eq!(ours.spec, expected.spec);
 }
 
@@ -96,7 +108,18 @@ fn every_emitted_object_is_lossless_and_valid() {
         );
     }
     assert_eq!(docs.len(), 6 + 6, "six objects and two works per pod");
-    for r in Checker::new().expect("the release files are embedded").check(&docs) {
+    for r in Checker::for_release(Release::WALKTHROUGH)
+        .expect("the release files are embedded")
+        .check(&docs)
+    {
+        assert_eq!(r.verdict, Verdict::Lossless, "{r}");
+    }
+    // The newest release's plan is lossless and valid for the newest release.
+    let mut env = Environment::seed();
+    env.kubedb.release = Release::NEWEST;
+    let newest = deployer::plan(&env).expect("plans");
+    let docs = parse_yaml("plan.yaml".as_ref(), &newest.objects_yaml()).expect("plan YAML");
+    for r in Checker::new().expect("embedded").check(&docs) {
         assert_eq!(r.verdict, Verdict::Lossless, "{r}");
     }
 }
@@ -197,9 +220,10 @@ fn seed_survival_names_the_fatal_loss_and_verified_fixes() {
             "lose demo-worker: survives"
         ]
     );
-    assert_eq!(plan.survival.fixes.len(), 2);
+    // No supported release serves failoverPolicy, so no TwoDC arbiter layout is proposed.
+    assert_eq!(plan.survival.fixes.len(), 1);
     assert!(plan.survival.fixes[0].summary.contains("third cluster"));
-    assert!(plan.survival.fixes[1].summary.contains("TwoDC"));
+    assert!(!Release::ALL.iter().any(|r| r.serves_failover_policy()));
     let warning = plan
         .findings
         .iter()
