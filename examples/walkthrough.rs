@@ -1,5 +1,9 @@
-//! `cargo run --example walkthrough [-- --input ENV.yaml] [--out DIR] [--apply [--dry-run]
-//! [--kubeconfig FILE] [--context NAME]]`
+//! `cargo run --example walkthrough [-- --input ENV.yaml] [--kubedb-release R] [--out DIR]
+//! [--apply [--dry-run] [--kubeconfig FILE] [--context NAME]]`
+//!
+//! The KubeDB release planned for is the environment's `kubedb.release` (the embedded
+//! walkthrough scenario says v2025.7.31, what the walkthrough installs); `--kubedb-release`
+//! overrides it.
 //!
 //! Plans the walkthrough's distributed MariaDB (or the environment in `--input`): prints the
 //! preflight findings, where each pod goes, which single-cluster losses the Galera cluster
@@ -18,12 +22,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use deployer::testkit::{FakeHub, Spoke, World};
+use deployer::testkit::{FakeHub, Spoke, World, serve_kubedb_release};
 use deployer::{
     ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, render_pod_table,
     wait_for_phase, watch_pods,
 };
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
+use kubedb_types::release::Release;
 
 #[derive(Default)]
 struct Args {
@@ -33,9 +38,10 @@ struct Args {
     dry_run: bool,
     kubeconfig: Option<PathBuf>,
     context: Option<String>,
+    release: Option<Release>,
 }
 
-const USAGE: &str = "usage: walkthrough [--input ENV.yaml] [--out DIR] [--apply [--dry-run] [--kubeconfig FILE] [--context NAME]]";
+const USAGE: &str = "usage: walkthrough [--input ENV.yaml] [--kubedb-release R] [--out DIR] [--apply [--dry-run] [--kubeconfig FILE] [--context NAME]]";
 
 fn args() -> Result<Args, String> {
     let mut it = std::env::args_os().skip(1);
@@ -52,6 +58,12 @@ fn args() -> Result<Args, String> {
             Some("--context") => {
                 let c = it.next().ok_or("--context needs a name")?;
                 args.context = Some(c.to_string_lossy().into_owned());
+            }
+            Some("--kubedb-release") => {
+                let r = it
+                    .next()
+                    .ok_or("--kubedb-release needs a release, for example v2025.7.31")?;
+                args.release = Some(r.to_string_lossy().parse().map_err(|e| format!("{e}"))?);
             }
             _ => return Err(format!("unexpected argument {a:?}; {USAGE}")),
         }
@@ -72,7 +84,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let env = match &args.input {
+    let mut env = match &args.input {
         None => Environment::seed(),
         Some(path) => {
             let loaded = std::fs::read_to_string(path)
@@ -90,6 +102,9 @@ fn main() -> ExitCode {
             }
         }
     };
+    if let Some(release) = args.release {
+        env.kubedb.release = release;
+    }
     let plan = match plan(&env) {
         Ok(plan) => plan,
         Err(rejected) => {
@@ -125,7 +140,11 @@ fn main() -> ExitCode {
     for fix in &plan.survival.fixes {
         println!("fix: {}", fix.summary);
     }
-    println!("\n== plan");
+    println!(
+        "\n== plan for KubeDB {} (PlacementPolicy spec.{})",
+        env.kubedb.release,
+        env.kubedb.release.policy_shape().field()
+    );
     for (i, step) in plan.steps.iter().enumerate() {
         println!(
             "{:>2}. [{}] {}: {}",
@@ -199,25 +218,33 @@ async fn connect(
             .await
             .map_err(|e| e.to_string())?;
         println!(
-            "\n== apply to the hub of {} (context {})",
+            "\n== apply to the hub of {} (context {}), planned for KubeDB {}",
             path.display(),
-            args.context.as_deref().unwrap_or("current")
+            args.context.as_deref().unwrap_or("current"),
+            env.kubedb.release
         );
         return Ok((client, None));
     }
     let hub = FakeHub::new();
     let upstream = PathBuf::from("../shared/upstream");
     let mut versions = 0;
-    for project in ["kubedb", "kubeslice", "ocm"] {
+    for project in ["kubeslice", "ocm"] {
         let dir = upstream.join(project).join("crds");
         if dir.is_dir() {
             versions += hub.load_crds(&dir).map_err(|e| e.to_string())?;
         }
     }
+    let release = env.kubedb.release;
+    let kubedb = serve_kubedb_release(&hub, release).map_err(|e| e.to_string())?;
     let schemas = if versions > 0 {
-        format!("{versions} CRD versions from {}", upstream.display())
+        format!(
+            "KubeDB {release} ({kubedb} CRD versions and its webhooks), OCM and KubeSlice ({versions} CRD versions from {})",
+            upstream.display()
+        )
     } else {
-        "the workspace types' generated CRDs (../shared/upstream not found)".to_owned()
+        format!(
+            "KubeDB {release} ({kubedb} CRD versions and its webhooks); OCM and KubeSlice from the workspace types' generated CRDs (../shared/upstream not found)"
+        )
     };
     let spokes = Spoke::of(env);
     let names: Vec<String> = spokes

@@ -50,7 +50,10 @@ fn main() {
                 let _ = writeln!(code, "        {name:?} => Some(&[");
                 for file in files {
                     println!("cargo:rerun-if-changed={}", file.display());
-                    let file_name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    let file_name = file
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or_default();
                     let abs = file.canonicalize().unwrap_or(file.clone());
                     let _ = writeln!(
                         code,

@@ -25,10 +25,10 @@ use std::path::{Path, PathBuf};
 
 use kube::{CustomResourceExt, Resource};
 use kubedb_types::admission::{self, Lookup, MariaDBInputs, PolicyLookup};
-use kubedb_types::release::{Catalog, CatalogEntry, Release, ReleaseDataError};
 use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
+use kubedb_types::release::{Catalog, CatalogEntry, Release, ReleaseDataError};
 use kubeslice_types as ks;
 use ocm_types as ocm;
 use serde::Serialize;
@@ -580,8 +580,7 @@ fn kinds(release: Release) -> Result<Vec<KindEntry>, ReleaseDataError> {
 pub const OCM_PIN: &str = "open-cluster-management-io/api@1845fd8032e4 (v1.3.0+3)";
 /// The pinned KubeSlice sources the KubeSlice kinds are judged against
 /// (`../shared/reference/kubeslice.md`).
-pub const KUBESLICE_PIN: &str =
-    "kubeslice/kubeslice-controller@b7f871e5916948d39d6b8607979e644cbeedd575, kubeslice/worker-operator@d7e1cd6fc8add2a24838d282f9d0fdabe8b94220";
+pub const KUBESLICE_PIN: &str = "kubeslice/kubeslice-controller@b7f871e5916948d39d6b8607979e644cbeedd575, kubeslice/worker-operator@d7e1cd6fc8add2a24838d282f9d0fdabe8b94220";
 
 impl Checker {
     /// A checker for the newest supported KubeDB release ([`Release::NEWEST`]).

@@ -74,7 +74,9 @@ fn petset_schema_is_fully_covered() {
 fn every_kubedb_sample_round_trips() {
     let (docs, errors) = read_path(&support::upstream().join("kubedb/samples"));
     assert!(errors.is_empty(), "unreadable samples: {errors:?}");
-    let reports = Checker::new().expect("the release files are embedded").check(&docs);
+    let reports = Checker::new()
+        .expect("the release files are embedded")
+        .check(&docs);
     let mut checked = 0;
     for r in &reports {
         let api = r.api_version.as_deref().unwrap_or_default();

@@ -68,7 +68,10 @@ fn every_sample_is_judged_as_the_api_server_judges_it() {
         assert_eq!(class, "concrete", "{file}");
         let text = std::fs::read_to_string(dir.join(file)).expect("sample");
         let docs = parse_yaml(file.as_ref(), &text).expect("well-formed sample");
-        for r in Checker::new().expect("the release files are embedded").check(&docs) {
+        for r in Checker::new()
+            .expect("the release files are embedded")
+            .check(&docs)
+        {
             let group = r
                 .api_version
                 .as_deref()

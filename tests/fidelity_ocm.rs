@@ -143,7 +143,10 @@ fn every_sample_is_judged_as_validation_tsv_says() {
     let (docs, errors) = read_path(&dir);
     assert!(errors.is_empty(), "unreadable samples: {errors:?}");
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in Checker::new().expect("the release files are embedded").check(&docs) {
+    for r in Checker::new()
+        .expect("the release files are embedded")
+        .check(&docs)
+    {
         let file = r
             .source
             .strip_prefix(&dir)

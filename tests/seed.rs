@@ -6,9 +6,9 @@ use distributed_galera::check::{Checker, Verdict, parse_yaml};
 use kubedb_types::admission::{
     Lookup, MariaDBInputs, PolicyLookup, SliceLookup, validate_mariadb, validate_placement_policy,
 };
-use kubedb_types::release::Release;
 use kubedb_types::apps::v1::{ConversionGap, PlacementPolicy, WhenUnsatisfiable};
 use kubedb_types::kubedb::v1::{DeletionPolicy, MariaDB, StorageType};
+use kubedb_types::release::Release;
 use serde_json::Value;
 
 const POLICY: &str = include_str!("../examples/seed/03-placement-policy.yaml");

@@ -52,11 +52,7 @@ fn seed_plan_matches_the_walkthrough_yamls() {
     let mut env = Environment::seed();
     env.kubedb.release = Release::V2026_7_10;
     let newest = plan(&env).expect("plans for the newest release");
-    let ours: PlacementPolicy = newest
-        .steps
-        .iter()
-        .find_map(|s| serde_json::from_value(s.object.to_json()).ok().filter(|p: &PlacementPolicy| p.metadata.name.as_deref() == Some("distributed-mariadb")))
-        .expect("policy step");
+    let ours = step_policy(&newest);
     let expected = legacy
         .converted(Some("kubeslice-demo-distributed-mariadb"))
         .policy;
@@ -401,4 +397,128 @@ fn bad_environment_input_names_the_field() {
     v["database"]["replicas"] = json!("three");
     let err = Environment::from_value("env", v).unwrap_err().to_string();
     assert!(err.contains("database.replicas"), "{err}");
+}
+
+#[test]
+fn an_unknown_release_is_a_typed_error_listing_the_supported_ones() {
+    let mut v = serde_json::to_value(Environment::seed()).expect("json");
+    v["kubedb"]["release"] = json!("v2024.1.1");
+    let err = Environment::from_value("env", v).unwrap_err().to_string();
+    assert!(err.contains("kubedb.release"), "{err}");
+    assert!(err.contains("v2025.7.31, v2026.7.10"), "{err}");
+    // Without kubedb.release the newest release is planned for.
+    let mut v = serde_json::to_value(Environment::seed()).expect("json");
+    v.as_object_mut().expect("object").remove("kubedb");
+    let env = Environment::from_value("env", v).expect("env");
+    assert_eq!(env.kubedb.release, Release::NEWEST);
+    assert_eq!(Environment::seed().kubedb.release, Release::WALKTHROUGH);
+}
+
+/// Per-cluster storage classes exist only in the newer policy shape: under v2025.7.31 they are
+/// an error (the plan would silently lose them), under v2026.7.10 they are planned.
+#[test]
+fn per_cluster_storage_classes_need_the_newer_release() {
+    let with_class = |release: &str| {
+        edit(|v| {
+            v["kubedb"]["release"] = json!(release);
+            v["database"]["placement"] = json!([
+                {"cluster": "demo-controller", "ordinals": [0, 2], "storageClass": "fast"},
+                {"cluster": "demo-worker", "ordinals": [1]}]);
+        })
+    };
+    let e = errors(&with_class("v2025.7.31"));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("storage class \"fast\" for demo-controller")),
+        "{e:#?}"
+    );
+    let plan = plan(&with_class("v2026.7.10")).expect("plans");
+    let pp = step_policy(&plan);
+    let csc = pp.spec.cluster_spread_constraint.expect("newer shape");
+    assert_eq!(
+        csc.distribution_rules[0].storage_class_name.as_deref(),
+        Some("fast")
+    );
+}
+
+fn step_policy(plan: &deployer::Plan) -> PlacementPolicy {
+    plan.steps
+        .iter()
+        .map(|s| s.object.to_json())
+        .find(|v| v["kind"] == "PlacementPolicy")
+        .and_then(|v| serde_json::from_value(v).ok())
+        .expect("a PlacementPolicy step")
+}
+
+/// The MariaDB webhook's catalog and storage rules reach preflight: a version the release's
+/// catalog lacks and a storage class the hub lacks are errors with the catalog named.
+#[test]
+fn preflight_uses_the_release_catalog_and_the_hub_storage_classes() {
+    let env = edit(|v| v["database"]["version"] = json!("12.3.2"));
+    let e = errors(&env);
+    assert!(
+        e.iter().any(|e| e.contains("MariaDBVersion \"12.3.2\" does not exist")
+            && e.contains("11.5.2")),
+        "{e:#?}"
+    );
+    // 12.1.2 is in the newest release's catalog only.
+    let newer = edit(|v| {
+        v["database"]["version"] = json!("12.1.2");
+        v["kubedb"]["release"] = json!("v2026.7.10");
+    });
+    assert!(plan(&newer).is_ok());
+    let env = edit(|v| {
+        v["database"]["storageClass"] = json!("fast");
+        v["kubedb"]["storageClasses"] = json!(["standard"]);
+    });
+    let e = errors(&env);
+    assert!(
+        e.iter()
+            .any(|e| e.contains("StorageClass \"fast\" does not exist")),
+        "{e:#?}"
+    );
+    let env = edit(|v| {
+        v["database"]["storageClass"] = json!("fast");
+    });
+    let plan = plan(&env).expect("plans: the classes are unknown");
+    assert!(
+        plan.findings.iter().any(|f| f.object == "StorageClass/fast"
+            && f.remedy.contains("kubectl get storageclass fast")),
+        "{:?}",
+        plan.findings
+    );
+}
+
+/// What a distributed pod needs to start, as KubeDB's pods have it.
+#[test]
+fn pod_preview_has_what_a_distributed_pod_needs() {
+    let plan = plan(&Environment::seed()).expect("seed plan");
+    let pod_work = serde_json::to_value(&plan.spokes[0].works[0]).expect("json");
+    let pod = &pod_work["spec"]["workload"]["manifests"][0];
+    assert_eq!(
+        pod["metadata"]["labels"]["app.kubernetes.io/component"],
+        "database"
+    );
+    let volumes = pod["spec"]["volumes"].as_array().expect("volumes");
+    let podip = volumes
+        .iter()
+        .find(|v| v["name"] == "podip")
+        .expect("podip volume");
+    assert_eq!(
+        podip["downwardAPI"]["items"][0]["fieldRef"]["fieldPath"],
+        "metadata.labels['kubeslice.io/nsmIP']"
+    );
+    let mounts = &pod["spec"]["containers"][0]["volumeMounts"];
+    let mounted = |path: &str| {
+        mounts
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|m| m["mountPath"] == path)
+    };
+    assert!(mounted("/etc/podip") && mounted("/scripts"), "{mounts}");
+    assert_eq!(
+        pod["spec"]["containers"][1]["volumeMounts"][0]["mountPath"],
+        "/scripts"
+    );
 }

@@ -54,8 +54,6 @@ impl Default for KubeDb {
     }
 }
 
-
-
 /// The OCM hub and what it reports.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -330,8 +330,14 @@ pub(crate) fn steps(env: &Environment, policy: &Policy) -> Vec<Step> {
             status: None,
         }),
         reason: format!(
-            "connects the clusters and onboards {} and {} on all of them; the PlacementPolicy webhook checks its clusters against it",
-            db.namespace, ks.operator_namespace
+            "connects the clusters and onboards {} and {} on all of them{}",
+            db.namespace,
+            ks.operator_namespace,
+            if env.kubedb.release.policy_webhook_checks_slice() {
+                "; the PlacementPolicy webhook checks its clusters against it"
+            } else {
+                ""
+            }
         ),
     });
     let soft = || SpreadConstraint {
@@ -347,7 +353,10 @@ pub(crate) fn steps(env: &Environment, policy: &Policy) -> Vec<Step> {
             affinity: None,
             cluster_spread_constraint: Some(ClusterSpreadConstraint {
                 distribution_rules: policy.to_distribution_rules(),
-                slice: SliceRef { project_namespace: project_ns.clone(), slice_name: ks.slice.clone() },
+                slice: SliceRef {
+                    project_namespace: project_ns.clone(),
+                    slice_name: ks.slice.clone(),
+                },
                 failover_policy: None,
             }),
             ocm: None,
@@ -418,8 +427,17 @@ pub(crate) fn placed(env: &Environment, policy: &Policy) -> Vec<Placed> {
         .collect()
 }
 
-/// Slice DNS name KubeDB gives a pod: `<pod>.<db>-pods.<ns>.svc.slice.local` (the governing
-/// service exported on the slice).
+/// Slice DNS name KubeDB uses for a pod (peer list, gRPC to the coordinator):
+/// `<pod>.<db>-pods.<ns>.svc.slice.local`.
+///
+/// KubeSlice does not publish this form by itself. A ServiceExport `<export>` in `<ns>`
+/// publishes `<export>.<ns>.svc.slice.local` (all its pods, see
+/// [`kubeslice_types::dns::service_name`]), `<pod>.<cluster>.<export>.<ns>.svc.slice.local`
+/// (one pod, [`kubeslice_types::dns::pod_name`]), and each name in its `spec.aliases`
+/// (`kubeslice/worker-operator@d7e1cd6f:controllers/serviceexport/serviceexport.go`). The
+/// per-pod name KubeDB uses resolves only as an alias, which the ServiceExports of KubeDB's
+/// `<db>-serviceexports` ManifestWork must carry (inferred in `../shared/reference/kubedb.md`
+/// §6.3: the operator is not public).
 pub fn pod_slice_address(db: &str, namespace: &str, pod: &str) -> String {
     format!(
         "{pod}.{}",
@@ -427,6 +445,12 @@ pub fn pod_slice_address(db: &str, namespace: &str, pod: &str) -> String {
     )
 }
 
+/// KubeDB's component label, `database` on the database's pods and claims.
+const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
+
+/// KubeDB's selector labels of a distributed MariaDB (`OffshootSelectors`,
+/// `apimachinery@v0.57.0:apis/kubedb/v1/mariadb_helpers.go`): name, instance, managed-by, and
+/// the namespace because the database is distributed.
 pub(crate) fn offshoot_labels(db: &str, namespace: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("app.kubernetes.io/instance".to_owned(), db.to_owned()),
@@ -508,6 +532,11 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
         let mut labels = offshoot_labels(&db.name, &db.namespace);
         labels.insert("apps.kubernetes.io/pod-index".into(), p.ordinal.to_string());
         labels.insert("statefulset.kubernetes.io/pod-name".into(), p.pod.clone());
+        // The manifests carry KubeDB's pod labels: the selectors plus the component
+        // (`apimachinery@v0.57.0:apis/kubedb/v1/mariadb_helpers.go`, `offshootLabels`). The
+        // work's own labels stay the selectors the hub watches by.
+        let mut pod_manifest_labels = labels.clone();
+        pod_manifest_labels.insert(COMPONENT_LABEL.into(), "database".into());
         let container = |name: &str, image: &Option<String>| {
             let mut c = json!({"name": name});
             if let Some(image) = image {
@@ -521,15 +550,34 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
             {"name": "CLUSTER_NAME", "value": db.name},
             {"name": "WSREP_SST_METHOD", "value": sst.as_str()}
         ]);
+        // What a distributed pod needs to start (kubedb/mariadb-init-docker `on-start.sh`): the
+        // `/scripts` volume where the coordinator writes `peer-list`, and the `podip` volume at
+        // `/etc/podip` whose `podip` file holds the slice overlay IP that KubeSlice labels the
+        // pod with (`kubeslice.io/nsmIP`; names from `apimachinery@v0.57.0:apis/kubedb/
+        // constants.go`). The PetSet controller's `controller-revision-hash` label is left out:
+        // it names a ControllerRevision that exists only once the PetSet does.
+        let scripts_mount = json!({"name": "init-scripts", "mountPath": "/scripts"});
+        db_container["volumeMounts"] = json!([
+            {"name": "data", "mountPath": "/var/lib/mysql"},
+            scripts_mount,
+            {"name": "podip", "mountPath": "/etc/podip"}
+        ]);
+        let mut coordinator = container("md-coordinator", &coordinator_image);
+        coordinator["volumeMounts"] = json!([scripts_mount]);
         let claim = format!("data-{}", p.pod);
         let pod = json!({
             "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": p.pod, "namespace": db.namespace, "labels": labels,
+            "metadata": {"name": p.pod, "namespace": db.namespace, "labels": pod_manifest_labels,
                          "annotations": {CLUSTER_NAME_ANNOTATION: p.cluster}},
             "spec": {
                 "hostname": p.pod, "subdomain": format!("{}-pods", db.name),
-                "containers": [db_container, container("md-coordinator", &coordinator_image)],
-                "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": claim}}]
+                "containers": [db_container, coordinator],
+                "volumes": [
+                    {"name": "data", "persistentVolumeClaim": {"claimName": claim}},
+                    {"name": "init-scripts", "emptyDir": {}},
+                    {"name": "podip", "downwardAPI": {"items": [
+                        {"path": "podip", "fieldRef": {"fieldPath": "metadata.labels['kubeslice.io/nsmIP']"}}]}}
+                ]
             }
         });
         let mut pod_labels = labels.clone();
@@ -565,9 +613,11 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
         if let Some(class) = &p.storage_class {
             pvc_spec["storageClassName"] = json!(class);
         }
+        let mut claim_labels = offshoot_labels(&db.name, &db.namespace);
+        claim_labels.insert(COMPONENT_LABEL.into(), "database".into());
         let pvc = json!({
             "apiVersion": "v1", "kind": "PersistentVolumeClaim",
-            "metadata": {"name": claim, "namespace": db.namespace, "labels": offshoot_labels(&db.name, &db.namespace),
+            "metadata": {"name": claim, "namespace": db.namespace, "labels": claim_labels,
                          "annotations": {CLUSTER_NAME_ANNOTATION: p.cluster}},
             "spec": pvc_spec
         });

@@ -114,19 +114,33 @@ pub(crate) fn preflight(
         for v in admission::validate_mariadb(&md, release, &hub) {
             let remedy = match v.rule {
                 admission::Rule::GaleraTooSmall { .. } => {
-                    "set replicas to 3 or more: Galera needs a majority to survive one failure".to_owned()
+                    "set replicas to 3 or more: Galera needs a majority to survive one failure"
+                        .to_owned()
                 }
                 admission::Rule::VersionNotFound { .. } => format!(
                     "use a version of KubeDB {release}'s catalog: {}",
-                    catalog.entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")
+                    catalog
+                        .entries
+                        .iter()
+                        .map(|e| e.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 _ => "fix the database request".to_owned(),
             };
-            let severity = if v.is_refusal() { Severity::Error } else { Severity::Warning };
+            let severity = if v.is_refusal() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             out.push(Finding::new(severity, md_name(env), v.to_string(), remedy));
         }
         if env.kubedb.storage_classes.is_none()
-            && let Some(class) = md.spec.storage.as_ref().and_then(|s| s.storage_class_name.as_ref())
+            && let Some(class) = md
+                .spec
+                .storage
+                .as_ref()
+                .and_then(|s| s.storage_class_name.as_ref())
         {
             out.push(Finding::new(
                 Severity::Info,

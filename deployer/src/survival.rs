@@ -1,7 +1,7 @@
 //! Which single-cluster losses a layout survives, judged by Galera's quorum rule.
 
-use kubedb_types::release::Release;
 use galera::quorum::{Decision, Settings, Weight, decide};
+use kubedb_types::release::Release;
 use placement::plan::{
     Candidate, DistributeOptions, Failure, Survival, SurvivalReport, Votes, distribute,
     survival_report,

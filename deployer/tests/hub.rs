@@ -5,9 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use deployer::testkit::{
-    FakeHub, Fault, RequestRecord, Spoke, Verb, World, serve_kubedb_release,
-};
+use deployer::testkit::{FakeHub, Fault, RequestRecord, Spoke, Verb, World, serve_kubedb_release};
 use deployer::{
     ApplyError, ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pod_table,
     wait_for_phase, watch_pods,
@@ -292,7 +290,10 @@ async fn invalid_input_writes_nothing() {
         .patch("newer", &strict, &Patch::Apply(&newer))
         .await
         .expect_err("strict refuses unknown fields");
-    assert!(e.to_string().contains("spec.clusterSpreadConstraint"), "{e}");
+    assert!(
+        e.to_string().contains("spec.clusterSpreadConstraint"),
+        "{e}"
+    );
     let stored = pp
         .patch("newer", &PatchParams::apply("t"), &Patch::Apply(&newer))
         .await
@@ -334,7 +335,9 @@ async fn a_plan_in_the_wrong_release_shape_is_pruned_and_refused() {
         let text = e.to_string();
         assert!(text.contains(message), "{hub_runs}: {text}");
         assert!(
-            text.contains("admission webhook \"mariadbwebhook.validators.kubedb.com\" denied the request"),
+            text.contains(
+                "admission webhook \"mariadbwebhook.validators.kubedb.com\" denied the request"
+            ),
             "{text}"
         );
         let shape = planned_for.policy_shape().field();

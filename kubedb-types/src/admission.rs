@@ -774,7 +774,11 @@ pub fn validate_mariadb(md: &MariaDB, release: Release, hub: &MariaDBInputs<'_>)
     }
     if replicas > 1
         && md.mode() == Some(MariaDBMode::MariaDBReplication)
-        && spec.topology.as_ref().and_then(|t| t.maxscale.as_ref()).is_none()
+        && spec
+            .topology
+            .as_ref()
+            .and_then(|t| t.maxscale.as_ref())
+            .is_none()
     {
         out.push(Violation::new(
             "spec.topology.maxscale",
@@ -792,16 +796,14 @@ pub fn validate_mariadb(md: &MariaDB, release: Release, hub: &MariaDBInputs<'_>)
                         name: name.to_owned(),
                     },
                 )),
-                Some(pp) if !pp.has_shape(release.policy_shape()) => {
-                    out.push(Violation::new(
-                        path,
-                        Rule::PolicyShapeMissing {
-                            policy: name.to_owned(),
-                            shape: release.policy_shape(),
-                            other_shape: pp.has_shape(other(release.policy_shape())),
-                        },
-                    ))
-                }
+                Some(pp) if !pp.has_shape(release.policy_shape()) => out.push(Violation::new(
+                    path,
+                    Rule::PolicyShapeMissing {
+                        policy: name.to_owned(),
+                        shape: release.policy_shape(),
+                        other_shape: pp.has_shape(other(release.policy_shape())),
+                    },
+                )),
                 Some(_) => {}
             }
         }
@@ -1017,7 +1019,10 @@ pub fn validate_placement_policy_update(
     } else {
         let unchecked = index_rules(new, shape);
         if !unchecked.is_empty() || old.has_shape(shape) != new.has_shape(shape) {
-            out.push(Violation::new(format!("spec.{}", shape.field()), Rule::UpdateNotChecked { shape }));
+            out.push(Violation::new(
+                format!("spec.{}", shape.field()),
+                Rule::UpdateNotChecked { shape },
+            ));
         }
         out.extend(unchecked.into_iter().map(Violation::warning));
     }

@@ -123,7 +123,9 @@ pub enum ReleaseDataError {
         version: String,
     },
     /// The catalog file is malformed.
-    #[error("{release}/mariadb-catalog.tsv line {line}: {problem}; the file must have the columns name, spec.version, default install, db.image, source")]
+    #[error(
+        "{release}/mariadb-catalog.tsv line {line}: {problem}; the file must have the columns name, spec.version, default install, db.image, source"
+    )]
     Catalog {
         /// The release.
         release: Release,
@@ -320,7 +322,9 @@ impl FromStr for Release {
         Release::ALL
             .into_iter()
             .find(|r| r.as_str() == trimmed || r.as_str().trim_start_matches('v') == trimmed)
-            .ok_or_else(|| UnknownRelease { given: s.to_owned() })
+            .ok_or_else(|| UnknownRelease {
+                given: s.to_owned(),
+            })
     }
 }
 

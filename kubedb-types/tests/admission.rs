@@ -210,7 +210,10 @@ fn ordinal_coverage_is_not_a_mariadb_rule() {
 #[test]
 fn replicas_below_one() {
     both(|r| {
-        assert_eq!(check(&md(json!({"version": "1", "replicas": 1})), r), vec![]);
+        assert_eq!(
+            check(&md(json!({"version": "1", "replicas": 1})), r),
+            vec![]
+        );
         let v = only(check(&md(json!({"version": "1", "replicas": 0})), r));
         assert_eq!(v.path, "spec.replicas");
         assert_eq!(v.rule, Rule::ReplicasBelowOne { replicas: 0 });
@@ -226,7 +229,8 @@ fn replicas_below_one() {
 #[test]
 fn replica_floor_for_every_topology() {
     both(|r| {
-        let galera = md(json!({"version": "1", "replicas": 3, "topology": {"mode": "GaleraCluster"}}));
+        let galera =
+            md(json!({"version": "1", "replicas": 3, "topology": {"mode": "GaleraCluster"}}));
         assert_eq!(check(&galera, r), vec![]);
         let two = only(check(&md(json!({"version": "1", "replicas": 2})), r));
         assert_eq!(
@@ -313,15 +317,18 @@ fn durable_storage_needs_a_positive_request_and_an_existing_class() {
             only(check(&no_request, r)).upstream_message(),
             "missing ResourceStorage request"
         );
-        let zero = md(json!({"version": "1", "storage": {"resources": {"requests": {"storage": "0"}}}}));
+        let zero =
+            md(json!({"version": "1", "storage": {"resources": {"requests": {"storage": "0"}}}}));
         assert_eq!(
             only(check(&zero, r)).upstream_message(),
             "invalid ResourceStorage request"
         );
         let ephemeral = md(json!({"version": "1", "storageType": "Ephemeral", "storage": null}));
         assert_eq!(check(&ephemeral, r), vec![]);
-        let classed = md(json!({"version": "1", "storage": {"storageClassName": "fast",
-            "resources": {"requests": {"storage": "1Gi"}}}}));
+        let classed = md(
+            json!({"version": "1", "storage": {"storageClassName": "fast",
+            "resources": {"requests": {"storage": "1Gi"}}}}),
+        );
         let classes = ["standard".to_owned()];
         let hub = MariaDBInputs {
             storage_classes: Some(&classes),
@@ -363,7 +370,10 @@ fn catalog_rules() {
                 },
             )
         };
-        let gone = only(with(&md(json!({"version": "12.3.2"})), VersionLookup::Known(None)));
+        let gone = only(with(
+            &md(json!({"version": "12.3.2"})),
+            VersionLookup::Known(None),
+        ));
         assert_eq!(
             gone.upstream_message(),
             "failed to get MariaDBVersion: 12.3.2: mariadbversions.catalog.kubedb.com \"12.3.2\" not found"
@@ -397,14 +407,29 @@ fn release_catalogs_are_embedded() {
         assert!(catalog.get("11.5.2").is_some(), "{r} has 11.5.2");
         assert!(catalog.get("12.3.2").is_none(), "{r} lacks 12.3.2");
         // Deprecated versions are skipped by the default install.
-        assert!(catalog.get("10.4.17").is_none(), "{r}: 10.4.17 is deprecated");
+        assert!(
+            catalog.get("10.4.17").is_none(),
+            "{r}: 10.4.17 is deprecated"
+        );
         assert_eq!(
             catalog.get("10.4.32").map(|e| e.version.as_str()),
             Some("10.4.32")
         );
     }
-    assert!(Release::V2025_7_31.catalog().unwrap().get("12.1.2").is_none());
-    assert!(Release::V2026_7_10.catalog().unwrap().get("12.1.2").is_some());
+    assert!(
+        Release::V2025_7_31
+            .catalog()
+            .unwrap()
+            .get("12.1.2")
+            .is_none()
+    );
+    assert!(
+        Release::V2026_7_10
+            .catalog()
+            .unwrap()
+            .get("12.1.2")
+            .is_some()
+    );
 }
 
 #[test]
@@ -439,7 +464,10 @@ fn init_script_on_a_cluster_differs_by_release() {
         (v.path.as_str(), v.rule.clone()),
         ("spec.init.script", Rule::InitScriptOnCluster)
     );
-    assert!(v.upstream_message().contains("is not supported for cluster"));
+    assert!(
+        v.upstream_message()
+            .contains("is not supported for cluster")
+    );
     assert_eq!(check(&cluster, NEW), vec![]);
 }
 
@@ -502,7 +530,8 @@ fn mariadb_update_rules() {
         ("spec.storageType", Rule::Immutable)
     );
     let initialized = md(json!({"version": "1", "init": {"initialized": true}}));
-    let changed = md(json!({"version": "1", "init": {"initialized": true, "waitForInitialRestore": true}}));
+    let changed =
+        md(json!({"version": "1", "init": {"initialized": true, "waitForInitialRestore": true}}));
     assert_eq!(
         rules(validate_mariadb_update(&initialized, &changed)),
         vec![Rule::Immutable]
@@ -537,7 +566,10 @@ fn policy_indices_contiguous_from_zero() {
         "spec.clusterSpreadConstraint.distributionRules[1].replicaIndices: replica index 0 is listed 2 times (a, b): indices must be a contiguous block starting from 0, each once"
     );
     // v2025.7.31's webhook reads only spec.ocm (its CRD prunes clusterSpreadConstraint).
-    assert_eq!(validate_placement_policy(&bad, OLD, SliceLookup::Unknown), vec![]);
+    assert_eq!(
+        validate_placement_policy(&bad, OLD, SliceLookup::Unknown),
+        vec![]
+    );
 }
 
 #[test]
@@ -552,7 +584,10 @@ fn legacy_policies_are_checked_by_the_old_release_only() {
             Rule::MissingIndices { from: 1, to: 1 }
         )
     );
-    assert_eq!(validate_placement_policy(&gap, NEW, SliceLookup::Unknown), vec![]);
+    assert_eq!(
+        validate_placement_policy(&gap, NEW, SliceLookup::Unknown),
+        vec![]
+    );
 }
 
 #[test]
@@ -649,7 +684,11 @@ fn policy_clusters_must_be_in_the_slice_from_the_new_release_on() {
             slice: "demo-slice".into()
         }
     );
-    let v = only(validate_placement_policy(&pp, NEW, SliceLookup::Known(None)));
+    let v = only(validate_placement_policy(
+        &pp,
+        NEW,
+        SliceLookup::Known(None),
+    ));
     assert_eq!(
         v.upstream_message(),
         "failed to get SliceConfig 'demo-slice' in project namespace 'kubeslice-demo-distributed-mariadb': sliceconfigs.controller.kubeslice.io \"demo-slice\" not found"

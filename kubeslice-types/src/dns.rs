@@ -14,7 +14,10 @@
 pub const ZONE: &str = "slice.local";
 
 /// A ServiceExport's name on the slice: `<export>.<namespace>.svc.slice.local`. Resolves to
-/// the slice overlay IPs of every exported pod on every cluster.
+/// the slice overlay IPs of every exported pod on every cluster. Besides this name and
+/// [`pod_name`], a ServiceExport publishes only the names in its `spec.aliases`
+/// (`kubeslice/worker-operator@d7e1cd6f:controllers/serviceexport/serviceexport.go`): any other
+/// name, such as KubeDB's `<pod>.<db>-pods.<ns>.svc.slice.local`, needs an alias.
 pub fn service_name(export: &str, namespace: &str) -> String {
     format!("{export}.{namespace}.svc.{ZONE}")
 }

@@ -6,9 +6,7 @@
 
 use std::sync::Arc;
 
-use kubedb_types::admission::{
-    self, Lookup, MariaDBInputs, PolicyLookup, SliceLookup, Violation,
-};
+use kubedb_types::admission::{self, Lookup, MariaDBInputs, PolicyLookup, SliceLookup, Violation};
 use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
@@ -72,10 +70,11 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> Result<usize, Re
                 )
                 .and_then(typed::<MariaDBVersion>)
                 .map(|v| CatalogEntry::from(&v));
-            let version = stored_version.as_ref().or_else(|| catalog.get(&md.spec.version));
-            let classes: Option<Vec<String>> = req
-                .served("storage.k8s.io/v1", "StorageClass")
-                .then(|| {
+            let version = stored_version
+                .as_ref()
+                .or_else(|| catalog.get(&md.spec.version));
+            let classes: Option<Vec<String>> =
+                req.served("storage.k8s.io/v1", "StorageClass").then(|| {
                     req.list("storage.k8s.io/v1", "StorageClass")
                         .into_iter()
                         .filter_map(|c| c["metadata"]["name"].as_str().map(str::to_owned))
@@ -110,7 +109,9 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> Result<usize, Re
             let clusters = slice.as_ref().map(|s| s.spec.clusters());
             let lookup: SliceLookup<'_> = Lookup::Known(clusters);
             let found = match req.old_object.and_then(typed::<PlacementPolicy>) {
-                Some(old) => admission::validate_placement_policy_update(&old, &pp, release, lookup),
+                Some(old) => {
+                    admission::validate_placement_policy_update(&old, &pp, release, lookup)
+                }
                 None => admission::validate_placement_policy(&pp, release, lookup),
             };
             first_refusal(found)

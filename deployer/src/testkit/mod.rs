@@ -13,7 +13,7 @@ mod admission;
 
 pub use admission::serve_kubedb_release;
 pub use hub::{
-    AdmissionFn, AdmissionRequest, Change, CrdError, FakeHub, Fault, HubBody, HubError,
-    Operation, Pruned, RequestRecord, Verb,
+    AdmissionFn, AdmissionRequest, Change, CrdError, FakeHub, Fault, HubBody, HubError, Operation,
+    Pruned, RequestRecord, Verb,
 };
 pub use world::*;

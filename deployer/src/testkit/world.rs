@@ -714,14 +714,14 @@ fn petset_of(ns: &str, name: &str, db: &Value) -> Value {
         .as_str()
         .unwrap_or("default");
     json!({"apiVersion": "apps.k8s.appscode.com/v1", "kind": "PetSet",
-        "metadata": {"name": name, "namespace": ns, "labels": labels},
-        "spec": {
-            "replicas": db["spec"]["replicas"].as_i64().unwrap_or(1),
-            "distributed": db["spec"]["distributed"].as_bool().unwrap_or(false),
-            "serviceName": format!("{name}-pods"),
-            "podPlacementPolicy": {"name": policy},
-            "selector": {"matchLabels": labels},
-            "template": {"metadata": {"labels": labels},
-                "spec": {"containers": [{"name": "mariadb"}]}}
-        }})
+    "metadata": {"name": name, "namespace": ns, "labels": labels},
+    "spec": {
+        "replicas": db["spec"]["replicas"].as_i64().unwrap_or(1),
+        "distributed": db["spec"]["distributed"].as_bool().unwrap_or(false),
+        "serviceName": format!("{name}-pods"),
+        "podPlacementPolicy": {"name": policy},
+        "selector": {"matchLabels": labels},
+        "template": {"metadata": {"labels": labels},
+            "spec": {"containers": [{"name": "mariadb"}]}}
+    }})
 }
