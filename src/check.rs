@@ -305,13 +305,17 @@ pub trait Checked:
     fn admit(&self, ctx: &Context<'_>) -> Vec<String>;
 }
 
-/// The refusals as `path: reason` lines; warnings (where this crate is stricter than the
-/// webhook) do not make a document invalid.
+/// The refusals as `path: reason` lines, with the release's webhook message where upstream has
+/// one; warnings (where this crate is stricter than the webhook) do not make a document
+/// invalid.
 fn lines(violations: Vec<admission::Violation>) -> Vec<String> {
     violations
         .iter()
         .filter(|v| v.is_refusal())
-        .map(ToString::to_string)
+        .map(|v| match v.rule.upstream_message() {
+            Some(answer) => format!("{v} (the webhook answers: {answer})"),
+            None => v.to_string(),
+        })
         .collect()
 }
 

@@ -558,6 +558,8 @@ impl<T: ?Sized> Clone for Lookup<'_, T> {
 
 impl<T: ?Sized> Copy for Lookup<'_, T> {}
 
+// Written out: a derive would require `T: Default`, which `[String]` is not.
+#[allow(clippy::derivable_impls)]
 impl<T: ?Sized> Default for Lookup<'_, T> {
     fn default() -> Self {
         Lookup::Unknown
