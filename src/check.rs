@@ -517,6 +517,48 @@ where
     }
 }
 
+mod pinned_files {
+    include!(concat!(env!("OUT_DIR"), "/pinned.rs"));
+}
+
+/// The embedded pinned OCM and KubeSlice CRDs, parsed once per process (a file that does not
+/// parse is skipped: the test suite reads the same files and fails on it).
+fn pinned_crds() -> &'static [Value] {
+    static PARSED: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        pinned_files::PINNED
+            .iter()
+            .filter_map(|(_, _, text)| serde_saphyr::from_multiple::<Value>(text).ok())
+            .flatten()
+            .filter(|d| d["kind"] == "CustomResourceDefinition")
+            .collect()
+    })
+}
+
+/// The pinned upstream schema of `K` (OCM and KubeSlice kinds), else its generated one.
+fn upstream<K>() -> KindEntry
+where
+    K: Checked + kube::core::object::HasSpec,
+    K::Spec: Default + Serialize,
+{
+    let (group, plural, version) = (K::group(&()), K::plural(&()), K::version(&()));
+    let schema = pinned_crds()
+        .iter()
+        .filter(|crd| crd["spec"]["group"] == *group && crd["spec"]["names"]["plural"] == *plural)
+        .flat_map(|crd| crd["spec"]["versions"].as_array().into_iter().flatten())
+        .find(|v| v["name"] == *version)
+        .and_then(|v| v["schema"].get("openAPIV3Schema"))
+        .cloned();
+    let generated = entry::<K>();
+    match schema {
+        Some(schema) => KindEntry {
+            schema,
+            ..generated
+        },
+        None => generated,
+    }
+}
+
 /// A KubeDB kind judged against the pinned CRD of `release` instead of the generated one.
 fn pinned<K>(release: Release) -> Result<KindEntry, ReleaseDataError>
 where
@@ -548,35 +590,35 @@ fn kinds(release: Release) -> Result<Vec<KindEntry>, ReleaseDataError> {
         pinned::<PlacementPolicy>(release)?,
         pinned::<PetSet>(release)?,
         pinned::<MariaDBVersion>(release)?,
-        entry::<ks::controller::v1alpha1::Project>(),
-        entry::<ks::controller::v1alpha1::Cluster>(),
-        entry::<ks::controller::v1alpha1::SliceConfig>(),
-        entry::<ks::controller::v1alpha1::SliceQoSConfig>(),
-        entry::<ks::controller::v1alpha1::ServiceExportConfig>(),
-        entry::<ks::controller::v1alpha1::VpnKeyRotation>(),
-        entry::<ks::worker::v1alpha1::WorkerSliceConfig>(),
-        entry::<ks::worker::v1alpha1::WorkerSliceGateway>(),
-        entry::<ks::worker::v1alpha1::WorkerServiceImport>(),
-        entry::<ks::worker::v1alpha1::WorkerSliceGwRecycler>(),
-        entry::<ks::networking::v1beta1::ServiceExport>(),
-        entry::<ks::networking::v1beta1::ServiceImport>(),
-        entry::<ks::networking::v1beta1::SliceGateway>(),
-        entry::<ks::networking::v1beta1::Slice>(),
-        entry::<ocm::cluster::v1::ManagedCluster>(),
-        entry::<ocm::cluster::v1beta2::ManagedClusterSet>(),
-        entry::<ocm::cluster::v1beta2::ManagedClusterSetBinding>(),
-        entry::<ocm::cluster::v1beta1::Placement>(),
-        entry::<ocm::cluster::v1beta1::PlacementDecision>(),
-        entry::<ocm::cluster::v1alpha1::AddOnPlacementScore>(),
-        entry::<ocm::work::v1::ManifestWork>(),
-        entry::<ocm::work::v1::AppliedManifestWork>(),
-        entry::<ocm::work::v1alpha1::ManifestWorkReplicaSet>(),
-        entry::<ocm::operator::v1::Klusterlet>(),
-        entry::<ocm::operator::v1::ClusterManager>(),
-        entry::<ocm::addon::v1alpha1::ClusterManagementAddOn>(),
-        entry::<ocm::addon::v1alpha1::ManagedClusterAddOn>(),
-        entry::<ocm::addon::v1beta1::ClusterManagementAddOn>(),
-        entry::<ocm::addon::v1beta1::ManagedClusterAddOn>(),
+        upstream::<ks::controller::v1alpha1::Project>(),
+        upstream::<ks::controller::v1alpha1::Cluster>(),
+        upstream::<ks::controller::v1alpha1::SliceConfig>(),
+        upstream::<ks::controller::v1alpha1::SliceQoSConfig>(),
+        upstream::<ks::controller::v1alpha1::ServiceExportConfig>(),
+        upstream::<ks::controller::v1alpha1::VpnKeyRotation>(),
+        upstream::<ks::worker::v1alpha1::WorkerSliceConfig>(),
+        upstream::<ks::worker::v1alpha1::WorkerSliceGateway>(),
+        upstream::<ks::worker::v1alpha1::WorkerServiceImport>(),
+        upstream::<ks::worker::v1alpha1::WorkerSliceGwRecycler>(),
+        upstream::<ks::networking::v1beta1::ServiceExport>(),
+        upstream::<ks::networking::v1beta1::ServiceImport>(),
+        upstream::<ks::networking::v1beta1::SliceGateway>(),
+        upstream::<ks::networking::v1beta1::Slice>(),
+        upstream::<ocm::cluster::v1::ManagedCluster>(),
+        upstream::<ocm::cluster::v1beta2::ManagedClusterSet>(),
+        upstream::<ocm::cluster::v1beta2::ManagedClusterSetBinding>(),
+        upstream::<ocm::cluster::v1beta1::Placement>(),
+        upstream::<ocm::cluster::v1beta1::PlacementDecision>(),
+        upstream::<ocm::cluster::v1alpha1::AddOnPlacementScore>(),
+        upstream::<ocm::work::v1::ManifestWork>(),
+        upstream::<ocm::work::v1::AppliedManifestWork>(),
+        upstream::<ocm::work::v1alpha1::ManifestWorkReplicaSet>(),
+        upstream::<ocm::operator::v1::Klusterlet>(),
+        upstream::<ocm::operator::v1::ClusterManager>(),
+        upstream::<ocm::addon::v1alpha1::ClusterManagementAddOn>(),
+        upstream::<ocm::addon::v1alpha1::ManagedClusterAddOn>(),
+        upstream::<ocm::addon::v1beta1::ClusterManagementAddOn>(),
+        upstream::<ocm::addon::v1beta1::ManagedClusterAddOn>(),
     ])
 }
 
@@ -619,8 +661,13 @@ impl Checker {
     /// apimachinery and petset versions of its webhooks) and the pinned OCM and KubeSlice
     /// sources.
     pub fn judged_against(&self) -> String {
+        let others = if pinned_crds().is_empty() {
+            "OCM and KubeSlice: the workspace types' generated schemas (the pinned CRDs were not embedded at build time)".to_owned()
+        } else {
+            format!("OCM {OCM_PIN}; KubeSlice {KUBESLICE_PIN}")
+        };
         format!(
-            "judged against: KubeDB {} (kubedb/apimachinery {}, kubeops/petset {}); OCM {OCM_PIN}; KubeSlice {KUBESLICE_PIN}",
+            "judged against: KubeDB {} (kubedb/apimachinery {}, kubeops/petset {}); {others}",
             self.release,
             self.release.apimachinery(),
             self.release.petset()
