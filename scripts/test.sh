@@ -62,5 +62,7 @@ step "examples run"
 cargo run --quiet --example walkthrough >/dev/null
 # The seed end to end on the fake hub with simulated spokes; exits non-zero unless Step 8 holds.
 cargo run --quiet --example walkthrough -- --apply | tail -n 9
+# The same on a hub running the newest KubeDB release (the policy in its other shape).
+cargo run --quiet --example walkthrough -- --apply --kubedb-release v2026.7.10 | tail -n 1
 cargo run --quiet --example seed >/dev/null
 cargo run --quiet --example failover >/dev/null
