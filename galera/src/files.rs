@@ -224,7 +224,7 @@ pub struct RecoveredPosition {
 /// wrapper scripts and container entrypoints print:
 ///
 /// - `WSREP: Recovered position: <pos>`: the server itself (MariaDB 10.x `[Note]`, 11.x
-///   `[Note]`/`[System]`; Percona XtraDB Cluster 8.0 prints `[WSREP] Recovered position:`),
+///   `[Note]`/`[System]`; MySQL-8-style servers tag it `[MY-000000] [WSREP]`),
 ///   whatever timestamp precedes it (`MariaDB/server@02da00a9:sql/wsrep_mysqld.cc`
 ///   `wsrep_recover()`);
 /// - `WSREP: Recovered position <pos>` without the colon: what `mysqld_safe` and
@@ -261,18 +261,26 @@ impl RecoveredPosition {
             .split_whitespace()
             .next()?
             .trim_matches(|c| c == '\'' || c == '"');
-        let (uuid_seqno, gtid) = match token.split_once(',') {
-            Some((a, g)) => (a, Some(g.to_owned()).filter(|g| !g.is_empty())),
-            None => (token, None),
-        };
-        let (uuid, seqno) = uuid_seqno.split_once(':')?;
+        let (uuid, rest) = token.split_once(':')?;
         if !valid_uuid(uuid) {
             return None;
         }
+        // `<seqno>[,<gtid>]`, or `<gtid>,<seqno>` as mariadb-operator's tests also read
+        // (`mariadb-operator/mariadb-operator@v26.6.0:pkg/galera/recovery/recovery_test.go`):
+        // the part that is an integer is the seqno.
+        let parts: Vec<&str> = rest.split(',').map(str::trim).collect();
+        let at = parts.iter().position(|p| p.parse::<i64>().is_ok())?;
+        let gtid = parts
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| *i != at && !p.is_empty())
+            .map(|(_, p)| *p)
+            .collect::<Vec<_>>()
+            .join(",");
         Some(RecoveredPosition {
             uuid: uuid.to_ascii_lowercase(),
-            seqno: seqno.parse().ok()?,
-            gtid,
+            seqno: parts[at].parse().ok()?,
+            gtid: Some(gtid).filter(|g| !g.is_empty()),
         })
     }
 
@@ -281,10 +289,11 @@ impl RecoveredPosition {
     fn on_line(line: &str) -> Option<RecoveredPosition> {
         let lower = line.to_ascii_lowercase();
         POSITION_MARKERS.iter().find_map(|marker| {
-            let at = lower.find(marker)? + marker.len();
-            let rest = line[at..].trim_start();
-            let rest = rest.strip_prefix(':').unwrap_or(rest);
-            RecoveredPosition::parse(rest)
+            lower.match_indices(marker).find_map(|(at, _)| {
+                let rest = line[at + marker.len()..].trim_start();
+                let rest = rest.strip_prefix(':').unwrap_or(rest);
+                RecoveredPosition::parse(rest)
+            })
         })
     }
 

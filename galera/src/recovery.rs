@@ -135,25 +135,15 @@ impl NodeReport {
             evidence,
         };
         match (saved, recovered) {
-            (Some((su, ss)), Some((ru, rs))) if su == ru => known(
-                su,
-                ss.max(rs),
-                format!("grastate.dat seqno {ss}, recovered position {rs}"),
-            ),
-            (Some((su, ss)), Some((ru, rs))) => NodePosition::Unknown {
-                evidence: format!(
-                    "grastate.dat says {su}:{ss} but --wsrep-recover says {ru}:{rs}"
-                ),
-            },
-            (Some((su, ss)), None) => known(
+            (Some((su, ss)), _) => known(
                 su,
                 ss,
                 match &self.recovered {
-                    Some(r) => format!(
-                        "grastate.dat seqno {ss} (the recovered position {}:{} is not one)",
+                    Some(r) if (r.uuid.as_str(), r.seqno) != (su, ss) => format!(
+                        "grastate.dat seqno {ss}; --wsrep-recover says {}:{}, but galera starts from grastate.dat's seqno when it is not -1",
                         r.uuid, r.seqno
                     ),
-                    None => format!("grastate.dat seqno {ss}"),
+                    _ => format!("grastate.dat seqno {ss}"),
                 },
             ),
             (None, Some((ru, rs))) => known(ru, rs, format!("recovered position {rs}")),
@@ -411,6 +401,9 @@ pub fn plan_recovery(
                 .unwrap_or(usize::MAX)
         };
         blocking.sort_by_key(|n| rank(n));
+        if !data.iter().any(|&i| known(i).is_some()) {
+            return Err(Refusal::NoPosition);
+        }
         if !blocking.is_empty() && !options.force {
             return Err(Refusal::MissingReports(blocking.join(", ")));
         }

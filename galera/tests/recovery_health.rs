@@ -19,17 +19,32 @@ fn node(name: &str, uuid: &str, seqno: i64, safe: bool) -> NodeReport {
     )
 }
 
+/// `safe_to_bootstrap: 1` wins once the node's position is known. Until this issue the
+/// flagged node was chosen with `seqno: -1` and no recovered position; galera starts such a
+/// node with the nil UUID (`codership/galera@release_26.4.18:galera/src/replicator_smm.cpp`
+/// `connect()`: `seqno < 0 ? WSREP_UUID_UNDEFINED`), so its position must be recovered first.
 #[test]
 fn safe_to_bootstrap_first() {
-    let plan = plan_recovery(
-        &[
-            node("a", U, 10, false),
-            node("b", U, -1, true),
-            node("c", U, 12, false),
-        ],
-        &RecoveryOptions::default(),
-    )
-    .unwrap();
+    let unknown = [
+        node("a", U, 10, false),
+        node("b", U, -1, true),
+        node("c", U, 12, false),
+    ];
+    let refusal = plan_recovery(&unknown, &RecoveryOptions::default()).unwrap_err();
+    assert_eq!(refusal, Refusal::MissingReports("b".into()));
+    assert!(
+        refusal
+            .to_string()
+            .contains("run `mariadbd --wsrep-recover` on b"),
+        "{refusal}"
+    );
+    let mut recovered = unknown.clone();
+    recovered[1].recovered = Some(RecoveredPosition {
+        uuid: U.into(),
+        seqno: 12,
+        gtid: None,
+    });
+    let plan = plan_recovery(&recovered, &RecoveryOptions::default()).unwrap();
     assert_eq!(plan.bootstrap, "b");
     assert!(plan.reason.contains("safe_to_bootstrap"));
 }
@@ -201,7 +216,39 @@ fn verdicts() {
     ]);
     let h = assess(&nodes(vec![non_prim.clone()]), Some(3));
     assert_eq!(h.verdict, Verdict::NoPrimary);
-    assert!(h.findings.iter().any(|f| f.remedy.contains("pc.bootstrap")));
+    // One of three members read: the other two may be a primary component elsewhere, and
+    // pc.bootstrap here would then make a second one (galera applies it to this node's
+    // non-primary component whatever the rest does). Until this issue the remedy was given.
+    assert!(
+        h.findings
+            .iter()
+            .all(|f| !f.remedy.as_deref().unwrap_or("").contains("pc.bootstrap=YES")),
+        "{:?}",
+        h.findings
+    );
+    let all = |seqnos: [&str; 3]| {
+        nodes(
+            seqnos
+                .iter()
+                .map(|c| {
+                    let mut s = non_prim.clone();
+                    s.last_committed = c.parse().ok();
+                    s
+                })
+                .collect(),
+        )
+    };
+    let h = assess(&all(["7", "9", "9"]), Some(3));
+    assert_eq!(h.verdict, Verdict::NoPrimary);
+    let f = h.findings.last().unwrap();
+    assert!(
+        f.remedy
+            .as_deref()
+            .unwrap()
+            .contains("pc.bootstrap=YES' on mariadb-1 only"),
+        "{f}"
+    );
+    assert!(f.changes_cluster && f.evidence.len() >= 7, "{f}");
     let split = nodes(vec![
         healthy(U, "5", "2"),
         healthy(U, "5", "2"),
