@@ -419,10 +419,16 @@ fn describe(text: &str) -> Option<String> {
     let Some(first) = first else {
         return Some("an empty file".to_owned());
     };
-    if text.contains("wsrep_") && (text.contains("wsrep_cluster_status") || text.contains('\t') || text.contains('|')) {
+    if text.contains("wsrep_")
+        && (text.contains("wsrep_cluster_status") || text.contains('\t') || text.contains('|'))
+    {
         return Some("`SHOW STATUS LIKE 'wsrep%'` output".to_owned());
     }
-    if text.contains("WSREP") || text.contains("[Note]") || text.contains("mysqld") || text.contains("mariadbd") {
+    if text.contains("WSREP")
+        || text.contains("[Note]")
+        || text.contains("mysqld")
+        || text.contains("mariadbd")
+    {
         return None;
     }
     let mut shown: String = first.chars().take(60).collect();

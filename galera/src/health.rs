@@ -244,7 +244,9 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
     }
 
     // Primary components: nodes agreeing on what they report.
-    let primary: Vec<usize> = (0..nodes.len()).filter(|&i| nodes[i].1.is_primary()).collect();
+    let primary: Vec<usize> = (0..nodes.len())
+        .filter(|&i| nodes[i].1.is_primary())
+        .collect();
     let keys: Vec<Key> = nodes.iter().map(|(_, s)| Key::of(s)).collect();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &i in &primary {
@@ -286,7 +288,8 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
         .enumerate()
         .filter_map(|(g, m)| {
             let size = m.iter().find_map(|&i| nodes[i].1.cluster_size)?;
-            (size > 0 && m.len() as u64 > size).then_some((g, m.len().div_ceil(size as usize) as u64))
+            (size > 0 && m.len() as u64 > size)
+                .then_some((g, m.len().div_ceil(size as usize) as u64))
         })
         .collect();
     let count: u64 = groups.len() as u64 + overfull.iter().map(|(_, k)| k - 1).sum::<u64>();
@@ -300,16 +303,20 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
     let mut unread_for_healthy = Vec::new();
 
     for (name, s) in nodes {
-        let mut f = |message: String, remedy: Option<&str>, changes: bool, evidence: Vec<Evidence>| {
-            findings.push(Finding {
-                node: Some(name.clone()),
-                message,
-                remedy: remedy.map(str::to_owned),
-                changes_cluster: changes,
-                evidence,
-            })
-        };
-        let status = s.cluster_status.clone().unwrap_or(ClusterStatus::Other(String::new()));
+        let mut f =
+            |message: String, remedy: Option<&str>, changes: bool, evidence: Vec<Evidence>| {
+                findings.push(Finding {
+                    node: Some(name.clone()),
+                    message,
+                    remedy: remedy.map(str::to_owned),
+                    changes_cluster: changes,
+                    evidence,
+                })
+            };
+        let status = s
+            .cluster_status
+            .clone()
+            .unwrap_or(ClusterStatus::Other(String::new()));
         if !s.is_primary() {
             let e = vec![ev(name, "wsrep_cluster_status", &status)];
             if count == 1 {
@@ -317,8 +324,13 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
                 let mut e = e;
                 e.push(ev(&nodes[g[0]].0, "wsrep_cluster_status", "Primary"));
                 f(
-                    format!("wsrep_cluster_status is {status} while {} is a Primary component", names(g)),
-                    Some("the node is cut off from the primary component: check the network between clusters (KubeSlice gateways), then restart it so it rejoins"),
+                    format!(
+                        "wsrep_cluster_status is {status} while {} is a Primary component",
+                        names(g)
+                    ),
+                    Some(
+                        "the node is cut off from the primary component: check the network between clusters (KubeSlice gateways), then restart it so it rejoins",
+                    ),
                     true,
                     e,
                 );
@@ -329,7 +341,9 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
         if s.connected == Some(false) {
             f(
                 "wsrep_connected is OFF".into(),
-                Some("the node is not connected to any peer: check wsrep_cluster_address and the slice DNS names"),
+                Some(
+                    "the node is not connected to any peer: check wsrep_cluster_address and the slice DNS names",
+                ),
                 false,
                 vec![ev(name, "wsrep_connected", "OFF")],
             );
@@ -337,7 +351,8 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
         if s.ready == Some(false) {
             f(
                 "wsrep_ready is OFF: it refuses queries".into(),
-                primary_exists.then_some("wait for it to join, or check the state transfer in its log"),
+                primary_exists
+                    .then_some("wait for it to join, or check the state transfer in its log"),
                 false,
                 vec![ev(name, "wsrep_ready", "OFF")],
             );
@@ -362,7 +377,9 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
         {
             f(
                 format!("wsrep_cluster_size is {size}, expected {want}"),
-                Some("a member is missing from the component: find the nodes not in it and restart them"),
+                Some(
+                    "a member is missing from the component: find the nodes not in it and restart them",
+                ),
                 true,
                 vec![ev(name, "wsrep_cluster_size", size)],
             );
@@ -380,7 +397,10 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
     // Histories.
     if count == 1 {
         let g = &groups[0];
-        if let Some(uuid) = g.iter().find_map(|&i| nodes[i].1.cluster_state_uuid.clone()) {
+        if let Some(uuid) = g
+            .iter()
+            .find_map(|&i| nodes[i].1.cluster_state_uuid.clone())
+        {
             let odd: Vec<usize> = (0..nodes.len())
                 .filter(|&i| {
                     nodes[i]
@@ -487,7 +507,9 @@ fn no_primary(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Finding
             ev(
                 n,
                 "wsrep_cluster_status",
-                s.cluster_status.as_ref().map_or(String::new(), ToString::to_string),
+                s.cluster_status
+                    .as_ref()
+                    .map_or(String::new(), ToString::to_string),
             )
         })
         .collect();
@@ -529,7 +551,9 @@ fn no_primary(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Finding
             )
         };
         return unsure(
-            format!("{why}, so the most advanced node is not known: plan a recovery (galera-recover) instead of pc.bootstrap"),
+            format!(
+                "{why}, so the most advanced node is not known: plan a recovery (galera-recover) instead of pc.bootstrap"
+            ),
             evidence,
         );
     }
@@ -549,7 +573,9 @@ fn no_primary(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Finding
     if s.connected != Some(true) {
         evidence.push(ev(&first, "wsrep_connected", on(false)));
         return unsure(
-            format!("the most advanced node, {first}, is not connected, so pc.bootstrap cannot run there: plan a recovery (galera-recover)"),
+            format!(
+                "the most advanced node, {first}, is not connected, so pc.bootstrap cannot run there: plan a recovery (galera-recover)"
+            ),
             evidence,
         );
     }

@@ -158,10 +158,7 @@ impl NodeReport {
                     evidence: format!("grastate.dat uuid {} seqno {}", s.uuid, s.seqno),
                 },
                 (None, Some(s)) => NodePosition::Unknown {
-                    evidence: format!(
-                        "grastate.dat seqno {} and no recovered position",
-                        s.seqno
-                    ),
+                    evidence: format!("grastate.dat seqno {} and no recovered position", s.seqno),
                 },
                 (None, None) => NodePosition::NeverJoined {
                     evidence: "no grastate.dat and no recovered position".to_owned(),
@@ -179,7 +176,12 @@ impl NodeReport {
             .into_iter()
             .flatten()
             .find(|(u, s)| known(u, *s))
-            .or_else(|| [recovered, saved].into_iter().flatten().find(|(u, _)| *u != NIL_UUID))
+            .or_else(|| {
+                [recovered, saved]
+                    .into_iter()
+                    .flatten()
+                    .find(|(u, _)| *u != NIL_UUID)
+            })
             .map(|(u, _)| u)
     }
 
@@ -524,7 +526,9 @@ pub fn plan_recovery(
             }
             NodePosition::Known { uuid, seqno, .. } => (
                 Transfer::Sst,
-                format!("another history ({uuid}:{seqno}); forced: its data will be replaced by a full snapshot"),
+                format!(
+                    "another history ({uuid}:{seqno}); forced: its data will be replaced by a full snapshot"
+                ),
             ),
             NodePosition::NeverJoined { evidence } => (
                 Transfer::Sst,
@@ -532,7 +536,9 @@ pub fn plan_recovery(
             ),
             NodePosition::Unknown { evidence } => (
                 Transfer::Sst,
-                format!("position unknown ({evidence}); forced: its data will be replaced by a full snapshot"),
+                format!(
+                    "position unknown ({evidence}); forced: its data will be replaced by a full snapshot"
+                ),
             ),
         };
         joins.push(Join {

@@ -904,7 +904,10 @@ pub mod strategy {
     ) -> impl Strategy<Value = (Vec<NodeSpec>, Vec<Event>)> {
         risky_specs(n, 0..=3).prop_flat_map(move |specs| {
             let n = specs.len();
-            (Just(specs), prop::collection::vec(operator_event(n), 0..=len))
+            (
+                Just(specs),
+                prop::collection::vec(operator_event(n), 0..=len),
+            )
         })
     }
 

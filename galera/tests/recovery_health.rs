@@ -220,9 +220,11 @@ fn verdicts() {
     // pc.bootstrap here would then make a second one (galera applies it to this node's
     // non-primary component whatever the rest does). Until this issue the remedy was given.
     assert!(
-        h.findings
-            .iter()
-            .all(|f| !f.remedy.as_deref().unwrap_or("").contains("pc.bootstrap=YES")),
+        h.findings.iter().all(|f| !f
+            .remedy
+            .as_deref()
+            .unwrap_or("")
+            .contains("pc.bootstrap=YES")),
         "{:?}",
         h.findings
     );

@@ -34,12 +34,27 @@ fn observed(c: &Cluster, addresses: bool) -> Vec<(String, WsrepStatus)> {
             let p = c.predict(i)?;
             let comp = comps.iter().find(|(m, _)| m.contains(&i))?;
             let mut pairs = vec![
-                ("wsrep_cluster_status".to_owned(), p.cluster_status.to_string()),
+                (
+                    "wsrep_cluster_status".to_owned(),
+                    p.cluster_status.to_string(),
+                ),
                 ("wsrep_cluster_size".to_owned(), p.size.to_string()),
-                ("wsrep_cluster_conf_id".to_owned(), (p.conf_id as u64).to_string()),
-                ("wsrep_local_state".to_owned(), p.local_state.code().to_string()),
-                ("wsrep_ready".to_owned(), if p.ready { "ON" } else { "OFF" }.to_owned()),
-                ("wsrep_connected".to_owned(), if p.connected { "ON" } else { "OFF" }.to_owned()),
+                (
+                    "wsrep_cluster_conf_id".to_owned(),
+                    (p.conf_id as u64).to_string(),
+                ),
+                (
+                    "wsrep_local_state".to_owned(),
+                    p.local_state.code().to_string(),
+                ),
+                (
+                    "wsrep_ready".to_owned(),
+                    if p.ready { "ON" } else { "OFF" }.to_owned(),
+                ),
+                (
+                    "wsrep_connected".to_owned(),
+                    if p.connected { "ON" } else { "OFF" }.to_owned(),
+                ),
             ];
             if let Some(h) = c.history(i) {
                 pairs.push((
@@ -54,15 +69,20 @@ fn observed(c: &Cluster, addresses: bool) -> Vec<(String, WsrepStatus)> {
                 let a: Vec<String> = comp.0.iter().map(|m| format!("10.0.0.{m}:3306")).collect();
                 pairs.push(("wsrep_incoming_addresses".to_owned(), a.join(",")));
             }
-            Some((format!("n{i}"), WsrepStatus::from_pairs(pairs).expect("valid")))
+            Some((
+                format!("n{i}"),
+                WsrepStatus::from_pairs(pairs).expect("valid"),
+            ))
         })
         .collect()
 }
 
 fn advises_pc_bootstrap(h: &galera::health::Health) -> bool {
-    h.findings
-        .iter()
-        .any(|f| f.remedy.as_deref().is_some_and(|r| r.contains("pc.bootstrap=YES")))
+    h.findings.iter().any(|f| {
+        f.remedy
+            .as_deref()
+            .is_some_and(|r| r.contains("pc.bootstrap=YES"))
+    })
 }
 
 /// The model's own `pc.ignore_sb` split: two halves of 2 in a 4-node cluster both stay
@@ -77,12 +97,20 @@ fn ignore_sb_two_plus_two_is_split_brain() {
         ..NodeSpec::default()
     };
     let mut c = formed(vec![spec; 4]);
-    c.step(Event::Partition(vec![BTreeSet::from([0, 1]), BTreeSet::from([2, 3])]))
-        .expect("partition");
+    c.step(Event::Partition(vec![
+        BTreeSet::from([0, 1]),
+        BTreeSet::from([2, 3]),
+    ]))
+    .expect("partition");
     assert_eq!(c.components().iter().filter(|(_, p)| *p).count(), 2);
     for addresses in [true, false] {
         let h = assess(&observed(&c, addresses), Some(4));
-        assert_eq!(h.verdict, Verdict::SplitBrain, "addresses {addresses}: {:?}", h.findings);
+        assert_eq!(
+            h.verdict,
+            Verdict::SplitBrain,
+            "addresses {addresses}: {:?}",
+            h.findings
+        );
     }
     let h = assess(&observed(&c, true), None);
     assert_eq!(h.components, [vec!["n0", "n1"], vec!["n2", "n3"]]);
@@ -122,11 +150,32 @@ fn status_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
             .prop_map(move |v| v.map(|v| (name.to_owned(), v.to_owned())))
     };
     (
-        var("wsrep_cluster_status", vec!["Primary", "Primary", "non-Primary", "Disconnected"]),
+        var(
+            "wsrep_cluster_status",
+            vec!["Primary", "Primary", "non-Primary", "Disconnected"],
+        ),
         var("wsrep_cluster_size", vec!["1", "2", "3"]),
-        var("wsrep_cluster_conf_id", vec!["3", "4", "18446744073709551615", "-1"]),
-        var("wsrep_cluster_state_uuid", vec!["3c1f6a2e-5b7d-11f0-9a1b-0242ac120002", "4d2a7b3f-5b7d-11f0-9a1b-0242ac120002"]),
-        var("wsrep_incoming_addresses", vec!["10.0.0.1:3306", "10.0.0.1:3306,10.0.0.2:3306", "10.0.0.2:3306,10.0.0.3:3306", "10.0.0.1:3306,10.0.0.2:3306,10.0.0.3:3306", ""]),
+        var(
+            "wsrep_cluster_conf_id",
+            vec!["3", "4", "18446744073709551615", "-1"],
+        ),
+        var(
+            "wsrep_cluster_state_uuid",
+            vec![
+                "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002",
+                "4d2a7b3f-5b7d-11f0-9a1b-0242ac120002",
+            ],
+        ),
+        var(
+            "wsrep_incoming_addresses",
+            vec![
+                "10.0.0.1:3306",
+                "10.0.0.1:3306,10.0.0.2:3306",
+                "10.0.0.2:3306,10.0.0.3:3306",
+                "10.0.0.1:3306,10.0.0.2:3306,10.0.0.3:3306",
+                "",
+            ],
+        ),
         var("wsrep_ready", vec!["ON", "OFF"]),
         var("wsrep_connected", vec!["ON", "OFF"]),
         var("wsrep_local_state", vec!["0", "1", "2", "4"]),
@@ -134,7 +183,10 @@ fn status_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
         proptest::option::weighted(0.1, Just(("foo".to_owned(), "bar".to_owned()))),
     )
         .prop_map(|t| {
-            [t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9].into_iter().flatten().collect()
+            [t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9]
+                .into_iter()
+                .flatten()
+                .collect()
         })
 }
 
@@ -143,7 +195,12 @@ fn render(pairs: &[(String, String)], layout: u8, crlf: bool) -> String {
     let mut out = String::new();
     match layout {
         0 => {
-            let w = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0).max(13);
+            let w = pairs
+                .iter()
+                .map(|(k, _)| k.len())
+                .max()
+                .unwrap_or(0)
+                .max(13);
             let v = pairs.iter().map(|(_, v)| v.len()).max().unwrap_or(0).max(5);
             let border = format!("+{}+{}+\n", "-".repeat(w + 2), "-".repeat(v + 2));
             out.push_str("MariaDB [(none)]> SHOW STATUS LIKE 'wsrep%';\n");
@@ -158,7 +215,10 @@ fn render(pairs: &[(String, String)], layout: u8, crlf: bool) -> String {
         }
         1 => {
             for (i, (k, v)) in pairs.iter().enumerate() {
-                out.push_str(&format!("*************************** {}. row ***************************\n", i + 1));
+                out.push_str(&format!(
+                    "*************************** {}. row ***************************\n",
+                    i + 1
+                ));
                 out.push_str(&format!("Variable_name: {k}\n        Value: {v}\n"));
             }
         }
@@ -233,13 +293,25 @@ const NIL: &str = "00000000-0000-0000-0000-000000000000";
 
 fn report() -> impl Strategy<Value = NodeReport> {
     let uuid = proptest::sample::select(vec![U1, U1, U2, NIL]);
-    let saved = proptest::option::of((uuid.clone(), -1i64..12, proptest::option::of(any::<bool>())));
+    let saved =
+        proptest::option::of((uuid.clone(), -1i64..12, proptest::option::of(any::<bool>())));
     let recovered = proptest::option::of((uuid, -1i64..12));
-    (saved, recovered, proptest::bool::weighted(0.1)).prop_map(|(saved, recovered, arbitrator)| NodeReport {
-        saved: saved.map(|(u, s, safe)| SavedState { version: None, uuid: u.to_owned(), seqno: s, safe_to_bootstrap: safe }),
-        recovered: recovered.map(|(u, s)| RecoveredPosition { uuid: u.to_owned(), seqno: s, gtid: None }),
-        arbitrator,
-        ..NodeReport::default()
+    (saved, recovered, proptest::bool::weighted(0.1)).prop_map(|(saved, recovered, arbitrator)| {
+        NodeReport {
+            saved: saved.map(|(u, s, safe)| SavedState {
+                version: None,
+                uuid: u.to_owned(),
+                seqno: s,
+                safe_to_bootstrap: safe,
+            }),
+            recovered: recovered.map(|(u, s)| RecoveredPosition {
+                uuid: u.to_owned(),
+                seqno: s,
+                gtid: None,
+            }),
+            arbitrator,
+            ..NodeReport::default()
+        }
     })
 }
 
@@ -251,7 +323,10 @@ fn galera_position(n: &NodeReport) -> Option<(&str, i64)> {
     if let Some(s) = n.saved.as_ref().filter(|s| ok(&s.uuid, s.seqno)) {
         return Some((&s.uuid, s.seqno));
     }
-    n.recovered.as_ref().filter(|r| ok(&r.uuid, r.seqno)).map(|r| (r.uuid.as_str(), r.seqno))
+    n.recovered
+        .as_ref()
+        .filter(|r| ok(&r.uuid, r.seqno))
+        .map(|r| (r.uuid.as_str(), r.seqno))
 }
 
 proptest! {

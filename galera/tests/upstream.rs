@@ -61,7 +61,11 @@ fn safe_to_bootstrap_with_a_silent_peer_bootstraps_at_once() {
     ];
     let plan = plan_recovery(&nodes, &members(3)).expect("no waiting for mariadb-galera-2");
     assert_eq!(plan.bootstrap, pod(1));
-    assert!(plan.reason.contains("safe_to_bootstrap: 1"), "{}", plan.reason);
+    assert!(
+        plan.reason.contains("safe_to_bootstrap: 1"),
+        "{}",
+        plan.reason
+    );
     // Without the flag, the silent member blocks (upstream: "incomplete recovery").
     let nodes = [state(0, MO, 1, false), state(1, MO, 1, false)];
     assert_eq!(
@@ -105,7 +109,11 @@ fn a_nil_uuid_is_never_a_candidate_whatever_its_flag() {
     ];
     let plan = plan_recovery(&nodes, &RecoveryOptions::default()).expect("plan");
     assert_eq!(plan.bootstrap, pod(1));
-    assert!(plan.skipped[0].reason.contains("safe_to_bootstrap: 1 is ignored"));
+    assert!(
+        plan.skipped[0]
+            .reason
+            .contains("safe_to_bootstrap: 1 is ignored")
+    );
     // Nothing with a history at all: no plan, even forced.
     let forced = RecoveryOptions {
         force: true,
@@ -125,8 +133,8 @@ fn a_nil_uuid_is_never_a_candidate_whatever_its_flag() {
 fn recovered_minus_one_uses_the_saved_seqno() {
     let n = recovered(state(0, MO, 7, false), MO, -1);
     assert!(matches!(n.position(), NodePosition::Known { seqno: 7, .. }));
-    let plan = plan_recovery(&[n, state(1, MO, 6, false)], &RecoveryOptions::default())
-        .expect("plan");
+    let plan =
+        plan_recovery(&[n, state(1, MO, 6, false)], &RecoveryOptions::default()).expect("plan");
     assert_eq!(plan.bootstrap, pod(0));
     // And a saved -1 uses the recovered one.
     let n = recovered(state(0, MO, -1, false), MO, 9);
@@ -166,7 +174,14 @@ fn a_flagged_node_behind_its_history_is_refused() {
     let nodes = [
         state(0, MO, 4, true),
         state(1, MO, 8, false),
-        recovered(NodeReport { name: pod(2), ..NodeReport::default() }, MO, 6),
+        recovered(
+            NodeReport {
+                name: pod(2),
+                ..NodeReport::default()
+            },
+            MO,
+            6,
+        ),
     ];
     let refusal = plan_recovery(&nodes, &RecoveryOptions::default()).unwrap_err();
     assert_eq!(
@@ -200,7 +215,9 @@ fn every_spelling_of_a_recovered_position() {
     let cases = [
         format!("2023-06-04  8:24:23 0 [Note] WSREP: Recovered position: {u}:1"),
         format!("2024-11-02 10:01:02 0 [System] WSREP: Recovered position: {u}:1"),
-        format!("2021-05-05T09:15:53.617312Z 0 [Note] [MY-000000] [WSREP] Recovered position: {u}:1"),
+        format!(
+            "2021-05-05T09:15:53.617312Z 0 [Note] [MY-000000] [WSREP] Recovered position: {u}:1"
+        ),
         format!("200306 11:20:27 mysqld_safe WSREP: Recovered position {u}:1"),
         format!("2020-03-06T11:20:27.201286Z mysqld_safe WSREP: Recovered position {u}:1"),
         format!("WSREP: Recovered position {u}:1"),
@@ -224,7 +241,10 @@ fn every_spelling_of_a_recovered_position() {
     assert_eq!(p.gtid.as_deref(), Some("201-2001-48431"));
     // mariadb-operator's test "GTID first": `<uuid>:<gtid>,<seqno>`.
     let p = RecoveredPosition::parse(&format!("{u}:201-2001-48431,48451")).unwrap();
-    assert_eq!((p.seqno, p.gtid.as_deref()), (48451, Some("201-2001-48431")));
+    assert_eq!(
+        (p.seqno, p.gtid.as_deref()),
+        (48451, Some("201-2001-48431"))
+    );
     // The last line wins, as mariadb-operator's `Bootstrap.Unmarshal` keeps the last.
     let two = format!("{}\n{}\n", cases[0], cases[0].replace(":1", ":5"));
     assert_eq!(RecoveredPosition::from_log("n.log", &two).unwrap().seqno, 5);
@@ -254,7 +274,10 @@ fn node_files_are_identified() {
     for (text, found) in [
         ("", "an empty file"),
         ("wsrep_cluster_status\tPrimary\n", "SHOW STATUS"),
-        ("apiVersion: v1\nkind: Pod\n", "first line \"apiVersion: v1\""),
+        (
+            "apiVersion: v1\nkind: Pod\n",
+            "first line \"apiVersion: v1\"",
+        ),
     ] {
         let e = NodeFile::identify("f", text).unwrap_err();
         assert!(e.to_string().contains(found), "{e}");
@@ -262,7 +285,10 @@ fn node_files_are_identified() {
     }
     // A grastate.dat by name but broken: the field and line.
     let e = NodeFile::identify("n/grastate.dat", "uuid: nope\n").unwrap_err();
-    assert_eq!(e.to_string(), "n/grastate.dat:1: uuid \"nope\" is not a UUID");
+    assert_eq!(
+        e.to_string(),
+        "n/grastate.dat:1: uuid \"nope\" is not a UUID"
+    );
 }
 
 /// `wsrep_cluster_conf_id` of -1 is printed unsigned by MariaDB's `SHOW_LONGLONG` (the
