@@ -306,7 +306,7 @@ impl RecoveredPosition {
     /// assert_eq!(RecoveredPosition::from_log("db-1.log", log).unwrap().seqno, 10171);
     /// ```
     pub fn from_log(file: &str, log: &str) -> Result<RecoveredPosition, FileError> {
-        if let Some(p) = log.lines().filter_map(RecoveredPosition::on_line).last() {
+        if let Some(p) = log.lines().rev().find_map(RecoveredPosition::on_line) {
             return Ok(p);
         }
         // A line that names a position but does not hold a readable one.

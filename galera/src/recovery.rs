@@ -160,6 +160,9 @@ impl NodeReport {
                 (None, Some(s)) => NodePosition::Unknown {
                     evidence: format!("grastate.dat seqno {} and no recovered position", s.seqno),
                 },
+                (None, None) if self.view.is_some() => NodePosition::Unknown {
+                    evidence: "only a gvwstate.dat: it was in a primary component, its position was not read".to_owned(),
+                },
                 (None, None) => NodePosition::NeverJoined {
                     evidence: "no grastate.dat and no recovered position".to_owned(),
                 },

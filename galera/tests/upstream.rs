@@ -267,10 +267,17 @@ fn node_files_are_identified() {
         Ok(NodeFile::SavedState(SavedState { seqno: -1, .. }))
     ));
     let gvw = "my_uuid: f47106ad-e875-11f1-bec2-46107da7940b\n#vwbeg\nview_id: 3 f47106ad-e875-11f1-bec2-46107da7940b 5\nbootstrap: 0\nmember: f47106ad-e875-11f1-bec2-46107da7940b 0\n#vwend\n";
-    assert!(matches!(
-        NodeFile::identify("n0/gvwstate.dat", gvw),
-        Ok(NodeFile::ViewState(_))
-    ));
+    let Ok(NodeFile::ViewState(view)) = NodeFile::identify("n0/gvwstate.dat", gvw) else {
+        panic!("a gvwstate.dat")
+    };
+    // A node known only by its gvwstate.dat was in a primary component: its position is
+    // unknown, not absent.
+    let only_view = NodeReport {
+        name: "n0".into(),
+        view: Some(view),
+        ..NodeReport::default()
+    };
+    assert!(matches!(only_view.position(), NodePosition::Unknown { .. }));
     for (text, found) in [
         ("", "an empty file"),
         ("wsrep_cluster_status\tPrimary\n", "SHOW STATUS"),
