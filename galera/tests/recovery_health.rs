@@ -259,3 +259,72 @@ fn verdicts() {
     ]);
     assert_eq!(assess(&split, Some(4)).verdict, Verdict::SplitBrain);
 }
+
+/// Input that lacks what a verdict needs gets no verdict and no remedy.
+#[test]
+fn cannot_judge_what_was_not_read() {
+    let named = |v: Vec<WsrepStatus>| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("mariadb-{i}"), s))
+            .collect::<Vec<_>>()
+    };
+    let cases = [
+        (Vec::new(), "no node's status was read"),
+        (
+            named(vec![healthy(U, "3", "3"), status(&[("wsrep_ready", "ON")])]),
+            "mariadb-1: wsrep_cluster_status is missing",
+        ),
+        (
+            named(vec![WsrepStatus::default()]),
+            "mariadb-0: no wsrep variable was read",
+        ),
+        (
+            named(vec![status(&[("wsrep_cluster_status", "Primary")])]),
+            "mariadb-0: wsrep_cluster_size is missing",
+        ),
+        (
+            named(vec![status(&[
+                ("wsrep_cluster_status", "Primary"),
+                ("wsrep_cluster_size", "3"),
+            ])]),
+            "wsrep_ready is missing",
+        ),
+    ];
+    for (nodes, missing) in cases {
+        let h = assess(&nodes, Some(3));
+        assert_eq!(h.verdict, Verdict::CannotJudge, "{missing}");
+        let all: Vec<String> = h.findings.iter().map(ToString::to_string).collect();
+        assert!(all.iter().any(|f| f.contains(missing)), "{all:?}");
+        assert!(h.findings.iter().all(|f| f.remedy.is_none()), "{all:?}");
+    }
+}
+
+/// The client's layouts as people paste them: the vertical `\G` form after a prompt, and
+/// tab-separated rows without the header, CRLF or not.
+#[test]
+fn status_layouts() {
+    let vertical = "MariaDB [(none)]> SHOW STATUS LIKE 'wsrep_cluster%'\\G\r\n*************************** 1. row ***************************\r\nVariable_name: wsrep_cluster_conf_id\r\n        Value: 18446744073709551615\r\n*************************** 2. row ***************************\r\nVariable_name: wsrep_cluster_status\r\n        Value: non-Primary\r\n*************************** 3. row ***************************\r\nVariable_name: wsrep_evs_delayed\r\n        Value: \r\n3 rows in set (0.001 sec)\r\n";
+    let s = WsrepStatus::from_text(vertical).unwrap();
+    assert_eq!(s.cluster_conf_id, Some(-1));
+    assert_eq!(
+        s.cluster_status,
+        Some(galera::status::ClusterStatus::NonPrimary)
+    );
+    assert_eq!(
+        s.other.get("wsrep_evs_delayed").map(String::as_str),
+        Some("")
+    );
+    for text in [
+        "wsrep_cluster_size\t3\nwsrep_cluster_state_uuid\tu\n",
+        "wsrep_cluster_size\t3\r\nwsrep_cluster_state_uuid\tu\r\n",
+        "wsrep_cluster_size   3\nwsrep_cluster_state_uuid   u\n",
+    ] {
+        let s = WsrepStatus::from_text(text).unwrap();
+        assert_eq!(
+            (s.cluster_size, s.cluster_state_uuid.as_deref()),
+            (Some(3), Some("u")),
+            "{text:?}"
+        );
+    }
+}
