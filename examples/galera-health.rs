@@ -38,7 +38,7 @@ EXIT STATUS
 
 /// Judge a Galera cluster from each node's wsrep status.
 #[derive(Parser, Debug)]
-#[command(name = "galera-health", version, about, after_help = AFTER_HELP)]
+#[command(name = "galera-health", version, after_help = AFTER_HELP)]
 struct Args {
     /// One node's `SHOW STATUS LIKE 'wsrep%'` output ([NAME=]PATH; `-` is standard input).
     #[arg(required = true, value_name = "NODE")]

@@ -38,7 +38,7 @@ EXIT STATUS
 
 /// Plan the recovery of a Galera cluster after a full outage.
 #[derive(Parser, Debug)]
-#[command(name = "galera-recover", version, about, after_help = AFTER_HELP)]
+#[command(name = "galera-recover", version, after_help = AFTER_HELP)]
 struct Args {
     /// A node's data directory, grastate.dat, gvwstate.dat or --wsrep-recover log
     /// ([NAME=]PATH; `-` is standard input).
