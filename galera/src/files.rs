@@ -44,12 +44,14 @@ fn valid_uuid(s: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SavedState {
     /// Format version (`2.1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// History (cluster state) UUID.
     pub uuid: String,
     /// Last committed seqno; `-1` while running or after a crash.
     pub seqno: i64,
     /// `safe_to_bootstrap`; absent in older formats.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub safe_to_bootstrap: Option<bool>,
 }
 

@@ -88,10 +88,12 @@ impl fmt::Display for Evidence {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
     /// The node, or `None` for the cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<String>,
     /// What is wrong.
     pub message: String,
     /// What to do; `None` when nothing read calls for an action.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remedy: Option<String>,
     /// The remedy restarts a node, transfers a state or bootstraps a component.
     pub changes_cluster: bool,

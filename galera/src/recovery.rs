@@ -256,6 +256,7 @@ pub struct Join {
     /// IST or SST.
     pub transfer: Transfer,
     /// Donor, `None` for an arbitrator (it needs no state).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
     /// Why, naming the evidence.
     pub reason: String,

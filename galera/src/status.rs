@@ -170,48 +170,70 @@ pub struct StatusError {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct WsrepStatus {
     /// `wsrep_cluster_status`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_status: Option<ClusterStatus>,
     /// `wsrep_cluster_size`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<u64>,
     /// `wsrep_cluster_weight` (0 when not primary).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_weight: Option<u64>,
     /// `wsrep_cluster_conf_id` (-1 when not primary).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_conf_id: Option<i64>,
     /// `wsrep_cluster_state_uuid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_state_uuid: Option<String>,
     /// `wsrep_local_state_uuid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_state_uuid: Option<String>,
     /// `wsrep_local_state`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_state: Option<LocalState>,
     /// `wsrep_local_state_comment`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_state_comment: Option<String>,
     /// `wsrep_local_index` (-1 before the first view).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_index: Option<i64>,
     /// `wsrep_ready`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// `wsrep_connected`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connected: Option<bool>,
     /// `wsrep_last_committed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_committed: Option<i64>,
     /// `wsrep_incoming_addresses`: one entry per member, `None` where empty (garbd).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incoming_addresses: Option<Vec<Option<String>>>,
     /// `wsrep_gcomm_uuid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcomm_uuid: Option<String>,
     /// `wsrep_evs_state`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evs_state: Option<String>,
     /// `wsrep_evs_repl_latency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evs_repl_latency: Option<ReplLatency>,
     /// `wsrep_flow_control_paused` (fraction 0..1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_paused: Option<f64>,
     /// `wsrep_local_recv_queue_avg`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_recv_queue_avg: Option<f64>,
     /// `wsrep_local_cached_downto` (-1 when the cache is empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_cached_downto: Option<i64>,
     /// `wsrep_desync_count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desync_count: Option<u64>,
     /// `wsrep_provider_version`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_version: Option<String>,
     /// Every other variable, verbatim.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub other: BTreeMap<String, String>,
 }
 
