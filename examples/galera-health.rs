@@ -1,73 +1,138 @@
-//! `cargo run --example galera-health -- [--expect N] NODE.tsv...`
-//!
-//! Each file is what `mariadb -e "SHOW STATUS LIKE 'wsrep%'"` prints on one node. Prints one
-//! line per node with its key indicators, then `verdict: healthy|degraded|split-brain|no-primary`
-//! and the findings with remedies. Exits 1 unless healthy, 2 on unreadable input.
+//! `cargo run --example galera-health -- [--expect N] NODE...`: a verdict on a Galera
+//! cluster from each node's `SHOW STATUS LIKE 'wsrep%'` output (`galera::health`). See
+//! `--help`.
 
+use std::io::Read as _;
 use std::process::ExitCode;
 
+use clap::{Parser, ValueEnum};
 use galera::health::{Verdict, assess};
+use galera::recovery::node_name;
 use galera::status::WsrepStatus;
 
+const AFTER_HELP: &str = "\
+INPUT
+  Each NODE is a file holding one node's `SHOW STATUS LIKE 'wsrep%'` output in any layout
+  the mysql/mariadb client prints: the interactive boxed table (+---+ borders, | name | value |
+  rows), the vertical \\G form (Variable_name: / Value: lines), or batch-mode tab-separated
+  rows (`mariadb -e ...`) with or without the Variable_name/Value header; CRLF line ends,
+  prompts and `N rows in set` lines are fine. The node is the file name without its
+  extension; NAME=PATH names it; `-` reads standard input.
+
+OUTPUT
+  One line per node with its key variables, then `verdict: healthy|degraded|split-brain|
+  no-primary` and the findings, each with its remedy and the variables it rests on; or
+  `cannot judge: <what is missing>` (no verdict, no remedy) when a node's
+  wsrep_cluster_status, or any wsrep variable, was not read. Nodes are one Primary
+  component only when their history UUID, size, incoming addresses and conf id agree (a
+  conf id of -1 / 18446744073709551615 identifies nothing). A remedy that changes the
+  cluster (restart, SST, pc.bootstrap) is printed only with the evidence that calls for it;
+  pc.bootstrap only when no node is Primary and --expect members were all read.
+  With --output json: one object with `nodes` (what was read), `verdict` (null when it
+  cannot judge), `findings` (message, remedy, evidence) and `components`.
+
+EXIT STATUS
+  0  healthy
+  1  degraded, split-brain or no-primary
+  2  unreadable input, or cannot judge (what a verdict needs was not read), or bad usage";
+
+/// Judge a Galera cluster from each node's wsrep status.
+#[derive(Parser, Debug)]
+#[command(name = "galera-health", version, after_help = AFTER_HELP)]
+struct Args {
+    /// One node's `SHOW STATUS LIKE 'wsrep%'` output ([NAME=]PATH; `-` is standard input).
+    #[arg(required = true, value_name = "NODE")]
+    nodes: Vec<String>,
+    /// The number of members the cluster should have.
+    #[arg(long, value_name = "N")]
+    expect: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    output: Output,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Output {
+    Text,
+    Json,
+}
+
+fn read(arg: &str) -> Result<(String, WsrepStatus), String> {
+    let (name, path) = match arg.split_once('=') {
+        Some((n, p)) if !n.is_empty() && !n.contains(['/', '\\']) => (n.to_owned(), p),
+        _ => (node_name(arg), arg),
+    };
+    let bytes = if path == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("standard input: cannot read: {e}"))?;
+        buf
+    } else {
+        std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?
+    };
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!("{path}: this is binary data; expected SHOW STATUS LIKE 'wsrep%' output")
+    })?;
+    let status = WsrepStatus::from_text(&text).map_err(|e| format!("{path}: {e}"))?;
+    Ok((name, status))
+}
+
 fn main() -> ExitCode {
-    let mut expect = None;
-    let mut files = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        if a == "--expect" {
-            match args.next().and_then(|n| n.parse().ok()) {
-                Some(n) => expect = Some(n),
-                None => {
-                    eprintln!("--expect needs a number");
-                    return ExitCode::from(2);
-                }
+    let args = Args::parse();
+    let mut nodes = Vec::new();
+    for a in &args.nodes {
+        match read(a) {
+            Ok(n) => nodes.push(n),
+            Err(e) => {
+                eprintln!("galera-health: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let health = assess(&nodes, args.expect);
+    let judged = health.verdict != Verdict::CannotJudge;
+    if args.output == Output::Json {
+        let read: Vec<serde_json::Value> = nodes
+            .iter()
+            .map(|(n, s)| serde_json::json!({"node": n, "status": s}))
+            .collect();
+        let out = serde_json::json!({
+            "nodes": read,
+            "verdict": judged.then_some(health.verdict),
+            "cannot_judge": (!judged).then(|| health.findings.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            "findings": if judged { health.findings.clone() } else { Vec::new() },
+            "components": health.components,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        let show = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+        for (name, s) in &nodes {
+            println!(
+                "{name}: status={} size={} conf_id={} state={} ready={} connected={} uuid={}",
+                show(s.cluster_status.as_ref().map(ToString::to_string)),
+                show(s.cluster_size.map(|n| n.to_string())),
+                show(s.cluster_conf_id.map(|n| n.to_string())),
+                show(s.local_state_comment.clone()),
+                show(s.ready.map(|b| if b { "ON" } else { "OFF" }.to_owned())),
+                show(s.connected.map(|b| if b { "ON" } else { "OFF" }.to_owned())),
+                show(s.cluster_state_uuid.clone()),
+            );
+        }
+        if judged {
+            println!("verdict: {}", health.verdict);
+            for f in &health.findings {
+                println!("- {f}");
             }
         } else {
-            files.push(a);
-        }
-    }
-    if files.is_empty() {
-        eprintln!("usage: galera-health [--expect N] NODE.tsv...");
-        return ExitCode::from(2);
-    }
-    let mut nodes = Vec::new();
-    for file in &files {
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("{file}: cannot read: {e}");
-                return ExitCode::from(2);
-            }
-        };
-        match WsrepStatus::from_tsv(&text) {
-            Ok(s) => nodes.push((file.clone(), s)),
-            Err(e) => {
-                eprintln!("{file}: {e}");
-                return ExitCode::from(2);
+            for f in &health.findings {
+                println!("cannot judge: {f}");
             }
         }
     }
-    let show = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-    for (name, s) in &nodes {
-        println!(
-            "{name}: status={} size={} conf_id={} state={} ready={} connected={} uuid={}",
-            show(s.cluster_status.as_ref().map(ToString::to_string)),
-            show(s.cluster_size.map(|n| n.to_string())),
-            show(s.cluster_conf_id.map(|n| n.to_string())),
-            show(s.local_state_comment.clone()),
-            show(s.ready.map(|b| if b { "ON" } else { "OFF" }.to_owned())),
-            show(s.connected.map(|b| if b { "ON" } else { "OFF" }.to_owned())),
-            show(s.cluster_state_uuid.clone()),
-        );
-    }
-    let health = assess(&nodes, expect);
-    println!("verdict: {}", health.verdict);
-    for f in &health.findings {
-        println!("- {f}");
-    }
-    if health.verdict == Verdict::Healthy {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    match health.verdict {
+        Verdict::Healthy => ExitCode::SUCCESS,
+        Verdict::CannotJudge => ExitCode::from(2),
+        _ => ExitCode::from(1),
     }
 }

@@ -1,78 +1,217 @@
-//! `cargo run --example galera-recover -- [--force] NODE...`
-//!
-//! Each argument is a node's data directory (with `grastate.dat`) or a file holding its
-//! `mariadbd --wsrep-recover` log. Prints `bootstrap: <node>` with the reason and the join
-//! order, or the refusal and why. Exits 1 on refusal, 2 on unreadable input.
+//! `cargo run --example galera-recover -- [OPTIONS] NODE...`: which node to bootstrap after a
+//! full outage, and the join order (`galera::recovery`). See `--help`.
 
+use std::io::Read as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use galera::files::{RecoveredPosition, SavedState};
-use galera::recovery::{NodeReport, RecoveryOptions, Transfer, plan_recovery};
+use clap::{Parser, ValueEnum};
+use galera::files::NodeFile;
+use galera::recovery::{
+    NodeReport, RecoveryOptions, TieBreak, Transfer, node_name, plan_recovery, reports,
+};
 
-fn report(arg: &str) -> Result<NodeReport, String> {
-    let path = Path::new(arg);
-    let mut node = NodeReport {
-        name: arg.to_owned(),
-        ..NodeReport::default()
-    };
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))
-    };
-    if path.is_dir() {
-        let grastate = path.join("grastate.dat");
-        node.saved = Some(
-            SavedState::parse(&grastate.display().to_string(), &read(&grastate)?)
-                .map_err(|e| e.to_string())?,
-        );
+const AFTER_HELP: &str = "\
+INPUT
+  Each NODE is one of a node's files, recognised by name and content:
+    - a data directory: its grastate.dat (required) and gvwstate.dat (if present);
+    - a grastate.dat or a gvwstate.dat (the node is the directory it is in);
+    - the error log of `mariadbd --wsrep-recover` (or `mysqld --wsrep-recover`), or the
+      output of mysqld_safe, galera_recovery.sh or a container entrypoint: any line
+      `Recovered position[:] <uuid>:<seqno>[,<gtid>]`, `--wsrep_start_position=<uuid>:<seqno>`
+      or `Position <uuid>:<seqno> given at startup`, whatever prefix, timestamp or CRLF
+      (the node is the file name without its extension).
+  NAME=PATH names the node; `-` reads standard input (name it with NAME=-). Files of one
+  node (its data directory and its recovery log) are merged.
+
+OUTPUT
+  Each node's position and what it rests on, `bootstrap: <node> (<why>)`, the nodes
+  skipped as candidates, then `join N: <node> by IST|SST from <donor> (<why>)`; or
+  `refused: <why and what to run>`. With --output json: one object with `nodes` (what was
+  read and each node's position), `plan` and `refusal`.
+
+EXIT STATUS
+  0  a plan was printed
+  1  the plan is refused (nodes of different histories, unknown positions, a contradicted
+     safe_to_bootstrap, no position at all); --force plans past all but the last
+  2  unreadable input (a file that cannot be read or is none of the above), or bad usage";
+
+/// Plan the recovery of a Galera cluster after a full outage.
+#[derive(Parser, Debug)]
+#[command(name = "galera-recover", version, after_help = AFTER_HELP)]
+struct Args {
+    /// A node's data directory, grastate.dat, gvwstate.dat or --wsrep-recover log
+    /// ([NAME=]PATH; `-` is standard input).
+    #[arg(required = true, value_name = "NODE")]
+    nodes: Vec<String>,
+    /// Plan despite nodes of different histories, unknown positions or a contradicted
+    /// safe_to_bootstrap (the chosen node is still never behind another of its history).
+    #[arg(long)]
+    force: bool,
+    /// Which of equally advanced nodes to bootstrap: the lowest ordinal (as the Percona
+    /// operator) or the highest (as mariadb-operator).
+    #[arg(long, value_enum, default_value_t = Tie::Lowest)]
+    tie_break: Tie,
+    /// Every member of the cluster (comma-separated): one that is not given refuses the plan
+    /// unless --force.
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    members: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    output: Output,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Tie {
+    Lowest,
+    Highest,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Output {
+    Text,
+    Json,
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    let bytes = if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("standard input: cannot read: {e}"))?;
+        buf
     } else {
-        node.recovered =
-            Some(RecoveredPosition::from_log(arg, &read(path)?).map_err(|e| e.to_string())?);
+        std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "{}: this is binary data; expected {}",
+            path.display(),
+            galera::files::EXPECTED_NODE_FILE
+        )
+    })
+}
+
+/// The files one argument stands for: `(node, file, contents)`.
+fn files_of(arg: &str) -> Result<Vec<(String, String, NodeFile)>, String> {
+    let (name, path) = match arg.split_once('=') {
+        Some((n, p)) if !n.is_empty() && !n.contains(['/', '\\']) => (Some(n.to_owned()), p),
+        _ => (None, arg),
+    };
+    let node = name.unwrap_or_else(|| node_name(path));
+    let p = Path::new(path);
+    let mut out = Vec::new();
+    let mut one = |file: &Path| -> Result<(), String> {
+        let shown = file.display().to_string();
+        let text = read(file)?;
+        let f = NodeFile::identify(&shown, &text).map_err(|e| e.to_string())?;
+        out.push((node.clone(), shown, f));
+        Ok(())
+    };
+    if path != "-" && p.is_dir() {
+        let grastate = p.join("grastate.dat");
+        if !grastate.exists() {
+            return Err(format!(
+                "{}: no grastate.dat: not a Galera data directory; pass the node's grastate.dat or its `mariadbd --wsrep-recover` log",
+                p.display()
+            ));
+        }
+        one(&grastate)?;
+        let view = p.join("gvwstate.dat");
+        if view.exists() {
+            one(&view)?;
+        }
+    } else {
+        one(p)?;
     }
-    Ok(node)
+    Ok(out)
 }
 
 fn main() -> ExitCode {
-    let mut options = RecoveryOptions::default();
-    let mut nodes = Vec::new();
-    for arg in std::env::args().skip(1) {
-        if arg == "--force" {
-            options.force = true;
-            continue;
-        }
-        match report(&arg) {
-            Ok(n) => nodes.push(n),
+    let args = Args::parse();
+    let mut files = Vec::new();
+    for a in &args.nodes {
+        match files_of(a) {
+            Ok(f) => files.extend(f),
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("galera-recover: {e}");
                 return ExitCode::from(2);
             }
         }
     }
-    if nodes.is_empty() {
-        eprintln!("usage: galera-recover [--force] DATADIR|RECOVER.log...");
-        return ExitCode::from(2);
-    }
-    match plan_recovery(&nodes, &options) {
-        Ok(plan) => {
-            println!("bootstrap: {} ({})", plan.bootstrap, plan.reason);
-            for (i, j) in plan.joins.iter().enumerate() {
-                let how = match j.transfer {
-                    Transfer::Ist => "IST",
-                    Transfer::Sst => "SST",
-                };
-                println!(
-                    "join {}: {} by {how} from {} ({})",
-                    i + 1,
-                    j.node,
-                    j.donor.as_deref().unwrap_or("-"),
-                    j.reason
-                );
+    let nodes: Vec<NodeReport> = match reports(&files) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("galera-recover: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = RecoveryOptions {
+        tie_break: match args.tie_break {
+            Tie::Lowest => TieBreak::LowestOrdinal,
+            Tie::Highest => TieBreak::HighestOrdinal,
+        },
+        members: args.members.clone(),
+        force: args.force,
+        ..RecoveryOptions::default()
+    };
+    let result = plan_recovery(&nodes, &options);
+    if args.output == Output::Json {
+        let nodes: Vec<serde_json::Value> = nodes
+            .iter()
+            .map(|n| serde_json::json!({"report": n, "position": n.position()}))
+            .collect();
+        let (plan, refusal) = match &result {
+            Ok(p) => (serde_json::to_value(p).ok(), None),
+            Err(r) => (
+                None,
+                Some(serde_json::json!({"kind": r, "message": r.to_string()})),
+            ),
+        };
+        let out = serde_json::json!({"nodes": nodes, "plan": plan, "refusal": refusal});
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        for n in &nodes {
+            println!("{}: {}", n.name, describe(&n.position()));
+        }
+        match &result {
+            Ok(plan) => {
+                println!("bootstrap: {} ({})", plan.bootstrap, plan.reason);
+                for s in &plan.skipped {
+                    println!("skipped: {} ({})", s.node, s.reason);
+                }
+                for (i, j) in plan.joins.iter().enumerate() {
+                    let how = match j.transfer {
+                        Transfer::Ist => "IST",
+                        Transfer::Sst => "SST",
+                    };
+                    println!(
+                        "join {}: {} by {how} from {} ({})",
+                        i + 1,
+                        j.node,
+                        j.donor.as_deref().unwrap_or("-"),
+                        j.reason
+                    );
+                }
             }
-            ExitCode::SUCCESS
+            Err(refusal) => println!("refused: {refusal}"),
         }
-        Err(refusal) => {
-            println!("refused: {refusal}");
-            ExitCode::from(1)
-        }
+    }
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+fn describe(p: &galera::recovery::NodePosition) -> String {
+    use galera::recovery::NodePosition;
+    match p {
+        NodePosition::Known {
+            uuid,
+            seqno,
+            evidence,
+        } => format!("{uuid}:{seqno} ({evidence})"),
+        NodePosition::Unknown { evidence } => format!("position unknown ({evidence})"),
+        NodePosition::NeverJoined { evidence } => format!("never joined ({evidence})"),
     }
 }

@@ -9,7 +9,7 @@
 //! ```
 
 /// A malformed file: which file, which line, what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 #[error("{file}:{line}: {message}")]
 pub struct FileError {
     /// File name.
@@ -41,15 +41,17 @@ fn valid_uuid(s: &str) -> bool {
 }
 
 /// `grastate.dat`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SavedState {
     /// Format version (`2.1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// History (cluster state) UUID.
     pub uuid: String,
     /// Last committed seqno; `-1` while running or after a crash.
     pub seqno: i64,
     /// `safe_to_bootstrap`; absent in older formats.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub safe_to_bootstrap: Option<bool>,
 }
 
@@ -123,7 +125,7 @@ impl SavedState {
 }
 
 /// A view identifier: type, the UUID of the node that installed it, and its sequence.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct ViewId {
     /// View sequence.
     pub seq: u64,
@@ -135,7 +137,7 @@ pub struct ViewId {
 
 /// `gvwstate.dat`: the last primary view this node saw (written while primary, removed on a
 /// clean shutdown).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ViewState {
     /// This node's gcomm UUID.
     pub my_uuid: String,
@@ -206,50 +208,234 @@ impl ViewState {
     }
 }
 
-/// The position `mariadbd --wsrep-recover` logs: `Recovered position: <uuid>:<seqno>`,
-/// optionally followed by `,<gtid>`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A node's position in a history: `<uuid>:<seqno>`, optionally followed by MariaDB's GTID
+/// (`,<domain>-<server>-<seqno>`), as `mariadbd --wsrep-recover` logs it and
+/// `--wsrep_start_position` takes it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RecoveredPosition {
-    /// History UUID.
+    /// History UUID (the all-zero UUID when the node never joined a cluster).
     pub uuid: String,
-    /// Last committed seqno.
+    /// Last committed seqno (`-1` when unknown).
     pub seqno: i64,
     /// MariaDB GTID (`domain-server-seqno`), when logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gtid: Option<String>,
 }
 
+/// The words that introduce a position on a line, in every spelling the servers, their
+/// wrapper scripts and container entrypoints print:
+///
+/// - `WSREP: Recovered position: <pos>`: the server itself (MariaDB 10.x `[Note]`, 11.x
+///   `[Note]`/`[System]`; MySQL-8-style servers tag it `[MY-000000] [WSREP]`),
+///   whatever timestamp precedes it (`MariaDB/server@02da00a9:sql/wsrep_mysqld.cc`
+///   `wsrep_recover()`);
+/// - `WSREP: Recovered position <pos>` without the colon: what `mysqld_safe` and
+///   `galera_recovery.sh` log after running the recovery
+///   (`MariaDB/server@02da00a9:scripts/mysqld_safe.sh` `wsrep_recover_position`,
+///   `MariaDB/server@021b16bb:scripts/galera_recovery.sh`);
+/// - `--wsrep_start_position=<pos>` (or `--wsrep-start-position=`, or systemd's
+///   `_WSREP_START_POSITION=--wsrep_start_position=<pos>`): what `galera_recovery.sh` prints
+///   for systemd and what entrypoints pass on (`percona/percona-xtradb-cluster-operator@
+///   0ad91b8e:build/pxc-entrypoint.sh`);
+/// - `Position <pos> given at startup, skipping position recovery`: the server was given
+///   that position.
+const POSITION_MARKERS: [&str; 4] = [
+    "recovered position",
+    "wsrep_start_position=",
+    "wsrep-start-position=",
+    "position ",
+];
+
 impl RecoveredPosition {
-    /// Finds the last `Recovered position:` line of a log; `file` names it in errors.
-    pub fn from_log(file: &str, log: &str) -> Result<RecoveredPosition, FileError> {
-        let (n, line) = log
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.contains("Recovered position:"))
-            .last()
-            .ok_or_else(|| err(file, 0, "no `Recovered position:` line: run mariadbd --wsrep-recover and keep its error log"))?;
-        let position = line
-            .split("Recovered position:")
-            .nth(1)
-            .unwrap_or_default()
-            .trim();
-        let (uuid_seqno, gtid) = match position.split_once(',') {
-            Some((a, g)) => (a, Some(g.trim().to_owned()).filter(|g| !g.is_empty())),
-            None => (position, None),
-        };
-        let (uuid, seqno) = uuid_seqno
-            .rsplit_once(':')
-            .ok_or_else(|| err(file, n + 1, format!("{position:?} is not `uuid:seqno`")))?;
-        if !valid_uuid(uuid) {
-            return Err(err(file, n + 1, format!("{uuid:?} is not a UUID")));
-        }
-        let seqno = seqno
+    /// Parses one position, `<uuid>:<seqno>[,<gtid>]` (surrounding spaces and quotes are
+    /// ignored; the seqno may be `-1`).
+    ///
+    /// ```
+    /// use galera::files::RecoveredPosition;
+    /// let p = RecoveredPosition::parse("808ffebd-0dde-11ef-a0e6-0242ac120002:48451,201-2001-48431").unwrap();
+    /// assert_eq!((p.seqno, p.gtid.as_deref()), (48451, Some("201-2001-48431")));
+    /// assert!(RecoveredPosition::parse("48451").is_none());
+    /// ```
+    pub fn parse(text: &str) -> Option<RecoveredPosition> {
+        let token = text
             .trim()
-            .parse()
-            .map_err(|_| err(file, n + 1, format!("seqno {seqno:?} is not an integer")))?;
-        Ok(RecoveredPosition {
-            uuid: uuid.to_owned(),
-            seqno,
-            gtid,
+            .trim_matches(|c| c == '\'' || c == '"')
+            .split_whitespace()
+            .next()?
+            .trim_matches(|c| c == '\'' || c == '"');
+        let (uuid, rest) = token.split_once(':')?;
+        if !valid_uuid(uuid) {
+            return None;
+        }
+        // `<seqno>[,<gtid>]`, or `<gtid>,<seqno>` as mariadb-operator's tests also read
+        // (`mariadb-operator/mariadb-operator@v26.6.0:pkg/galera/recovery/recovery_test.go`):
+        // the part that is an integer is the seqno.
+        let parts: Vec<&str> = rest.split(',').map(str::trim).collect();
+        let at = parts.iter().position(|p| p.parse::<i64>().is_ok())?;
+        let gtid = parts
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| *i != at && !p.is_empty())
+            .map(|(_, p)| *p)
+            .collect::<Vec<_>>()
+            .join(",");
+        Some(RecoveredPosition {
+            uuid: uuid.to_ascii_lowercase(),
+            seqno: parts[at].parse().ok()?,
+            gtid: Some(gtid).filter(|g| !g.is_empty()),
         })
     }
+
+    /// The position on one log line, in any spelling of [`POSITION_MARKERS`]'s list (see
+    /// the module source); `None` when the line holds none.
+    fn on_line(line: &str) -> Option<RecoveredPosition> {
+        let lower = line.to_ascii_lowercase();
+        POSITION_MARKERS.iter().find_map(|marker| {
+            lower.match_indices(marker).find_map(|(at, _)| {
+                let rest = line[at + marker.len()..].trim_start();
+                let rest = rest.strip_prefix(':').unwrap_or(rest);
+                RecoveredPosition::parse(rest)
+            })
+        })
+    }
+
+    /// The last position a log reports (see [`RecoveredPosition::on_line`] for the
+    /// spellings); CRLF line ends are fine. `file` names the log in errors.
+    ///
+    /// ```
+    /// use galera::files::RecoveredPosition;
+    /// let log = "200306 11:20:27 mysqld_safe WSREP: Recovered position 3c1f6a2e-5b7d-11f0-9a1b-0242ac120002:10171\r\n";
+    /// assert_eq!(RecoveredPosition::from_log("db-1.log", log).unwrap().seqno, 10171);
+    /// ```
+    pub fn from_log(file: &str, log: &str) -> Result<RecoveredPosition, FileError> {
+        if let Some(p) = log.lines().rev().find_map(RecoveredPosition::on_line) {
+            return Ok(p);
+        }
+        // A line that names a position but does not hold a readable one.
+        if let Some((n, line)) = log
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.to_ascii_lowercase().contains("recovered position"))
+            .last()
+        {
+            return Err(err(
+                file,
+                n + 1,
+                format!(
+                    "{:?} holds no `<uuid>:<seqno>` position",
+                    line.trim_end_matches('\r')
+                ),
+            ));
+        }
+        Err(err(
+            file,
+            0,
+            "no `Recovered position` line: run mariadbd --wsrep-recover and keep its error log",
+        ))
+    }
+}
+
+/// What a node's file turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeFile {
+    /// A `grastate.dat`.
+    SavedState(SavedState),
+    /// A `gvwstate.dat`.
+    ViewState(ViewState),
+    /// A log holding a recovered position.
+    Recovered(RecoveredPosition),
+}
+
+/// What [`NodeFile::identify`] expects.
+pub const EXPECTED_NODE_FILE: &str = "a grastate.dat, a gvwstate.dat, or the error log of `mariadbd --wsrep-recover` (a `Recovered position` line)";
+
+/// A node file that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+pub enum NodeFileError {
+    /// The file is of a known kind but malformed.
+    #[error(transparent)]
+    Malformed(#[from] FileError),
+    /// The file is none of the kinds a node leaves.
+    #[error("{file}: this is {found}; expected {expected}")]
+    Unrecognised {
+        /// The file.
+        file: String,
+        /// What it looks like.
+        found: String,
+        /// What was expected ([`EXPECTED_NODE_FILE`]).
+        expected: &'static str,
+    },
+}
+
+impl NodeFile {
+    /// Reads `text` as whichever node file it is: by its name (`grastate.dat`,
+    /// `gvwstate.dat`), else by its content (`# GALERA saved state` or `uuid:` + `seqno:`
+    /// lines; `my_uuid:` + `#vwbeg`; a position line). Anything else is
+    /// [`NodeFileError::Unrecognised`], naming what it looks like.
+    ///
+    /// ```
+    /// use galera::files::{NodeFile, NodeFileError};
+    /// let e = NodeFile::identify("n0.tsv", "wsrep_cluster_status\tPrimary\n").unwrap_err();
+    /// assert!(matches!(e, NodeFileError::Unrecognised { .. }));
+    /// assert!(e.to_string().contains("SHOW STATUS"), "{e}");
+    /// ```
+    pub fn identify(file: &str, text: &str) -> Result<NodeFile, NodeFileError> {
+        let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.trim().split_once(':').map(|(k, _)| k.trim()))
+            .collect();
+        let has = |k: &str| keys.contains(&k);
+        if base == "grastate.dat"
+            || text.contains("# GALERA saved state")
+            || (has("uuid") && has("seqno") && !has("my_uuid"))
+        {
+            return Ok(NodeFile::SavedState(SavedState::parse(file, text)?));
+        }
+        if base == "gvwstate.dat" || has("my_uuid") || text.contains("#vwbeg") {
+            return Ok(NodeFile::ViewState(ViewState::parse(file, text)?));
+        }
+        match RecoveredPosition::from_log(file, text) {
+            Ok(p) => Ok(NodeFile::Recovered(p)),
+            Err(e) if e.line > 0 => Err(e.into()),
+            Err(e) => {
+                let found = describe(text);
+                match found {
+                    Some(found) => Err(NodeFileError::Unrecognised {
+                        file: file.to_owned(),
+                        found,
+                        expected: EXPECTED_NODE_FILE,
+                    }),
+                    None => Err(e.into()),
+                }
+            }
+        }
+    }
+}
+
+/// What an unrecognised text looks like; `None` for a server log (it only lacks the
+/// position line).
+fn describe(text: &str) -> Option<String> {
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty());
+    let Some(first) = first else {
+        return Some("an empty file".to_owned());
+    };
+    if text.contains("wsrep_")
+        && (text.contains("wsrep_cluster_status") || text.contains('\t') || text.contains('|'))
+    {
+        return Some("`SHOW STATUS LIKE 'wsrep%'` output".to_owned());
+    }
+    if text.contains("WSREP")
+        || text.contains("[Note]")
+        || text.contains("mysqld")
+        || text.contains("mariadbd")
+    {
+        return None;
+    }
+    let mut shown: String = first.chars().take(60).collect();
+    if first.chars().count() > 60 {
+        shown.push('…');
+    }
+    Some(format!("text of another kind (first line {shown:?})"))
 }

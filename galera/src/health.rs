@@ -1,6 +1,28 @@
 //! A verdict on a set of nodes from their `wsrep%` status, with the checks of the
 //! walkthrough's Step 8 and troubleshooting tips.
 //!
+//! Rules:
+//!
+//! - **Never judge what was not read.** Every node needs `wsrep_cluster_status`, and a
+//!   Primary node its `wsrep_cluster_size` (to tell its component); without them the verdict
+//!   is [`Verdict::CannotJudge`], naming what is missing, with no remedy. A healthy verdict
+//!   also needs `wsrep_ready` and `wsrep_local_state` on every node.
+//! - **One component means they agree.** Primary nodes are one component only when what both
+//!   report about it agrees: `wsrep_cluster_state_uuid`, `wsrep_cluster_size`,
+//!   `wsrep_incoming_addresses` (every member of a view reports the same list:
+//!   `codership/galera@release_26.4.18:galera/src/replicator_smm.cpp`
+//!   `process_conf_change`/`establish_protocol_versions` fill it from the view) and
+//!   `wsrep_cluster_conf_id`, except that a conf id of -1 (printed `18446744073709551615` by
+//!   MariaDB's unsigned `SHOW_LONGLONG`) identifies nothing. More Primary nodes agreeing
+//!   than their reported size also means more than one component.
+//! - Two or more Primary components is [`Verdict::SplitBrain`], naming the groups, whatever
+//!   `--expect` says.
+//! - A remedy that changes the cluster (restart, SST, `pc.bootstrap`) is given only with the
+//!   evidence that calls for it ([`Finding::evidence`]); `pc.bootstrap` only when no node is
+//!   Primary and every expected member was read (galera applies it to the whole non-primary
+//!   component of the node, `gcomm/src/pc_proto.cpp` `set_param` "pc.bootstrap"; done while
+//!   another part is still primary it makes a second primary).
+//!
 //! ```
 //! use galera::health::{assess, Verdict};
 //! use galera::status::WsrepStatus;
@@ -12,13 +34,14 @@
 //! assert_eq!(assess(&nodes, Some(3)).verdict, Verdict::Healthy);
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::status::{ClusterStatus, LocalState, WsrepStatus};
 
 /// The overall verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Every node Primary, connected, ready, Synced, one history, the expected size.
     Healthy,
@@ -28,6 +51,8 @@ pub enum Verdict {
     SplitBrain,
     /// No node is in a primary component.
     NoPrimary,
+    /// No verdict: what one needs was not read ([`Health::findings`] say what).
+    CannotJudge,
 }
 
 impl fmt::Display for Verdict {
@@ -37,140 +62,533 @@ impl fmt::Display for Verdict {
             Verdict::Degraded => "degraded",
             Verdict::SplitBrain => "split-brain",
             Verdict::NoPrimary => "no-primary",
+            Verdict::CannotJudge => "cannot judge",
         })
     }
 }
 
+/// One variable as read on one node: what a finding rests on.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Evidence {
+    /// The node.
+    pub node: String,
+    /// The variable (`wsrep_cluster_status`).
+    pub variable: String,
+    /// Its value, as read.
+    pub value: String,
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}={}", self.node, self.variable, self.value)
+    }
+}
+
 /// One problem and its remedy.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
     /// The node, or `None` for the cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<String>,
     /// What is wrong.
     pub message: String,
-    /// What to do.
-    pub remedy: String,
+    /// What to do; `None` when nothing read calls for an action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<String>,
+    /// The remedy restarts a node, transfers a state or bootstraps a component.
+    pub changes_cluster: bool,
+    /// The variables read that the finding and its remedy rest on.
+    pub evidence: Vec<Evidence>,
 }
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: {} (remedy: {})",
+            "{}: {}",
             self.node.as_deref().unwrap_or("cluster"),
-            self.message,
-            self.remedy
-        )
+            self.message
+        )?;
+        if let Some(r) = &self.remedy {
+            write!(f, " (remedy: {r})")?;
+        }
+        if !self.evidence.is_empty() {
+            let e: Vec<String> = self.evidence.iter().map(ToString::to_string).collect();
+            write!(f, " [evidence: {}]", e.join(", "))?;
+        }
+        Ok(())
     }
 }
 
 /// The verdict and findings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Health {
     /// Verdict.
     pub verdict: Verdict,
-    /// Findings, in node order.
+    /// Findings: per node in node order, then the cluster's. With
+    /// [`Verdict::CannotJudge`], what is missing (no remedies).
     pub findings: Vec<Finding>,
+    /// The Primary components found, each as its members' names.
+    pub components: Vec<Vec<String>>,
 }
 
-/// Judges `nodes` (name, status) against the expected cluster size.
+fn ev(node: &str, variable: &str, value: impl ToString) -> Evidence {
+    Evidence {
+        node: node.to_owned(),
+        variable: variable.to_owned(),
+        value: value.to_string(),
+    }
+}
+
+fn on(b: bool) -> &'static str {
+    if b { "ON" } else { "OFF" }
+}
+
+/// What identifies a node's component, as far as it was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Key {
+    uuid: Option<String>,
+    size: Option<u64>,
+    conf: Option<i64>,
+    addresses: Option<Vec<Option<String>>>,
+}
+
+impl Key {
+    fn of(s: &WsrepStatus) -> Key {
+        Key {
+            uuid: s.cluster_state_uuid.clone(),
+            size: s.cluster_size,
+            conf: s.cluster_conf_id.filter(|c| *c >= 0),
+            addresses: s.incoming_addresses.clone().map(|mut a| {
+                a.sort();
+                a
+            }),
+        }
+    }
+
+    fn agrees(&self, other: &Key) -> bool {
+        fn same<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+        }
+        same(&self.uuid, &other.uuid)
+            && same(&self.size, &other.size)
+            && same(&self.conf, &other.conf)
+            && same(&self.addresses, &other.addresses)
+    }
+}
+
+/// What a node reports about its component, as evidence.
+fn component_evidence(name: &str, s: &WsrepStatus) -> Vec<Evidence> {
+    let mut e = vec![ev(name, "wsrep_cluster_status", "Primary")];
+    if let Some(n) = s.cluster_size {
+        e.push(ev(name, "wsrep_cluster_size", n));
+    }
+    if let Some(u) = &s.cluster_state_uuid {
+        e.push(ev(name, "wsrep_cluster_state_uuid", u));
+    }
+    if let Some(a) = &s.incoming_addresses {
+        let a: Vec<&str> = a.iter().map(|x| x.as_deref().unwrap_or("")).collect();
+        e.push(ev(name, "wsrep_incoming_addresses", a.join(",")));
+    }
+    if let Some(c) = s.cluster_conf_id {
+        e.push(ev(name, "wsrep_cluster_conf_id", c));
+    }
+    e
+}
+
+fn cannot_judge(missing: Vec<(Option<String>, String)>) -> Health {
+    Health {
+        verdict: Verdict::CannotJudge,
+        findings: missing
+            .into_iter()
+            .map(|(node, message)| Finding {
+                node,
+                message,
+                remedy: None,
+                changes_cluster: false,
+                evidence: Vec::new(),
+            })
+            .collect(),
+        components: Vec::new(),
+    }
+}
+
+/// Judges `nodes` (name, status) against the expected cluster size (see the module docs).
 pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health {
-    let mut findings = Vec::new();
-    let mut f = |node: &str, message: String, remedy: &str| {
-        findings.push(Finding {
-            node: Some(node.to_owned()),
-            message,
-            remedy: remedy.to_owned(),
-        })
-    };
+    // What a verdict needs.
+    let mut missing = Vec::new();
+    if nodes.is_empty() {
+        missing.push((None, "no node's status was read".to_owned()));
+    }
     for (name, s) in nodes {
-        match &s.cluster_status {
-            Some(ClusterStatus::Primary) => {}
-            Some(other) => f(
-                name,
-                format!("wsrep_cluster_status is {other}"),
-                "the node is cut off from the primary component: check the network between clusters (KubeSlice gateways), then restart it to rejoin",
-            ),
-            None => f(
-                name,
-                "wsrep_cluster_status is missing".into(),
-                "check that wsrep is on (wsrep_on=ON) and the provider loaded",
-            ),
+        let node = Some(name.clone());
+        if !s.read_any() {
+            missing.push((
+                node,
+                "no wsrep variable was read (expected the output of SHOW STATUS LIKE 'wsrep%')"
+                    .to_owned(),
+            ));
+        } else if s.cluster_status.is_none() {
+            missing.push((node, "wsrep_cluster_status is missing".to_owned()));
+        } else if s.is_primary() && s.cluster_size.is_none() {
+            missing.push((
+                node,
+                "wsrep_cluster_size is missing (needed to tell which component a Primary node is in)"
+                    .to_owned(),
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        return cannot_judge(missing);
+    }
+
+    // Primary components: nodes agreeing on what they report.
+    let primary: Vec<usize> = (0..nodes.len())
+        .filter(|&i| nodes[i].1.is_primary())
+        .collect();
+    let keys: Vec<Key> = nodes.iter().map(|(_, s)| Key::of(s)).collect();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &i in &primary {
+        let joined: Vec<usize> = (0..groups.len())
+            .filter(|&g| groups[g].iter().any(|&j| keys[i].agrees(&keys[j])))
+            .collect();
+        let mut merged = vec![i];
+        for &g in joined.iter().rev() {
+            merged.extend(groups.remove(g));
+        }
+        merged.sort_unstable();
+        groups.push(merged);
+    }
+    groups.sort();
+    for g in &groups {
+        for (a, &i) in g.iter().enumerate() {
+            for &j in &g[a + 1..] {
+                if !keys[i].agrees(&keys[j]) {
+                    return cannot_judge(vec![(
+                        None,
+                        format!(
+                            "{} and {} report different components, and what {} report does not say which of them the others are in: read wsrep_cluster_state_uuid, wsrep_cluster_size and wsrep_incoming_addresses on every node",
+                            nodes[i].0,
+                            nodes[j].0,
+                            g.iter()
+                                .filter(|&&k| k != i && k != j)
+                                .map(|&k| nodes[k].0.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )]);
+                }
+            }
+        }
+    }
+    // More agreeing members than the size they report: more components than can be named.
+    let overfull: Vec<(usize, u64)> = groups
+        .iter()
+        .enumerate()
+        .filter_map(|(g, m)| {
+            let size = m.iter().find_map(|&i| nodes[i].1.cluster_size)?;
+            (size > 0 && m.len() as u64 > size)
+                .then_some((g, m.len().div_ceil(size as usize) as u64))
+        })
+        .collect();
+    let count: u64 = groups.len() as u64 + overfull.iter().map(|(_, k)| k - 1).sum::<u64>();
+
+    let mut findings = Vec::new();
+    let names = |g: &[usize]| -> String {
+        let n: Vec<&str> = g.iter().map(|&i| nodes[i].0.as_str()).collect();
+        format!("{{{}}}", n.join(", "))
+    };
+    let primary_exists = count >= 1;
+    let mut unread_for_healthy = Vec::new();
+
+    for (name, s) in nodes {
+        let mut f =
+            |message: String, remedy: Option<&str>, changes: bool, evidence: Vec<Evidence>| {
+                findings.push(Finding {
+                    node: Some(name.clone()),
+                    message,
+                    remedy: remedy.map(str::to_owned),
+                    changes_cluster: changes,
+                    evidence,
+                })
+            };
+        let status = s
+            .cluster_status
+            .clone()
+            .unwrap_or(ClusterStatus::Other(String::new()));
+        if !s.is_primary() {
+            let e = vec![ev(name, "wsrep_cluster_status", &status)];
+            if count == 1 {
+                let g = &groups[0];
+                let mut e = e;
+                e.push(ev(&nodes[g[0]].0, "wsrep_cluster_status", "Primary"));
+                f(
+                    format!(
+                        "wsrep_cluster_status is {status} while {} is a Primary component",
+                        names(g)
+                    ),
+                    Some(
+                        "the node is cut off from the primary component: check the network between clusters (KubeSlice gateways), then restart it so it rejoins",
+                    ),
+                    true,
+                    e,
+                );
+            } else {
+                f(format!("wsrep_cluster_status is {status}"), None, false, e);
+            }
         }
         if s.connected == Some(false) {
             f(
-                name,
                 "wsrep_connected is OFF".into(),
-                "the node is not connected to any peer: check wsrep_cluster_address and the slice DNS names",
+                Some(
+                    "the node is not connected to any peer: check wsrep_cluster_address and the slice DNS names",
+                ),
+                false,
+                vec![ev(name, "wsrep_connected", "OFF")],
             );
         }
         if s.ready == Some(false) {
             f(
-                name,
                 "wsrep_ready is OFF: it refuses queries".into(),
-                "wait for it to join, or check the state transfer in its log",
+                primary_exists
+                    .then_some("wait for it to join, or check the state transfer in its log"),
+                false,
+                vec![ev(name, "wsrep_ready", "OFF")],
             );
         }
         match s.local_state {
             Some(LocalState::Synced) | None => {}
-            Some(state) => f(
-                name,
-                format!(
-                    "wsrep_local_state_comment is {} (not Synced)",
-                    s.local_state_comment
-                        .clone()
-                        .unwrap_or_else(|| state.comment().into())
-                ),
-                "wait for the state transfer to finish; if it stays, check the donor and the SST method",
-            ),
+            Some(state) => {
+                let comment = s
+                    .local_state_comment
+                    .clone()
+                    .unwrap_or_else(|| state.comment().into());
+                f(
+                    format!("wsrep_local_state_comment is {comment} (not Synced)"),
+                    (s.is_primary()).then_some("wait for the state transfer to finish; if it stays, check the donor and the SST method"),
+                    false,
+                    vec![ev(name, "wsrep_local_state", state.code())],
+                );
+            }
         }
         if let (Some(want), Some(size), true) = (expected, s.cluster_size, s.is_primary())
             && size != want
         {
             f(
-                name,
                 format!("wsrep_cluster_size is {size}, expected {want}"),
-                "a member is missing: find the pods not in the component and restart them",
+                Some(
+                    "a member is missing from the component: find the nodes not in it and restart them",
+                ),
+                true,
+                vec![ev(name, "wsrep_cluster_size", size)],
             );
         }
+        for (missing, var) in [
+            (s.ready.is_none(), "wsrep_ready"),
+            (s.local_state.is_none(), "wsrep_local_state"),
+        ] {
+            if missing {
+                unread_for_healthy.push(format!("{name}: {var} is missing"));
+            }
+        }
     }
-    // Primary components: group Primary nodes by (history, conf id).
-    let mut primaries: BTreeMap<(Option<&str>, Option<i64>), Vec<&str>> = BTreeMap::new();
-    for (name, s) in nodes.iter().filter(|(_, s)| s.is_primary()) {
-        primaries
-            .entry((s.cluster_state_uuid.as_deref(), s.cluster_conf_id))
-            .or_default()
-            .push(name);
+
+    // Histories.
+    if count == 1 {
+        let g = &groups[0];
+        if let Some(uuid) = g
+            .iter()
+            .find_map(|&i| nodes[i].1.cluster_state_uuid.clone())
+        {
+            let odd: Vec<usize> = (0..nodes.len())
+                .filter(|&i| {
+                    nodes[i]
+                        .1
+                        .cluster_state_uuid
+                        .as_ref()
+                        .is_some_and(|u| *u != uuid)
+                })
+                .collect();
+            if !odd.is_empty() {
+                let mut e = vec![ev(&nodes[g[0]].0, "wsrep_cluster_state_uuid", &uuid)];
+                e.extend(odd.iter().map(|&i| {
+                    ev(
+                        &nodes[i].0,
+                        "wsrep_cluster_state_uuid",
+                        nodes[i].1.cluster_state_uuid.as_deref().unwrap_or(""),
+                    )
+                }));
+                findings.push(Finding {
+                    node: None,
+                    message: format!(
+                        "{} report another history than the primary component ({uuid})",
+                        names(&odd)
+                    ),
+                    remedy: Some(format!(
+                        "they are not part of its history: restart {} so they rejoin with a full state transfer (SST)",
+                        names(&odd)
+                    )),
+                    changes_cluster: true,
+                    evidence: e,
+                });
+            }
+        }
     }
-    let mut uuids: Vec<&str> = nodes
+
+    let verdict = if count >= 2 {
+        let mut evidence = Vec::new();
+        let mut parts = Vec::new();
+        for (k, g) in groups.iter().enumerate() {
+            for &i in g {
+                evidence.extend(component_evidence(&nodes[i].0, &nodes[i].1));
+            }
+            let last: Vec<String> = g
+                .iter()
+                .filter_map(|&i| {
+                    let c = nodes[i].1.last_committed?;
+                    evidence.push(ev(&nodes[i].0, "wsrep_last_committed", c));
+                    Some(format!("{} {c}", nodes[i].0))
+                })
+                .collect();
+            let size = g.iter().find_map(|&i| nodes[i].1.cluster_size).unwrap_or(0);
+            let mut part = format!("{} (size {size}", names(g));
+            if !last.is_empty() {
+                part.push_str(&format!(", wsrep_last_committed {}", last.join(", ")));
+            }
+            part.push(')');
+            if let Some((_, n)) = overfull.iter().find(|(o, _)| *o == k) {
+                part.push_str(&format!(
+                    ": {} Primary nodes in components of {size}, so at least {n} components; wsrep_incoming_addresses would tell them apart",
+                    g.len()
+                ));
+            }
+            parts.push(part);
+        }
+        findings.push(Finding {
+            node: None,
+            message: format!("{count} Primary components: {}", parts.join(" and ")),
+            remedy: Some("split brain (pc.ignore_sb, pc.ignore_quorum or a pc.bootstrap while another part was primary): stop writes to all but one component; keep the one whose data you keep (compare wsrep_last_committed and the application's last writes), stop the nodes of the others and restart them so they rejoin it with a full state transfer (SST)".into()),
+            changes_cluster: true,
+            evidence,
+        });
+        Verdict::SplitBrain
+    } else if count == 0 {
+        findings.push(no_primary(nodes, expected));
+        Verdict::NoPrimary
+    } else if findings.iter().any(|f| !f.evidence.is_empty()) {
+        Verdict::Degraded
+    } else if !unread_for_healthy.is_empty() {
+        return cannot_judge(
+            unread_for_healthy
+                .into_iter()
+                .map(|m| (None, format!("cannot call the cluster healthy: {m}")))
+                .collect(),
+        );
+    } else {
+        Verdict::Healthy
+    };
+    Health {
+        verdict,
+        findings,
+        components: groups
+            .iter()
+            .map(|g| g.iter().map(|&i| nodes[i].0.clone()).collect())
+            .collect(),
+    }
+}
+
+/// The cluster finding when no node is Primary: `pc.bootstrap` only when every expected
+/// member was read, all of one history, and the most advanced one is connected.
+fn no_primary(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Finding {
+    let mut evidence: Vec<Evidence> = nodes
+        .iter()
+        .map(|(n, s)| {
+            ev(
+                n,
+                "wsrep_cluster_status",
+                s.cluster_status
+                    .as_ref()
+                    .map_or(String::new(), ToString::to_string),
+            )
+        })
+        .collect();
+    let message = "no node is in a primary component".to_owned();
+    let all_read = expected.is_some_and(|e| nodes.len() as u64 >= e);
+    let unsure = |remedy: String, evidence: Vec<Evidence>| Finding {
+        node: None,
+        message: message.clone(),
+        remedy: Some(remedy),
+        changes_cluster: false,
+        evidence,
+    };
+    if !all_read {
+        return unsure(
+            format!(
+                "read the status of every member ({} read{}): pc.bootstrap is safe only when no member anywhere is Primary; after a full outage, plan a recovery (galera-recover)",
+                nodes.len(),
+                expected.map_or(", pass --expect N".to_owned(), |e| format!(" of {e}"))
+            ),
+            evidence,
+        );
+    }
+    let histories: BTreeSet<&str> = nodes
         .iter()
         .filter_map(|(_, s)| s.cluster_state_uuid.as_deref())
         .collect();
-    uuids.sort_unstable();
-    uuids.dedup();
-    if uuids.len() > 1 {
-        findings.push(Finding {
-            node: None,
-            message: format!(
-                "nodes report different wsrep_cluster_state_uuid: {}",
-                uuids.join(", ")
+    let unread: Vec<&str> = nodes
+        .iter()
+        .filter(|(_, s)| s.last_committed.is_none() || s.connected.is_none())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if histories.len() > 1 || !unread.is_empty() {
+        let why = if histories.len() > 1 {
+            "the nodes report different histories".to_owned()
+        } else {
+            format!(
+                "wsrep_last_committed or wsrep_connected was not read on {}",
+                unread.join(", ")
+            )
+        };
+        return unsure(
+            format!(
+                "{why}, so the most advanced node is not known: plan a recovery (galera-recover) instead of pc.bootstrap"
             ),
-            remedy: "the nodes are not one history: rejoin the odd ones with a full state transfer"
-                .into(),
-        });
+            evidence,
+        );
     }
-    let verdict = match primaries.len() {
-        0 => {
-            findings.push(Finding { node: None, message: "no node is in a primary component".into(), remedy: "the cluster lost quorum: if all nodes are up, run SET GLOBAL wsrep_provider_options='pc.bootstrap=YES' on the most advanced node; after a full outage, plan a recovery (galera-recover)".into() });
-            Verdict::NoPrimary
-        }
-        1 if findings.is_empty() => Verdict::Healthy,
-        1 => Verdict::Degraded,
-        _ => {
-            let groups: Vec<String> = primaries.values().map(|g| g.join("+")).collect();
-            findings.push(Finding { node: None, message: format!("{} primary components: {}", primaries.len(), groups.join(" | ")), remedy: "split brain (pc.ignore_sb or pc.ignore_quorum in use?): stop the smaller side, keep the side with the newest writes, rejoin the others by SST".into() });
-            Verdict::SplitBrain
-        }
+    // The first node (in input order) with the highest position.
+    let Some(seqno) = nodes.iter().filter_map(|(_, x)| x.last_committed).max() else {
+        return unsure("no node was read".into(), evidence);
     };
-    Health { verdict, findings }
+    let Some((first, s)) = nodes.iter().find(|(_, x)| x.last_committed == Some(seqno)) else {
+        return unsure("no node was read".into(), evidence);
+    };
+    let first = first.clone();
+    evidence.extend(
+        nodes
+            .iter()
+            .filter_map(|(n, x)| Some(ev(n, "wsrep_last_committed", x.last_committed?))),
+    );
+    if s.connected != Some(true) {
+        evidence.push(ev(&first, "wsrep_connected", on(false)));
+        return unsure(
+            format!(
+                "the most advanced node, {first}, is not connected, so pc.bootstrap cannot run there: plan a recovery (galera-recover)"
+            ),
+            evidence,
+        );
+    }
+    evidence.push(ev(&first, "wsrep_connected", "ON"));
+    Finding {
+        node: None,
+        message,
+        remedy: Some(format!(
+            "every expected member was read and none is Primary: run SET GLOBAL wsrep_provider_options='pc.bootstrap=YES' on {first} only (the most advanced: wsrep_last_committed {seqno}); the nodes of its component become primary with it and the others rejoin it"
+        )),
+        changes_cluster: true,
+        evidence,
+    }
 }

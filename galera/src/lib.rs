@@ -5,10 +5,14 @@
 //! - [`quorum`]: the primary-component rule of `gcomm/src/pc_proto.cpp`, and survival tables.
 //! - [`sim`]: an event-driven membership model predicting each node's `wsrep%` status.
 //! - [`status`]: `SHOW STATUS LIKE 'wsrep%'`, typed (from pairs, `mysql_common` rows or the
-//!   `mariadb` client's tab-separated output).
-//! - [`files`]: `grastate.dat`, `gvwstate.dat` and the `--wsrep-recover` position.
+//!   client's text: boxed table, vertical `\G` form, tab-separated).
+//! - [`files`]: `grastate.dat`, `gvwstate.dat` and every spelling of the `--wsrep-recover`
+//!   position; [`files::NodeFile::identify`] tells them apart.
 //! - [`recovery`]: which node to bootstrap after a full outage, and the join order.
-//! - [`health`]: a verdict (healthy, degraded, split-brain, no-primary) with remedies.
+//! - [`health`]: a verdict (healthy, degraded, split-brain, no-primary) with remedies and the
+//!   evidence they rest on, or none when what a verdict needs was not read.
+//!
+//! Every public type that a tool prints derives `serde::Serialize`.
 //! - `live` (feature `live`): read a running server's status with mysql_async.
 //!
 //! ```

@@ -1,11 +1,48 @@
 //! Recovery after a full outage: which node to bootstrap, then who joins in which order, by
 //! IST or SST, from which donor.
 //!
-//! Rules: a node whose `grastate.dat` says `safe_to_bootstrap: 1` goes first (it was the last
-//! to leave cleanly); otherwise the node with the highest seqno (from `--wsrep-recover`, else
-//! `grastate.dat`); ties are broken by [`TieBreak`] (default: the lowest ordinal). The plan is
-//! refused when nodes report different cluster UUIDs, or when a member that could hold newer
-//! data has not reported, unless forced.
+//! Rules, each with the upstream behaviour it follows or departs from:
+//!
+//! 1. **A node's position** ([`NodeReport::position`]): `grastate.dat`'s seqno when it is
+//!    not -1, else the `--wsrep-recover` position (galera uses the saved seqno and takes a
+//!    start position only when the saved one is -1:
+//!    `codership/galera@release_26.4.18:galera/src/replicator_smm.cpp` `ReplicatorSMM()`; a
+//!    recovered -1 next to a valid saved seqno therefore uses the saved one, as
+//!    `mariadb-operator/mariadb-operator@v26.6.0:pkg/controller/galera/recovery_status.go`
+//!    `bootstrapSource` does by ignoring invalid seqnos). When both are valid in one history
+//!    the higher counts (as mariadb-operator compares both).
+//! 2. **No history, no candidate.** A node whose recovered position has the all-zero UUID, or
+//!    whose `grastate.dat` has it with seqno -1 and no recovered position, never joined a
+//!    cluster: it is *skipped* (mariadb-operator's `shouldSkipRecoverer` skips
+//!    `00000000-…:-1`), never a bootstrap candidate whatever its `safe_to_bootstrap` says
+//!    (a node started with seqno -1 presents the nil UUID to GCS and a bootstrap from it starts
+//!    a new, empty history: `replicator_smm.cpp` `connect()`, "Setting GCS initial
+//!    position"), and never a donor. It joins by SST. mariadb-operator departs here: it
+//!    bootstraps the first pod whose `grastate.dat` says `safe_to_bootstrap: 1`, even with
+//!    the nil UUID.
+//! 3. **`safe_to_bootstrap: 1` with a history wins at once.** Galera sets it only on a node
+//!    that was alone in the last primary component (`replicator_smm.cpp`
+//!    `safe_to_bootstrap_ = (view_info->memb_num == 1)`), so that node left last: it is
+//!    chosen without waiting for silent peers, as mariadb-operator does (its `isComplete`
+//!    returns at the first such pod). Unless a node of the same history reports a higher
+//!    position: then the files contradict each other and the plan is refused
+//!    ([`Refusal::SafeNodeBehind`]); mariadb-operator bootstraps the flagged pod anyway
+//!    (test "partially recovered with different seqnos and safe to bootstrap").
+//! 4. **Unknown positions block.** A node with a history but no position (`seqno: -1`, no
+//!    recovered position), and a listed member that did not report, refuse the plan with
+//!    "run `mariadbd --wsrep-recover` on <node>" ([`Refusal::MissingReports`]) unless forced;
+//!    forced, such a node is skipped and joins by SST, and the plan says so.
+//! 5. **Highest position, then the tie-break** ([`TieBreak`], default the lowest ordinal as
+//!    the Percona operator: `percona/percona-xtradb-cluster-operator@b3b0b10a:
+//!    pkg/controller/pxc/full_crash_recovery.go`, `seq > maxSeq`; mariadb-operator keeps the
+//!    last pod with an equal seqno, `Compare(current) >= 0`, i.e. the highest ordinal).
+//!    KubeDB's scripts (`kubedb/mariadb-init-docker@0.8.0:scripts/recover-seq-no.sh`) only
+//!    report each pod's seqno (the text after the last `:` of the `Recovered position:`
+//!    line) to its coordinator, which picks the pod; `after-crash-bootstrap.sh` then sets
+//!    `safe_to_bootstrap: 1` and starts `--wsrep-new-cluster`. The coordinator's tie-break is
+//!    not in those scripts.
+//! 6. Nodes of different histories refuse the plan unless forced
+//!    ([`Refusal::ConflictingUuids`]).
 //!
 //! ```
 //! use galera::files::SavedState;
@@ -17,23 +54,56 @@
 //! assert_eq!(plan.joins.iter().map(|j| j.node.as_str()).collect::<Vec<_>>(), ["mariadb-2", "mariadb-0"]);
 //! ```
 
-use crate::files::{NIL_UUID, RecoveredPosition, SavedState};
+use crate::files::{NIL_UUID, RecoveredPosition, SavedState, ViewState};
 
 /// What one node reports after the outage.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct NodeReport {
     /// Node name (pod name).
     pub name: String,
-    /// Its `grastate.dat`, if read.
+    /// Its `grastate.dat`, if read (a data directory without one is a node that never
+    /// joined: galera's defaults are the nil UUID and seqno -1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved: Option<SavedState>,
     /// Its `--wsrep-recover` position, if run.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovered: Option<RecoveredPosition>,
+    /// Its `gvwstate.dat`, if read (present only when the node stopped while in a primary
+    /// component); informational.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<ViewState>,
     /// A garbd arbitrator: votes, holds no data, never donates.
     pub arbitrator: bool,
     /// `gmcast.segment`.
     pub segment: u32,
     /// `wsrep_local_cached_downto` of the node, when known (bounds IST).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_downto: Option<i64>,
+}
+
+/// Where a node stands, from what it reported.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum NodePosition {
+    /// A position in a history.
+    Known {
+        /// History UUID.
+        uuid: String,
+        /// Last committed seqno (>= 0).
+        seqno: i64,
+        /// Which file(s) it comes from, for the plan's reasons.
+        evidence: String,
+    },
+    /// A history but no position: `mariadbd --wsrep-recover` must be run on it.
+    Unknown {
+        /// What was read.
+        evidence: String,
+    },
+    /// The node never joined a cluster (nil UUID): no data to keep.
+    NeverJoined {
+        /// What was read.
+        evidence: String,
+    },
 }
 
 impl NodeReport {
@@ -46,23 +116,84 @@ impl NodeReport {
         }
     }
 
-    /// The history UUID, from the recovered position or the saved state (`None` if unknown
-    /// or nil).
-    pub fn uuid(&self) -> Option<&str> {
-        self.recovered
+    /// Where the node stands (module docs, rules 1, 2 and 4).
+    pub fn position(&self) -> NodePosition {
+        let valid = |uuid: &str, seqno: i64| uuid != NIL_UUID && seqno >= 0;
+        let saved = self
+            .saved
             .as_ref()
-            .map(|r| r.uuid.as_str())
-            .or(self.saved.as_ref().map(|s| s.uuid.as_str()))
-            .filter(|u| *u != NIL_UUID)
+            .filter(|s| valid(&s.uuid, s.seqno))
+            .map(|s| (s.uuid.as_str(), s.seqno));
+        let recovered = self
+            .recovered
+            .as_ref()
+            .filter(|r| valid(&r.uuid, r.seqno))
+            .map(|r| (r.uuid.as_str(), r.seqno));
+        let known = |uuid: &str, seqno: i64, evidence: String| NodePosition::Known {
+            uuid: uuid.to_owned(),
+            seqno,
+            evidence,
+        };
+        match (saved, recovered) {
+            (Some((su, ss)), _) => known(
+                su,
+                ss,
+                match &self.recovered {
+                    Some(r) if (r.uuid.as_str(), r.seqno) != (su, ss) => format!(
+                        "grastate.dat seqno {ss}; --wsrep-recover says {}:{}, but galera starts from grastate.dat's seqno when it is not -1",
+                        r.uuid, r.seqno
+                    ),
+                    _ => format!("grastate.dat seqno {ss}"),
+                },
+            ),
+            (None, Some((ru, rs))) => known(ru, rs, format!("recovered position {rs}")),
+            (None, None) => match (&self.recovered, &self.saved) {
+                (Some(r), _) if r.uuid == NIL_UUID => NodePosition::NeverJoined {
+                    evidence: format!("recovered position {}:{}", r.uuid, r.seqno),
+                },
+                (Some(r), _) => NodePosition::Unknown {
+                    evidence: format!("recovered position {}:{}", r.uuid, r.seqno),
+                },
+                (None, Some(s)) if s.uuid == NIL_UUID => NodePosition::NeverJoined {
+                    evidence: format!("grastate.dat uuid {} seqno {}", s.uuid, s.seqno),
+                },
+                (None, Some(s)) => NodePosition::Unknown {
+                    evidence: format!("grastate.dat seqno {} and no recovered position", s.seqno),
+                },
+                (None, None) if self.view.is_some() => NodePosition::Unknown {
+                    evidence: "only a gvwstate.dat: it was in a primary component, its position was not read".to_owned(),
+                },
+                (None, None) => NodePosition::NeverJoined {
+                    evidence: "no grastate.dat and no recovered position".to_owned(),
+                },
+            },
+        }
     }
 
-    /// The last committed seqno: the recovered position, else a non-negative saved seqno.
+    /// The history UUID: of a known position, else a non-nil one the node reported.
+    pub fn uuid(&self) -> Option<&str> {
+        let known = |u: &str, s: i64| u != NIL_UUID && s >= 0;
+        let saved = self.saved.as_ref().map(|s| (s.uuid.as_str(), s.seqno));
+        let recovered = self.recovered.as_ref().map(|r| (r.uuid.as_str(), r.seqno));
+        [saved, recovered]
+            .into_iter()
+            .flatten()
+            .find(|(u, s)| known(u, *s))
+            .or_else(|| {
+                [recovered, saved]
+                    .into_iter()
+                    .flatten()
+                    .find(|(u, _)| *u != NIL_UUID)
+            })
+            .map(|(u, _)| u)
+    }
+
+    /// The last committed seqno of a known position ([`NodeReport::position`]).
     pub fn seqno(&self) -> Option<i64> {
-        self.recovered
-            .as_ref()
-            .map(|r| r.seqno)
-            .or(self.saved.as_ref().map(|s| s.seqno))
-            .filter(|s| *s >= 0)
+        match self.position() {
+            NodePosition::Known { seqno, .. } => Some(seqno),
+            _ => None,
+        }
     }
 
     fn safe_to_bootstrap(&self) -> bool {
@@ -70,13 +201,21 @@ impl NodeReport {
     }
 }
 
-/// How ties between equally advanced nodes are broken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The ordinal of a pod name (`mariadb-2` → 2): its trailing digits.
+pub fn ordinal(name: &str) -> Option<u64> {
+    let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    name[name.len() - digits..].parse().ok()
+}
+
+/// How ties between equally advanced nodes are broken. The order is the pod ordinal
+/// ([`ordinal`]), else the place in the list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TieBreak {
-    /// The node listed first (the lowest ordinal when listed in order).
+    /// The lowest ordinal (the Percona operator's choice).
     #[default]
     LowestOrdinal,
-    /// The node listed last.
+    /// The highest ordinal (mariadb-operator's choice).
     HighestOrdinal,
 }
 
@@ -88,7 +227,8 @@ pub struct RecoveryOptions {
     /// Every member that could hold newer data; a member that did not report (or reports no
     /// position) refuses the plan unless `force`.
     pub members: Vec<String>,
-    /// Plan anyway despite conflicting UUIDs or missing members.
+    /// Plan anyway despite conflicting UUIDs, unknown positions or a contradicted
+    /// `safe_to_bootstrap`; the chosen node is still never behind another of its history.
     pub force: bool,
     /// `wsrep_sst_donor`: preferred donors in order; a trailing comma (`fallback_any`) lets any
     /// other node donate when none of them can.
@@ -98,53 +238,82 @@ pub struct RecoveryOptions {
 }
 
 /// How a joiner receives the state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Transfer {
     /// Incremental: only the missing write sets.
+    #[serde(rename = "IST")]
     Ist,
     /// Full snapshot.
+    #[serde(rename = "SST")]
     Sst,
 }
 
 /// One joiner.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Join {
     /// Node.
     pub node: String,
     /// IST or SST.
     pub transfer: Transfer,
     /// Donor, `None` for an arbitrator (it needs no state).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub donor: Option<String>,
-    /// Why.
+    /// Why, naming the evidence.
+    pub reason: String,
+}
+
+/// A node passed over as a bootstrap candidate.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// Node.
+    pub node: String,
+    /// Why, naming the evidence.
     pub reason: String,
 }
 
 /// A recovery plan.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RecoveryPlan {
     /// The node to start with `--wsrep-new-cluster` (after setting `safe_to_bootstrap: 1`).
     pub bootstrap: String,
-    /// Why that node.
+    /// Why that node, naming the evidence.
     pub reason: String,
+    /// Nodes that cannot be bootstrapped from (never joined, or forced past an unknown
+    /// position); they join by SST.
+    pub skipped: Vec<Skipped>,
     /// Then these, in order.
     pub joins: Vec<Join>,
 }
 
 /// Why no node is chosen.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 pub enum Refusal {
     /// Nodes belong to different histories.
     #[error(
         "nodes report different cluster UUIDs ({0}): they are not one cluster; bootstrap each history separately or force"
     )]
     ConflictingUuids(String),
-    /// Members that could hold newer data did not report.
+    /// Members that could hold newer data have no known position.
     #[error(
-        "no position from {0}: they may hold newer data; run mariadbd --wsrep-recover on them or force"
+        "no position from {0}: they may hold newer data; run `mariadbd --wsrep-recover` on {0} and pass its log, or force"
     )]
     MissingReports(String),
-    /// No data-bearing node reported a position.
-    #[error("no node reports a position: run mariadbd --wsrep-recover on every node")]
+    /// The node that says `safe_to_bootstrap: 1` is behind another node of its history.
+    #[error(
+        "{safe} says safe_to_bootstrap: 1 at seqno {safe_seqno}, but {ahead} of the same history is at seqno {ahead_seqno}: the files contradict each other; check both (run `mariadbd --wsrep-recover` on {safe}), or force to bootstrap the most advanced"
+    )]
+    SafeNodeBehind {
+        /// The flagged node.
+        safe: String,
+        /// Its seqno.
+        safe_seqno: i64,
+        /// The most advanced node of the same history.
+        ahead: String,
+        /// Its seqno.
+        ahead_seqno: i64,
+    },
+    /// No data-bearing node has a known position.
+    #[error("no node reports a position: run `mariadbd --wsrep-recover` on every node")]
     NoPosition,
 }
 
@@ -153,64 +322,181 @@ pub fn plan_recovery(
     nodes: &[NodeReport],
     options: &RecoveryOptions,
 ) -> Result<RecoveryPlan, Refusal> {
-    let data: Vec<(usize, &NodeReport)> = nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| !n.arbitrator)
-        .collect();
-    let mut uuids: Vec<&str> = data.iter().filter_map(|(_, n)| n.uuid()).collect();
+    let order = |i: usize| -> i64 {
+        let o = ordinal(&nodes[i].name).map_or(i as i64, |o| o.min(i64::MAX as u64) as i64);
+        match options.tie_break {
+            TieBreak::LowestOrdinal => o,
+            TieBreak::HighestOrdinal => -o,
+        }
+    };
+    let positions: Vec<NodePosition> = nodes.iter().map(NodeReport::position).collect();
+    let data: Vec<usize> = (0..nodes.len()).filter(|&i| !nodes[i].arbitrator).collect();
+    let known = |i: usize| match &positions[i] {
+        NodePosition::Known { uuid, seqno, .. } => Some((uuid.as_str(), *seqno)),
+        _ => None,
+    };
+
+    let mut uuids: Vec<&str> = data.iter().filter_map(|&i| nodes[i].uuid()).collect();
     uuids.sort_unstable();
     uuids.dedup();
     if uuids.len() > 1 && !options.force {
         return Err(Refusal::ConflictingUuids(uuids.join(", ")));
     }
-    let missing: Vec<&str> = options
-        .members
+
+    // Rule 3: safe_to_bootstrap on a node with a history.
+    let mut chosen: Option<(usize, String)> = None;
+    let mut safe = data
         .iter()
-        .filter(|m| {
-            !data
-                .iter()
-                .any(|(_, n)| &n.name == *m && (n.seqno().is_some() || n.safe_to_bootstrap()))
-        })
-        .map(String::as_str)
-        .collect();
-    if !missing.is_empty() && !options.force {
-        return Err(Refusal::MissingReports(missing.join(", ")));
-    }
-    let order = |i: usize| match options.tie_break {
-        TieBreak::LowestOrdinal => i as i64,
-        TieBreak::HighestOrdinal => -(i as i64),
-    };
-    let (bootstrap, reason) = if let Some((_, n)) = data.iter().find(|(_, n)| n.safe_to_bootstrap())
-    {
-        (
-            *n,
-            "grastate.dat says safe_to_bootstrap: 1 (it left the cluster last, cleanly)".to_owned(),
-        )
-    } else {
-        let best = data
+        .copied()
+        .filter(|&i| nodes[i].safe_to_bootstrap() && known(i).is_some())
+        .collect::<Vec<_>>();
+    safe.sort_by_key(|&i| order(i));
+    if let Some(&s) = safe.first() {
+        let (uuid, seqno) = known(s).unwrap_or_default();
+        let ahead = data
             .iter()
-            .filter(|(_, n)| n.seqno().is_some())
-            .max_by_key(|(i, n)| (n.seqno(), -order(*i)))
-            .ok_or(Refusal::NoPosition)?;
-        (
-            best.1,
-            format!(
-                "highest seqno {} (set safe_to_bootstrap: 1 in its grastate.dat first)",
-                best.1.seqno().unwrap_or(-1)
-            ),
-        )
+            .copied()
+            .filter(|&i| known(i).is_some_and(|(u, q)| u == uuid && q > seqno))
+            .max_by_key(|&i| (known(i).map(|k| k.1), -order(i)));
+        match ahead {
+            None => {
+                let evidence = match &positions[s] {
+                    NodePosition::Known { evidence, .. } => evidence.clone(),
+                    _ => String::new(),
+                };
+                chosen = Some((
+                    s,
+                    format!(
+                        "grastate.dat says safe_to_bootstrap: 1 ({evidence}): galera sets it only on the last node to leave the primary component; no node of its history is further ahead"
+                    ),
+                ));
+            }
+            Some(a) if !options.force => {
+                return Err(Refusal::SafeNodeBehind {
+                    safe: nodes[s].name.clone(),
+                    safe_seqno: seqno,
+                    ahead: nodes[a].name.clone(),
+                    ahead_seqno: known(a).map_or(-1, |k| k.1),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+
+    // Rule 4: unknown positions and silent members block.
+    if chosen.is_none() {
+        let mut blocking: Vec<&str> = options
+            .members
+            .iter()
+            .filter(|m| !data.iter().any(|&i| &nodes[i].name == *m))
+            .map(String::as_str)
+            .collect();
+        for &i in &data {
+            if matches!(positions[i], NodePosition::Unknown { .. }) {
+                blocking.push(&nodes[i].name);
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        blocking.retain(|n| seen.insert(*n));
+        // Members in the order given, then the others in input order.
+        let rank = |n: &str| {
+            options
+                .members
+                .iter()
+                .position(|m| m == n)
+                .unwrap_or(usize::MAX)
+        };
+        blocking.sort_by_key(|n| rank(n));
+        if !data.iter().any(|&i| known(i).is_some()) {
+            return Err(Refusal::NoPosition);
+        }
+        if !blocking.is_empty() && !options.force {
+            return Err(Refusal::MissingReports(blocking.join(", ")));
+        }
+    }
+
+    // Rule 5: the highest position.
+    let (b, reason) = match chosen {
+        Some(c) => c,
+        None => {
+            let best = data
+                .iter()
+                .copied()
+                .filter(|&i| known(i).is_some())
+                .max_by_key(|&i| (known(i).map(|k| k.1), -order(i)))
+                .ok_or(Refusal::NoPosition)?;
+            let (uuid, seqno) = known(best).unwrap_or_default();
+            let ties: Vec<&str> = data
+                .iter()
+                .copied()
+                .filter(|&i| i != best && known(i) == Some((uuid, seqno)))
+                .map(|i| nodes[i].name.as_str())
+                .collect();
+            let tie = if ties.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", tied with {} and chosen by the {} ordinal",
+                    ties.join(", "),
+                    match options.tie_break {
+                        TieBreak::LowestOrdinal => "lowest",
+                        TieBreak::HighestOrdinal => "highest",
+                    }
+                )
+            };
+            let evidence = match &positions[best] {
+                NodePosition::Known { evidence, .. } => evidence.clone(),
+                _ => String::new(),
+            };
+            (
+                best,
+                format!(
+                    "highest seqno {seqno} in history {uuid} ({evidence}){tie}; set safe_to_bootstrap: 1 in its grastate.dat first"
+                ),
+            )
+        }
     };
-    let history = bootstrap.uuid().map(str::to_owned);
-    let mut joiners: Vec<(usize, &NodeReport)> = nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.name != bootstrap.name)
-        .collect();
-    joiners.sort_by_key(|(i, n)| (n.arbitrator, std::cmp::Reverse(n.seqno()), order(*i)));
+    let bootstrap = &nodes[b];
+    let history = known(b).map(|k| k.0.to_owned());
+
+    let mut skipped = Vec::new();
+    for &i in &data {
+        if i == b {
+            continue;
+        }
+        let reason = match &positions[i] {
+            NodePosition::NeverJoined { evidence } => {
+                let flag = if nodes[i].safe_to_bootstrap() {
+                    "; its safe_to_bootstrap: 1 is ignored"
+                } else {
+                    ""
+                };
+                format!("never joined a cluster ({evidence}){flag}: no data to keep")
+            }
+            NodePosition::Unknown { evidence } => format!(
+                "position unknown ({evidence}); forced: its data will be replaced by a full snapshot"
+            ),
+            NodePosition::Known { .. } => continue,
+        };
+        skipped.push(Skipped {
+            node: nodes[i].name.clone(),
+            reason,
+        });
+    }
+
+    let mut joiners: Vec<usize> = (0..nodes.len()).filter(|&i| i != b).collect();
+    joiners.sort_by_key(|&i| {
+        (
+            nodes[i].arbitrator,
+            std::cmp::Reverse(known(i).map(|k| k.1)),
+            order(i),
+        )
+    });
+    // Only nodes with a known position in the bootstrap's history donate.
     let mut synced: Vec<&NodeReport> = vec![bootstrap];
     let mut joins = Vec::new();
-    for (_, n) in joiners {
+    for i in joiners {
+        let n = &nodes[i];
         if n.arbitrator {
             joins.push(Join {
                 node: n.name.clone(),
@@ -218,30 +504,46 @@ pub fn plan_recovery(
                 donor: None,
                 reason: "arbitrator: joins with a trivial state transfer".into(),
             });
-            synced.push(n);
             continue;
         }
         let donor = choose_donor(&synced, n, options);
-        let ist = n.uuid().is_some()
-            && n.uuid().map(str::to_owned) == history
-            && n.seqno().is_some_and(|s| {
-                donor
-                    .and_then(|d| d.cached_downto)
-                    .is_none_or(|low| s + 1 >= low)
-            });
-        let (transfer, reason) = if ist {
-            (
-                Transfer::Ist,
-                format!(
-                    "same history, seqno {}: incremental transfer",
-                    n.seqno().unwrap_or(-1)
-                ),
-            )
-        } else {
-            (
+        let (transfer, reason) = match &positions[i] {
+            NodePosition::Known { uuid, seqno, .. } if Some(uuid) == history.as_ref() => {
+                let seqno = *seqno;
+                let low = donor.and_then(|d| d.cached_downto);
+                if low.is_none_or(|low| seqno + 1 >= low) {
+                    synced.push(n);
+                    (
+                        Transfer::Ist,
+                        format!("same history at seqno {seqno}: incremental transfer"),
+                    )
+                } else {
+                    synced.push(n);
+                    (
+                        Transfer::Sst,
+                        format!(
+                            "same history at seqno {seqno}, before the donor's cache (wsrep_local_cached_downto {}): full snapshot",
+                            low.unwrap_or_default()
+                        ),
+                    )
+                }
+            }
+            NodePosition::Known { uuid, seqno, .. } => (
                 Transfer::Sst,
-                "no position in this history (or past the donor's cache): full snapshot".to_owned(),
-            )
+                format!(
+                    "another history ({uuid}:{seqno}); forced: its data will be replaced by a full snapshot"
+                ),
+            ),
+            NodePosition::NeverJoined { evidence } => (
+                Transfer::Sst,
+                format!("never joined ({evidence}): full snapshot"),
+            ),
+            NodePosition::Unknown { evidence } => (
+                Transfer::Sst,
+                format!(
+                    "position unknown ({evidence}); forced: its data will be replaced by a full snapshot"
+                ),
+            ),
         };
         joins.push(Join {
             node: n.name.clone(),
@@ -249,18 +551,18 @@ pub fn plan_recovery(
             donor: donor.map(|d| d.name.clone()),
             reason,
         });
-        synced.push(n);
     }
     Ok(RecoveryPlan {
         bootstrap: bootstrap.name.clone(),
         reason,
+        skipped,
         joins,
     })
 }
 
 /// `wsrep_sst_donor` semantics over the nodes already synced: the listed donors in order,
 /// then (with a trailing comma, or no list) any data node, same segment first. Arbitrators
-/// never donate.
+/// and nodes without a position in the bootstrap's history never donate.
 fn choose_donor<'a>(
     synced: &[&'a NodeReport],
     joiner: &NodeReport,
@@ -280,4 +582,96 @@ fn choose_donor<'a>(
         .filter(eligible)
         .min_by_key(|n| n.segment != joiner.segment)
         .copied()
+}
+
+/// The node a file or data directory belongs to, from its path: a `grastate.dat` or
+/// `gvwstate.dat` names its directory (`mariadb-0/grastate.dat` → `mariadb-0`), a directory
+/// names itself (`mariadb-2/` → `mariadb-2`), another file its name without the extension
+/// (`database-1.log` → `database-1`); `-` (standard input) is `stdin`.
+///
+/// ```
+/// use galera::recovery::node_name;
+/// assert_eq!(node_name("cases/mariadb-0/grastate.dat"), "mariadb-0");
+/// assert_eq!(node_name("logs/database-1.log"), "database-1");
+/// assert_eq!(node_name("mariadb-2/"), "mariadb-2");
+/// ```
+pub fn node_name(path: &str) -> String {
+    if path == "-" {
+        return "stdin".to_owned();
+    }
+    let parts: Vec<&str> = path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    match parts.as_slice() {
+        [.., dir, file] if *file == "grastate.dat" || *file == "gvwstate.dat" => (*dir).to_owned(),
+        [.., last] => match last.rsplit_once('.') {
+            Some((stem, _)) if !stem.is_empty() && !path.ends_with('/') => stem.to_owned(),
+            _ => (*last).to_owned(),
+        },
+        [] => path.to_owned(),
+    }
+}
+
+/// Two files of one kind for one node.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("{first} and {second} are both a {kind} of node {node}: name each node with NAME=PATH")]
+pub struct DuplicateFile {
+    /// The node.
+    pub node: String,
+    /// `grastate.dat`, `gvwstate.dat` or `recovered position`.
+    pub kind: &'static str,
+    /// The first file.
+    pub first: String,
+    /// The second file.
+    pub second: String,
+}
+
+/// One report per node from `(node, file, contents)` triples, in the order nodes first
+/// appear: a node's `grastate.dat`, `gvwstate.dat` and recovery log go into one report.
+pub fn reports(
+    files: &[(String, String, crate::files::NodeFile)],
+) -> Result<Vec<NodeReport>, DuplicateFile> {
+    use crate::files::NodeFile;
+    let mut out: Vec<(NodeReport, [Option<&str>; 3])> = Vec::new();
+    for (node, file, contents) in files {
+        let at = match out.iter().position(|(r, _)| &r.name == node) {
+            Some(at) => at,
+            None => {
+                out.push((
+                    NodeReport {
+                        name: node.clone(),
+                        ..NodeReport::default()
+                    },
+                    [None; 3],
+                ));
+                out.len() - 1
+            }
+        };
+        let (report, seen) = &mut out[at];
+        let (slot, kind) = match contents {
+            NodeFile::SavedState(s) => {
+                report.saved = Some(s.clone());
+                (0, "grastate.dat")
+            }
+            NodeFile::ViewState(v) => {
+                report.view = Some(v.clone());
+                (1, "gvwstate.dat")
+            }
+            NodeFile::Recovered(p) => {
+                report.recovered = Some(p.clone());
+                (2, "recovered position")
+            }
+        };
+        if let Some(first) = seen[slot] {
+            return Err(DuplicateFile {
+                node: node.clone(),
+                kind,
+                first: first.to_owned(),
+                second: file.clone(),
+            });
+        }
+        seen[slot] = Some(file);
+    }
+    Ok(out.into_iter().map(|(r, _)| r).collect())
 }

@@ -283,6 +283,11 @@ impl Cluster {
         self.nodes.get(n).and_then(|x| x.history).map(|(_, s)| s)
     }
 
+    /// The node's history (its cluster state UUID, as a number), `None` before any data.
+    pub fn history(&self, n: NodeId) -> Option<u64> {
+        self.nodes.get(n).and_then(|x| x.history).map(|(h, _)| h)
+    }
+
     /// The node's last primary view, as its `gvwstate.dat` would record it.
     pub fn last_primary(&self, n: NodeId) -> Option<LastPrimary> {
         let view = self.nodes.get(n)?.last_prim.as_ref()?;
@@ -860,6 +865,50 @@ pub mod strategy {
             ((0..n), 0..=4u8).prop_map(|(m, w)| Event::SetWeight(m, w)),
             (0..n).prop_map(Event::Write),
         ]
+    }
+
+    /// `n` nodes with weights in `weights` and `pc.ignore_sb` / `pc.ignore_quorum` drawn per
+    /// node: clusters that can split their brain.
+    pub fn risky_specs(
+        n: std::ops::RangeInclusive<usize>,
+        weights: std::ops::RangeInclusive<u8>,
+    ) -> impl Strategy<Value = Vec<NodeSpec>> {
+        prop::collection::vec((weights, any::<bool>(), any::<bool>()), n).prop_map(|ws| {
+            ws.into_iter()
+                .map(|(weight, ignore_sb, ignore_quorum)| NodeSpec {
+                    weight,
+                    arbitrator: false,
+                    settings: Settings {
+                        ignore_sb,
+                        ignore_quorum,
+                    },
+                })
+                .collect()
+        })
+    }
+
+    /// [`event`], plus what operators do: `pc.bootstrap` on a node and a start with
+    /// `--wsrep-new-cluster`.
+    pub fn operator_event(n: usize) -> impl Strategy<Value = Event> {
+        prop_oneof![
+            6 => event(n),
+            1 => (0..n).prop_map(Event::PcBootstrap),
+            1 => (0..n).prop_map(Event::Bootstrap),
+        ]
+    }
+
+    /// A cluster of [`risky_specs`] and a schedule of up to `len` [`operator_event`]s.
+    pub fn risky_schedule(
+        n: std::ops::RangeInclusive<usize>,
+        len: usize,
+    ) -> impl Strategy<Value = (Vec<NodeSpec>, Vec<Event>)> {
+        risky_specs(n, 0..=3).prop_flat_map(move |specs| {
+            let n = specs.len();
+            (
+                Just(specs),
+                prop::collection::vec(operator_event(n), 0..=len),
+            )
+        })
     }
 
     /// A cluster and a schedule of up to `len` events for it.

@@ -24,7 +24,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// `wsrep_cluster_status`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(into = "String")]
 pub enum ClusterStatus {
     /// `Primary`.
     Primary,
@@ -48,6 +49,12 @@ impl ClusterStatus {
     }
 }
 
+impl From<ClusterStatus> for String {
+    fn from(s: ClusterStatus) -> String {
+        s.to_string()
+    }
+}
+
 impl fmt::Display for ClusterStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -60,7 +67,7 @@ impl fmt::Display for ClusterStatus {
 }
 
 /// `wsrep_local_state` (`wsrep_api.h`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum LocalState {
     /// 0: not in a primary component (`Initialized`).
     Initialized,
@@ -116,7 +123,7 @@ impl LocalState {
 }
 
 /// `wsrep_evs_repl_latency`: `min/avg/max/stddev/samples` seconds.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct ReplLatency {
     /// Minimum.
     pub min: f64,
@@ -148,7 +155,7 @@ impl ReplLatency {
 }
 
 /// A bad value of a known variable.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 #[error("{variable} = {value:?}: {reason}")]
 pub struct StatusError {
     /// The variable.
@@ -160,51 +167,73 @@ pub struct StatusError {
 }
 
 /// The wsrep status of one node.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct WsrepStatus {
     /// `wsrep_cluster_status`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_status: Option<ClusterStatus>,
     /// `wsrep_cluster_size`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<u64>,
     /// `wsrep_cluster_weight` (0 when not primary).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_weight: Option<u64>,
     /// `wsrep_cluster_conf_id` (-1 when not primary).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_conf_id: Option<i64>,
     /// `wsrep_cluster_state_uuid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_state_uuid: Option<String>,
     /// `wsrep_local_state_uuid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_state_uuid: Option<String>,
     /// `wsrep_local_state`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_state: Option<LocalState>,
     /// `wsrep_local_state_comment`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_state_comment: Option<String>,
     /// `wsrep_local_index` (-1 before the first view).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_index: Option<i64>,
     /// `wsrep_ready`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
     /// `wsrep_connected`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connected: Option<bool>,
     /// `wsrep_last_committed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_committed: Option<i64>,
     /// `wsrep_incoming_addresses`: one entry per member, `None` where empty (garbd).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incoming_addresses: Option<Vec<Option<String>>>,
     /// `wsrep_gcomm_uuid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gcomm_uuid: Option<String>,
     /// `wsrep_evs_state`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evs_state: Option<String>,
     /// `wsrep_evs_repl_latency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evs_repl_latency: Option<ReplLatency>,
     /// `wsrep_flow_control_paused` (fraction 0..1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_paused: Option<f64>,
     /// `wsrep_local_recv_queue_avg`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_recv_queue_avg: Option<f64>,
     /// `wsrep_local_cached_downto` (-1 when the cache is empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_cached_downto: Option<i64>,
     /// `wsrep_desync_count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desync_count: Option<u64>,
     /// `wsrep_provider_version`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_version: Option<String>,
     /// Every other variable, verbatim.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub other: BTreeMap<String, String>,
 }
 
@@ -290,17 +319,72 @@ impl WsrepStatus {
     }
 
     /// From what `mariadb -e "SHOW STATUS LIKE 'wsrep%'"` prints in batch mode: a
-    /// `Variable_name<TAB>Value` header, then one tab-separated row per variable, with `\t`,
-    /// `\n` and `\\` escaped.
+    /// `Variable_name<TAB>Value` header (optional), then one tab-separated row per variable,
+    /// with `\t`, `\n` and `\\` escaped; CRLF line ends are fine.
     pub fn from_tsv(text: &str) -> Result<WsrepStatus, StatusError> {
-        let pairs = text
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with("Variable_name"))
-            .map(|l| {
-                let (k, v) = l.split_once('\t').unwrap_or((l, ""));
-                (unescape(k.trim()), unescape(v))
+        WsrepStatus::from_pairs(tsv_pairs(text))
+    }
+
+    /// From status text in whichever layout the `mysql`/`mariadb` client printed it:
+    ///
+    /// - the interactive boxed table (`+---+` borders, `| name | value |` rows, the
+    ///   `N rows in set` footer), as most public reports paste it;
+    /// - the vertical form of `\G` (`*** 1. row ***`, `Variable_name: …`, `Value: …`);
+    /// - batch-mode tab-separated rows, with or without the `Variable_name  Value` header
+    ///   ([`WsrepStatus::from_tsv`]); rows separated by spaces are read too.
+    ///
+    /// CRLF line ends are fine; lines of none of these shapes (prompts, the query itself,
+    /// blank lines) are ignored. Use [`WsrepStatus::read_any`] to tell whether any wsrep
+    /// variable was found.
+    ///
+    /// ```
+    /// use galera::status::{ClusterStatus, WsrepStatus};
+    /// let boxed = "+----------------------+---------+\r\n| Variable_name        | Value   |\r\n+----------------------+---------+\r\n| wsrep_cluster_status | Primary |\r\n+----------------------+---------+\r\n1 row in set (0.001 sec)\r\n";
+    /// assert_eq!(WsrepStatus::from_text(boxed).unwrap().cluster_status, Some(ClusterStatus::Primary));
+    /// let vertical = "*************************** 1. row ***************************\nVariable_name: wsrep_cluster_size\n        Value: 3\n";
+    /// assert_eq!(WsrepStatus::from_text(vertical).unwrap().cluster_size, Some(3));
+    /// ```
+    pub fn from_text(text: &str) -> Result<WsrepStatus, StatusError> {
+        let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+        if lines.iter().any(|l| l.trim_start().starts_with('|')) {
+            let pairs = lines.iter().filter_map(|l| {
+                let inner = l.trim().strip_prefix('|')?;
+                let inner = inner.strip_suffix('|').unwrap_or(inner);
+                let (name, value) = inner.split_once('|')?;
+                let name = name.trim();
+                (!name.is_empty() && name != "Variable_name")
+                    .then(|| (name.to_owned(), value.trim().to_owned()))
             });
-        WsrepStatus::from_pairs(pairs)
+            return WsrepStatus::from_pairs(pairs);
+        }
+        if lines
+            .iter()
+            .any(|l| l.trim_start().starts_with("Variable_name:"))
+        {
+            let mut pairs = Vec::new();
+            let mut name: Option<String> = None;
+            for l in &lines {
+                let l = l.trim();
+                if let Some(n) = l.strip_prefix("Variable_name:") {
+                    name = Some(n.trim().to_owned());
+                } else if let Some(v) = l.strip_prefix("Value:")
+                    && let Some(n) = name.take()
+                {
+                    pairs.push((n, v.trim().to_owned()));
+                }
+            }
+            return WsrepStatus::from_pairs(pairs);
+        }
+        WsrepStatus::from_pairs(tsv_pairs(text))
+    }
+
+    /// Whether any `wsrep_` variable was read.
+    pub fn read_any(&self) -> bool {
+        let known = WsrepStatus {
+            other: BTreeMap::new(),
+            ..self.clone()
+        };
+        known != WsrepStatus::default() || self.other.keys().any(|k| k.starts_with("wsrep_"))
     }
 
     fn set(&mut self, name: &str, value: &str) -> Result<(), StatusError> {
@@ -370,6 +454,27 @@ impl WsrepStatus {
     pub fn is_primary(&self) -> bool {
         self.cluster_status == Some(ClusterStatus::Primary)
     }
+}
+
+/// Tab-separated rows (or `name value` rows separated by spaces), without a header.
+fn tsv_pairs(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    text.lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| {
+            let (k, v) = match l.split_once('\t') {
+                Some(kv) => kv,
+                None => {
+                    let t = l.trim();
+                    if !t.starts_with("wsrep_") {
+                        return None;
+                    }
+                    t.split_once(char::is_whitespace).unwrap_or((t, ""))
+                }
+            };
+            let k = k.trim();
+            (k != "Variable_name").then(|| (unescape(k), unescape(v.trim())))
+        })
 }
 
 fn unescape(s: &str) -> String {

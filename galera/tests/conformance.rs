@@ -195,6 +195,8 @@ impl Lab {
                 .args(["--address", &self.peers(), "--group", "conformance"])
                 .args(["--options", &self.options(i)])
                 .args(["--log", &log.display().to_string()])
+                // garbd keeps its gvwstate.dat in its working directory: the node's own.
+                .current_dir(self.dir(i))
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()

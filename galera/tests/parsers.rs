@@ -131,6 +131,8 @@ mod no_panics {
         #[test]
         fn status_parser(text in ".{0,400}", pairs in proptest::collection::vec(("wsrep_[a-z_]{1,24}", ".{0,40}"), 0..20)) {
             let _ = WsrepStatus::from_tsv(&text);
+            let _ = WsrepStatus::from_text(&text);
+            let _ = galera::files::NodeFile::identify("f", &text);
             let _ = WsrepStatus::from_pairs(pairs);
         }
 

@@ -19,17 +19,32 @@ fn node(name: &str, uuid: &str, seqno: i64, safe: bool) -> NodeReport {
     )
 }
 
+/// `safe_to_bootstrap: 1` wins once the node's position is known. Until this issue the
+/// flagged node was chosen with `seqno: -1` and no recovered position; galera starts such a
+/// node with the nil UUID (`codership/galera@release_26.4.18:galera/src/replicator_smm.cpp`
+/// `connect()`: `seqno < 0 ? WSREP_UUID_UNDEFINED`), so its position must be recovered first.
 #[test]
 fn safe_to_bootstrap_first() {
-    let plan = plan_recovery(
-        &[
-            node("a", U, 10, false),
-            node("b", U, -1, true),
-            node("c", U, 12, false),
-        ],
-        &RecoveryOptions::default(),
-    )
-    .unwrap();
+    let unknown = [
+        node("a", U, 10, false),
+        node("b", U, -1, true),
+        node("c", U, 12, false),
+    ];
+    let refusal = plan_recovery(&unknown, &RecoveryOptions::default()).unwrap_err();
+    assert_eq!(refusal, Refusal::MissingReports("b".into()));
+    assert!(
+        refusal
+            .to_string()
+            .contains("run `mariadbd --wsrep-recover` on b"),
+        "{refusal}"
+    );
+    let mut recovered = unknown.clone();
+    recovered[1].recovered = Some(RecoveredPosition {
+        uuid: U.into(),
+        seqno: 12,
+        gtid: None,
+    });
+    let plan = plan_recovery(&recovered, &RecoveryOptions::default()).unwrap();
     assert_eq!(plan.bootstrap, "b");
     assert!(plan.reason.contains("safe_to_bootstrap"));
 }
@@ -201,7 +216,41 @@ fn verdicts() {
     ]);
     let h = assess(&nodes(vec![non_prim.clone()]), Some(3));
     assert_eq!(h.verdict, Verdict::NoPrimary);
-    assert!(h.findings.iter().any(|f| f.remedy.contains("pc.bootstrap")));
+    // One of three members read: the other two may be a primary component elsewhere, and
+    // pc.bootstrap here would then make a second one (galera applies it to this node's
+    // non-primary component whatever the rest does). Until this issue the remedy was given.
+    assert!(
+        h.findings.iter().all(|f| !f
+            .remedy
+            .as_deref()
+            .unwrap_or("")
+            .contains("pc.bootstrap=YES")),
+        "{:?}",
+        h.findings
+    );
+    let all = |seqnos: [&str; 3]| {
+        nodes(
+            seqnos
+                .iter()
+                .map(|c| {
+                    let mut s = non_prim.clone();
+                    s.last_committed = c.parse().ok();
+                    s
+                })
+                .collect(),
+        )
+    };
+    let h = assess(&all(["7", "9", "9"]), Some(3));
+    assert_eq!(h.verdict, Verdict::NoPrimary);
+    let f = h.findings.last().unwrap();
+    assert!(
+        f.remedy
+            .as_deref()
+            .unwrap()
+            .contains("pc.bootstrap=YES' on mariadb-1 only"),
+        "{f}"
+    );
+    assert!(f.changes_cluster && f.evidence.len() >= 7, "{f}");
     let split = nodes(vec![
         healthy(U, "5", "2"),
         healthy(U, "5", "2"),
@@ -209,4 +258,73 @@ fn verdicts() {
         healthy(U, "7", "2"),
     ]);
     assert_eq!(assess(&split, Some(4)).verdict, Verdict::SplitBrain);
+}
+
+/// Input that lacks what a verdict needs gets no verdict and no remedy.
+#[test]
+fn cannot_judge_what_was_not_read() {
+    let named = |v: Vec<WsrepStatus>| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("mariadb-{i}"), s))
+            .collect::<Vec<_>>()
+    };
+    let cases = [
+        (Vec::new(), "no node's status was read"),
+        (
+            named(vec![healthy(U, "3", "3"), status(&[("wsrep_ready", "ON")])]),
+            "mariadb-1: wsrep_cluster_status is missing",
+        ),
+        (
+            named(vec![WsrepStatus::default()]),
+            "mariadb-0: no wsrep variable was read",
+        ),
+        (
+            named(vec![status(&[("wsrep_cluster_status", "Primary")])]),
+            "mariadb-0: wsrep_cluster_size is missing",
+        ),
+        (
+            named(vec![status(&[
+                ("wsrep_cluster_status", "Primary"),
+                ("wsrep_cluster_size", "3"),
+            ])]),
+            "wsrep_ready is missing",
+        ),
+    ];
+    for (nodes, missing) in cases {
+        let h = assess(&nodes, Some(3));
+        assert_eq!(h.verdict, Verdict::CannotJudge, "{missing}");
+        let all: Vec<String> = h.findings.iter().map(ToString::to_string).collect();
+        assert!(all.iter().any(|f| f.contains(missing)), "{all:?}");
+        assert!(h.findings.iter().all(|f| f.remedy.is_none()), "{all:?}");
+    }
+}
+
+/// The client's layouts as people paste them: the vertical `\G` form after a prompt, and
+/// tab-separated rows without the header, CRLF or not.
+#[test]
+fn status_layouts() {
+    let vertical = "MariaDB [(none)]> SHOW STATUS LIKE 'wsrep_cluster%'\\G\r\n*************************** 1. row ***************************\r\nVariable_name: wsrep_cluster_conf_id\r\n        Value: 18446744073709551615\r\n*************************** 2. row ***************************\r\nVariable_name: wsrep_cluster_status\r\n        Value: non-Primary\r\n*************************** 3. row ***************************\r\nVariable_name: wsrep_evs_delayed\r\n        Value: \r\n3 rows in set (0.001 sec)\r\n";
+    let s = WsrepStatus::from_text(vertical).unwrap();
+    assert_eq!(s.cluster_conf_id, Some(-1));
+    assert_eq!(
+        s.cluster_status,
+        Some(galera::status::ClusterStatus::NonPrimary)
+    );
+    assert_eq!(
+        s.other.get("wsrep_evs_delayed").map(String::as_str),
+        Some("")
+    );
+    for text in [
+        "wsrep_cluster_size\t3\nwsrep_cluster_state_uuid\tu\n",
+        "wsrep_cluster_size\t3\r\nwsrep_cluster_state_uuid\tu\r\n",
+        "wsrep_cluster_size   3\nwsrep_cluster_state_uuid   u\n",
+    ] {
+        let s = WsrepStatus::from_text(text).unwrap();
+        assert_eq!(
+            (s.cluster_size, s.cluster_state_uuid.as_deref()),
+            (Some(3), Some("u")),
+            "{text:?}"
+        );
+    }
 }

@@ -1,0 +1,371 @@
+//! Safety as properties, over `galera::sim` schedules and random status files and node
+//! reports: split-brain is called exactly when there are two Primary components,
+//! `pc.bootstrap` is never advised while a node reports Primary, a cluster-changing remedy
+//! always names evidence that was read, and the recovery planner never bootstraps a node
+//! behind another of its history, nor one without history while one with history exists.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use galera::files::{RecoveredPosition, SavedState};
+use galera::health::{Verdict, assess};
+use galera::quorum::Settings;
+use galera::recovery::{NodeReport, RecoveryOptions, TieBreak, plan_recovery};
+use galera::sim::strategy::risky_schedule;
+use galera::sim::{Cluster, Event, NodeSpec};
+use galera::status::WsrepStatus;
+use proptest::prelude::*;
+
+fn formed(specs: Vec<NodeSpec>) -> Cluster {
+    let n = specs.len();
+    let mut c = Cluster::new(specs);
+    c.step(Event::Bootstrap(0)).expect("node 0 is stopped");
+    for i in 1..n {
+        c.step(Event::Start(i)).expect("node is stopped");
+    }
+    c
+}
+
+/// What each running node would show, as a real server prints it: the model's prediction,
+/// plus the history UUID, the incoming addresses of the node's component and its position.
+fn observed(c: &Cluster, addresses: bool) -> Vec<(String, WsrepStatus)> {
+    let comps = c.components();
+    (0..c.specs().len())
+        .filter_map(|i| {
+            let p = c.predict(i)?;
+            let comp = comps.iter().find(|(m, _)| m.contains(&i))?;
+            let mut pairs = vec![
+                (
+                    "wsrep_cluster_status".to_owned(),
+                    p.cluster_status.to_string(),
+                ),
+                ("wsrep_cluster_size".to_owned(), p.size.to_string()),
+                (
+                    "wsrep_cluster_conf_id".to_owned(),
+                    (p.conf_id as u64).to_string(),
+                ),
+                (
+                    "wsrep_local_state".to_owned(),
+                    p.local_state.code().to_string(),
+                ),
+                (
+                    "wsrep_ready".to_owned(),
+                    if p.ready { "ON" } else { "OFF" }.to_owned(),
+                ),
+                (
+                    "wsrep_connected".to_owned(),
+                    if p.connected { "ON" } else { "OFF" }.to_owned(),
+                ),
+            ];
+            if let Some(h) = c.history(i) {
+                pairs.push((
+                    "wsrep_cluster_state_uuid".to_owned(),
+                    format!("{h:08x}-0000-11f0-8000-000000000000"),
+                ));
+            }
+            if let Some(s) = c.seqno(i) {
+                pairs.push(("wsrep_last_committed".to_owned(), s.to_string()));
+            }
+            if addresses {
+                let a: Vec<String> = comp.0.iter().map(|m| format!("10.0.0.{m}:3306")).collect();
+                pairs.push(("wsrep_incoming_addresses".to_owned(), a.join(",")));
+            }
+            Some((
+                format!("n{i}"),
+                WsrepStatus::from_pairs(pairs).expect("valid"),
+            ))
+        })
+        .collect()
+}
+
+fn advises_pc_bootstrap(h: &galera::health::Health) -> bool {
+    h.findings.iter().any(|f| {
+        f.remedy
+            .as_deref()
+            .is_some_and(|r| r.contains("pc.bootstrap=YES"))
+    })
+}
+
+/// The model's own `pc.ignore_sb` split: two halves of 2 in a 4-node cluster both stay
+/// Primary (`gcomm/src/pc_proto.cpp` `handle_trans`, exact half kept with `ignore_sb`).
+#[test]
+fn ignore_sb_two_plus_two_is_split_brain() {
+    let spec = NodeSpec {
+        settings: Settings {
+            ignore_sb: true,
+            ignore_quorum: false,
+        },
+        ..NodeSpec::default()
+    };
+    let mut c = formed(vec![spec; 4]);
+    c.step(Event::Partition(vec![
+        BTreeSet::from([0, 1]),
+        BTreeSet::from([2, 3]),
+    ]))
+    .expect("partition");
+    assert_eq!(c.components().iter().filter(|(_, p)| *p).count(), 2);
+    for addresses in [true, false] {
+        let h = assess(&observed(&c, addresses), Some(4));
+        assert_eq!(
+            h.verdict,
+            Verdict::SplitBrain,
+            "addresses {addresses}: {:?}",
+            h.findings
+        );
+    }
+    let h = assess(&observed(&c, true), None);
+    assert_eq!(h.components, [vec!["n0", "n1"], vec!["n2", "n3"]]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(384))]
+
+    /// `health::assess` says split-brain exactly when the simulated cluster has two or more
+    /// Primary components, after every step of schedules with the ignore options and
+    /// operator bootstraps; and never advises pc.bootstrap while a node is Primary.
+    #[test]
+    fn split_brain_exactly_when_the_model_has_two_primaries((specs, events) in risky_schedule(1..=6, 30)) {
+        let n = specs.len();
+        let mut c = formed(specs);
+        for e in events {
+            let _ = c.step(e.clone());
+            let nodes = observed(&c, true);
+            if nodes.is_empty() {
+                continue;
+            }
+            let primaries = c.components().into_iter().filter(|(_, p)| *p).count();
+            let h = assess(&nodes, Some(n as u64));
+            prop_assert_eq!(h.verdict == Verdict::SplitBrain, primaries >= 2,
+                "after {:?}: model {:?}, verdict {}, {:?}", e, c.components(), h.verdict, h.findings);
+            if nodes.iter().any(|(_, s)| s.is_primary()) {
+                prop_assert!(!advises_pc_bootstrap(&h), "{:?}", h.findings);
+            }
+        }
+    }
+}
+
+/// One node's status as random variables, some left out.
+fn status_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
+    let var = |name: &'static str, values: Vec<&'static str>| {
+        proptest::option::weighted(0.85, proptest::sample::select(values))
+            .prop_map(move |v| v.map(|v| (name.to_owned(), v.to_owned())))
+    };
+    (
+        var(
+            "wsrep_cluster_status",
+            vec!["Primary", "Primary", "non-Primary", "Disconnected"],
+        ),
+        var("wsrep_cluster_size", vec!["1", "2", "3"]),
+        var(
+            "wsrep_cluster_conf_id",
+            vec!["3", "4", "18446744073709551615", "-1"],
+        ),
+        var(
+            "wsrep_cluster_state_uuid",
+            vec![
+                "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002",
+                "4d2a7b3f-5b7d-11f0-9a1b-0242ac120002",
+            ],
+        ),
+        var(
+            "wsrep_incoming_addresses",
+            vec![
+                "10.0.0.1:3306",
+                "10.0.0.1:3306,10.0.0.2:3306",
+                "10.0.0.2:3306,10.0.0.3:3306",
+                "10.0.0.1:3306,10.0.0.2:3306,10.0.0.3:3306",
+                "",
+            ],
+        ),
+        var("wsrep_ready", vec!["ON", "OFF"]),
+        var("wsrep_connected", vec!["ON", "OFF"]),
+        var("wsrep_local_state", vec!["0", "1", "2", "4"]),
+        var("wsrep_last_committed", vec!["5", "9", "12"]),
+        proptest::option::weighted(0.1, Just(("foo".to_owned(), "bar".to_owned()))),
+    )
+        .prop_map(|t| {
+            [t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9]
+                .into_iter()
+                .flatten()
+                .collect()
+        })
+}
+
+/// The pairs as one of the client's layouts.
+fn render(pairs: &[(String, String)], layout: u8, crlf: bool) -> String {
+    let mut out = String::new();
+    match layout {
+        0 => {
+            let w = pairs
+                .iter()
+                .map(|(k, _)| k.len())
+                .max()
+                .unwrap_or(0)
+                .max(13);
+            let v = pairs.iter().map(|(_, v)| v.len()).max().unwrap_or(0).max(5);
+            let border = format!("+{}+{}+\n", "-".repeat(w + 2), "-".repeat(v + 2));
+            out.push_str("MariaDB [(none)]> SHOW STATUS LIKE 'wsrep%';\n");
+            out.push_str(&border);
+            out.push_str(&format!("| {:w$} | {:v$} |\n", "Variable_name", "Value"));
+            out.push_str(&border);
+            for (k, val) in pairs {
+                out.push_str(&format!("| {k:w$} | {val:v$} |\n"));
+            }
+            out.push_str(&border);
+            out.push_str(&format!("{} rows in set (0.001 sec)\n", pairs.len()));
+        }
+        1 => {
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                out.push_str(&format!(
+                    "*************************** {}. row ***************************\n",
+                    i + 1
+                ));
+                out.push_str(&format!("Variable_name: {k}\n        Value: {v}\n"));
+            }
+        }
+        2 => {
+            out.push_str("Variable_name\tValue\n");
+            for (k, v) in pairs {
+                out.push_str(&format!("{k}\t{v}\n"));
+            }
+        }
+        _ => {
+            for (k, v) in pairs {
+                out.push_str(&format!("{k}\t{v}\n"));
+            }
+        }
+    }
+    if crlf { out.replace('\n', "\r\n") } else { out }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Over random status files in every layout: the text reads as the pairs it holds;
+    /// pc.bootstrap is never advised while any node reports Primary; a remedy that changes
+    /// the cluster always names evidence, and every piece of evidence is a variable that was
+    /// in that node's file; "cannot judge" carries no remedy, and is the answer exactly when
+    /// a node lacks wsrep_cluster_status (or a Primary one its size).
+    #[test]
+    fn never_advise_without_evidence(
+        files in proptest::collection::vec((status_pairs(), 0u8..4, any::<bool>()), 1..5),
+        expect in proptest::option::of(1u64..5),
+    ) {
+        let mut nodes = Vec::new();
+        let mut read: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (i, (pairs, layout, crlf)) in files.iter().enumerate() {
+            let name = format!("n{i}");
+            let text = render(pairs, *layout, *crlf);
+            let s = WsrepStatus::from_text(&text).expect("valid values");
+            prop_assert_eq!(&s, &WsrepStatus::from_pairs(pairs.clone()).expect("valid"), "layout {} of {:?}", layout, text);
+            read.insert(name.clone(), pairs.iter().map(|(k, _)| k.clone()).collect());
+            nodes.push((name, s));
+        }
+        let h = assess(&nodes, expect);
+        let any_primary = files.iter().any(|(p, _, _)| p.iter().any(|(k, v)| k == "wsrep_cluster_status" && v == "Primary"));
+        if any_primary {
+            prop_assert!(!advises_pc_bootstrap(&h), "{:?}", h.findings);
+        }
+        let lacking = files.iter().any(|(p, _, _)| {
+            let has = |k: &str| p.iter().any(|(x, _)| x == k);
+            let primary = p.iter().any(|(k, v)| k == "wsrep_cluster_status" && v == "Primary");
+            !has("wsrep_cluster_status") || (primary && !has("wsrep_cluster_size"))
+        });
+        if lacking {
+            prop_assert_eq!(h.verdict, Verdict::CannotJudge);
+        }
+        if h.verdict == Verdict::CannotJudge {
+            prop_assert!(h.findings.iter().all(|f| f.remedy.is_none() && !f.changes_cluster));
+        }
+        for f in &h.findings {
+            if f.changes_cluster {
+                prop_assert!(!f.evidence.is_empty(), "{}", f);
+            }
+            for e in &f.evidence {
+                prop_assert!(read[&e.node].contains(&e.variable), "{} was not read: {}", e, f);
+            }
+        }
+    }
+}
+
+const U1: &str = "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002";
+const U2: &str = "4d2a7b3f-5b7d-11f0-9a1b-0242ac120002";
+const NIL: &str = "00000000-0000-0000-0000-000000000000";
+
+fn report() -> impl Strategy<Value = NodeReport> {
+    let uuid = proptest::sample::select(vec![U1, U1, U2, NIL]);
+    let saved =
+        proptest::option::of((uuid.clone(), -1i64..12, proptest::option::of(any::<bool>())));
+    let recovered = proptest::option::of((uuid, -1i64..12));
+    (saved, recovered, proptest::bool::weighted(0.1)).prop_map(|(saved, recovered, arbitrator)| {
+        NodeReport {
+            saved: saved.map(|(u, s, safe)| SavedState {
+                version: None,
+                uuid: u.to_owned(),
+                seqno: s,
+                safe_to_bootstrap: safe,
+            }),
+            recovered: recovered.map(|(u, s)| RecoveredPosition {
+                uuid: u.to_owned(),
+                seqno: s,
+                gtid: None,
+            }),
+            arbitrator,
+            ..NodeReport::default()
+        }
+    })
+}
+
+/// A node's position by galera's rule, written here from the rule itself: `grastate.dat`
+/// when its UUID is not nil and its seqno not -1, else the recovered position when it is
+/// (`codership/galera@release_26.4.18:galera/src/replicator_smm.cpp` `ReplicatorSMM()`).
+fn galera_position(n: &NodeReport) -> Option<(&str, i64)> {
+    let ok = |u: &str, s: i64| u != NIL && s >= 0;
+    if let Some(s) = n.saved.as_ref().filter(|s| ok(&s.uuid, s.seqno)) {
+        return Some((&s.uuid, s.seqno));
+    }
+    n.recovered
+        .as_ref()
+        .filter(|r| ok(&r.uuid, r.seqno))
+        .map(|r| (r.uuid.as_str(), r.seqno))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Whatever the options, a chosen node has a history, is not behind another node of that
+    /// history, and every donor has a position in it.
+    #[test]
+    fn the_planner_never_bootstraps_a_node_behind(
+        mut nodes in proptest::collection::vec(report(), 1..6),
+        force in any::<bool>(),
+        high in any::<bool>(),
+        members in proptest::collection::btree_set(0usize..7, 0..4),
+    ) {
+        for (i, n) in nodes.iter_mut().enumerate() {
+            n.name = format!("mariadb-{i}");
+        }
+        let options = RecoveryOptions {
+            force,
+            tie_break: if high { TieBreak::HighestOrdinal } else { TieBreak::LowestOrdinal },
+            members: members.iter().map(|m| format!("mariadb-{m}")).collect(),
+            ..RecoveryOptions::default()
+        };
+        let Ok(plan) = plan_recovery(&nodes, &options) else { return Ok(()) };
+        let b = nodes.iter().find(|n| n.name == plan.bootstrap).expect("a listed node");
+        prop_assert!(!b.arbitrator);
+        let Some((uuid, seqno)) = galera_position(b) else {
+            return Err(TestCaseError::fail(format!("{} has no history: {plan:?}", b.name)));
+        };
+        for n in nodes.iter().filter(|n| !n.arbitrator) {
+            if let Some((u, s)) = galera_position(n) {
+                prop_assert!(u != uuid || s <= seqno, "{} at {s} is ahead of {} at {seqno}: {plan:?}", n.name, b.name);
+            }
+        }
+        for j in &plan.joins {
+            if let Some(d) = &j.donor {
+                let d = nodes.iter().find(|n| &n.name == d).expect("a listed donor");
+                prop_assert!(galera_position(d).is_some_and(|(u, _)| u == uuid), "donor {} has no position in {uuid}", d.name);
+            }
+        }
+    }
+}

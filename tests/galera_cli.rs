@@ -1,0 +1,299 @@
+//! The `galera-health` and `galera-recover` examples as command-line tools: `--help`,
+//! `--version`, unknown flags, standard input, exit statuses, JSON output, and the shared
+//! real-world cases run through the binaries. The binaries are the ones `cargo test
+//! --all-targets` builds beside this test (`target/<profile>/examples/`).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable");
+    let profile = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let bin = profile
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is not built: run `cargo test --all-targets` (or `cargo build --examples`) first",
+        bin.display()
+    );
+    // A target directory shared by several checkouts holds one `examples/<name>` for all:
+    // refuse one older than this checkout's sources rather than test other code.
+    let built = std::fs::metadata(&bin)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for src in [
+        format!("examples/{name}.rs"),
+        "galera/src/health.rs".into(),
+        "galera/src/recovery.rs".into(),
+    ] {
+        let changed = std::fs::metadata(root.join(&src))
+            .and_then(|m| m.modified())
+            .expect("source mtime");
+        assert!(
+            built >= changed,
+            "{} is older than {src}: rebuild it (`cargo build --examples`)",
+            bin.display()
+        );
+    }
+    bin
+}
+
+fn run(name: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(example(name))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn example");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        // A tool may exit before reading all of it (a usage error): not this test's concern.
+        let _ = input.write_all(text.as_bytes());
+    }
+    drop(input);
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("example runs");
+    (
+        status.code().expect("exit code"),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn cases() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cases/galera");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent: the shared cases live in ../shared beside the project",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("galera-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+const BOXED: &str = "+----------------------+--------------------------------------+\r
+| Variable_name        | Value                                |\r
++----------------------+--------------------------------------+\r
+| wsrep_cluster_size   | 1                                    |\r
+| wsrep_cluster_state_uuid | 3c1f6a2e-5b7d-11f0-9a1b-0242ac120002 |\r
+| wsrep_cluster_status | Primary                              |\r
+| wsrep_connected      | ON                                   |\r
+| wsrep_local_state    | 4                                    |\r
+| wsrep_ready          | ON                                   |\r
++----------------------+--------------------------------------+\r
+6 rows in set (0.001 sec)\r
+";
+
+#[test]
+fn help_says_what_is_read_printed_and_the_exit_statuses() {
+    for (name, words) in [
+        (
+            "galera-health",
+            &[
+                "boxed table",
+                "\\G",
+                "tab-separated",
+                "CRLF",
+                "cannot judge",
+                "--output",
+            ][..],
+        ),
+        (
+            "galera-recover",
+            &[
+                "grastate.dat",
+                "gvwstate.dat",
+                "Recovered position",
+                "--tie-break",
+                "--output",
+            ][..],
+        ),
+    ] {
+        let (code, out, _) = run(name, &["--help"], None);
+        assert_eq!(code, 0, "{name} --help");
+        for w in words
+            .iter()
+            .chain(&["EXIT STATUS", "  0 ", "  1 ", "  2 ", "standard input"])
+        {
+            assert!(out.contains(w), "{name} --help lacks {w:?}:\n{out}");
+        }
+        let (code, out, _) = run(name, &["--version"], None);
+        assert_eq!(code, 0);
+        assert!(out.contains(env!("CARGO_PKG_VERSION")), "{out}");
+        let (code, _, err) = run(name, &["--no-such-flag", "x"], None);
+        assert_eq!(code, 2, "{name}: an unknown flag is a usage error");
+        assert!(err.contains("--no-such-flag"), "{err}");
+        let (code, _, _) = run(name, &[], None);
+        assert_eq!(code, 2, "{name}: no input is a usage error");
+    }
+}
+
+#[test]
+fn health_reads_standard_input_and_judges() {
+    let (code, out, err) = run("galera-health", &["--expect", "1", "-"], Some(BOXED));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("stdin: status=Primary size=1"), "{out}");
+    assert!(out.contains("verdict: healthy"), "{out}");
+    let (code, out, _) = run("galera-health", &["--expect", "3", "node-7=-"], Some(BOXED));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("node-7: status=Primary") && out.contains("verdict: degraded"));
+}
+
+#[test]
+fn health_cannot_judge_what_was_not_read() {
+    let dir = scratch("cannot");
+    let no_status = dir.join("n0.tsv");
+    std::fs::write(&no_status, "wsrep_ready\tON\nwsrep_cluster_size\t3\n").expect("write");
+    let nothing = dir.join("n1.txt");
+    std::fs::write(
+        &nothing,
+        "ERROR 2002 (HY000): Can't connect to local server\n",
+    )
+    .expect("write");
+    for file in [&no_status, &nothing] {
+        let (code, out, _) = run("galera-health", &[file.to_str().expect("utf-8")], None);
+        assert_eq!(code, 2, "{out}");
+        assert!(out.contains("cannot judge: "), "{out}");
+        assert!(!out.contains("verdict") && !out.contains("remedy"), "{out}");
+    }
+    let (_, out, _) = run("galera-health", &[no_status.to_str().expect("utf-8")], None);
+    assert!(out.contains("wsrep_cluster_status is missing"), "{out}");
+    let (_, out, _) = run("galera-health", &[nothing.to_str().expect("utf-8")], None);
+    assert!(out.contains("no wsrep variable"), "{out}");
+    let (code, _, err) = run("galera-health", &["/no/such/file"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn recover_reads_standard_input_and_refuses_what_it_cannot_read() {
+    let u = "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002";
+    let log = format!("200306 11:20:27 mysqld_safe WSREP: Recovered position {u}:42\r\n");
+    let (code, out, err) = run("galera-recover", &["mariadb-0=-"], Some(&log));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("bootstrap: mariadb-0"), "{out}");
+    let (code, _, err) = run(
+        "galera-recover",
+        &["-"],
+        Some("wsrep_cluster_status\tPrimary\n"),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("SHOW STATUS") && err.contains("expected a grastate.dat"),
+        "{err}"
+    );
+    // A listed member without a position refuses the plan, naming what to run.
+    let (code, out, _) = run(
+        "galera-recover",
+        &["--members", "mariadb-0,mariadb-1", "mariadb-0=-"],
+        Some(&log),
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("run `mariadbd --wsrep-recover` on mariadb-1"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_outputs_parse_and_carry_the_evidence() {
+    let (code, out, _) = run("galera-health", &["--output", "json", "-"], Some(BOXED));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["verdict"], "healthy");
+    assert_eq!(v["nodes"][0]["status"]["cluster_status"], "Primary");
+    let u = "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002";
+    let log = format!("WSREP: Recovered position: {u}:42\n");
+    let (code, out, _) = run(
+        "galera-recover",
+        &["--output", "json", "db-3=-"],
+        Some(&log),
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["plan"]["bootstrap"], "db-3");
+    assert_eq!(v["nodes"][0]["position"]["seqno"], 42);
+    assert!(v["refusal"].is_null());
+}
+
+#[test]
+fn the_shared_cases_through_the_binaries() {
+    let Some(dir) = cases() else { return };
+    let files = |case: &str| -> Vec<String> {
+        let mut f: Vec<String> = std::fs::read_dir(dir.join(case))
+            .expect("case dir")
+            .map(|e| e.expect("entry").path().display().to_string())
+            .collect();
+        f.sort();
+        f
+    };
+
+    let (code, out, _) = run(
+        "galera-recover",
+        &args(&files("recover-safe-nil-uuid")),
+        None,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("bootstrap: mariadb-2 "), "{out}");
+    assert!(out.contains("skipped: mariadb-1 ("), "{out}");
+
+    let (code, out, _) = run(
+        "galera-recover",
+        &args(&files("recover-mysqld-safe-log")),
+        None,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("bootstrap: database-1 "), "{out}");
+    assert!(
+        out.contains("join 1: database-2 by IST") && out.contains("join 2: database-0 by IST"),
+        "{out}"
+    );
+
+    for expect in [&[][..], &["--expect", "3"][..]] {
+        let mut a: Vec<&str> = expect.to_vec();
+        let f = files("health-split-confid-quirk");
+        a.extend(args(&f));
+        let (code, out, _) = run("galera-health", &a, None);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("verdict: split-brain"), "{out}");
+        assert!(
+            out.contains("{mariadb-0, mariadb-2}") && out.contains("{mariadb-1}"),
+            "{out}"
+        );
+    }
+
+    let (code, out, _) = run(
+        "galera-health",
+        &["--expect", "3", &files("health-boxed-table")[0]],
+        None,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("node-0: status=Primary size=3") && out.contains("verdict: healthy"),
+        "{out}"
+    );
+}
