@@ -75,7 +75,7 @@ fn admission_rules_make_documents_invalid() {
     assert_eq!(
         v,
         vec![Verdict::Invalid(vec![
-            "spec.replicas: a Galera cluster needs at least 3 replicas, got 2: use 3 or more (or 1 for a standalone server) (the webhook answers: 'spec.replicas' \"2\" invalid. Value must be 3 for mariadb cluster)".into()
+            "spec.replicas: a clustered MariaDB (Galera or replication) needs at least 3 replicas, got 2: use 3 or more, or 1 without a topology for a standalone server (the webhook answers: 'spec.replicas' \"2\" invalid. Value must be 3 for mariadb cluster)".into()
         ])]
     );
 }

@@ -108,7 +108,7 @@ pub enum ApplyError {
     /// applied, the ones after it were not.
     #[error(
         "step {index} ({object}) failed after {attempts} attempt(s): {source}; {}",
-        applied_note(*applied)
+        applied_note(*applied, *dry_run)
     )]
     Server {
         /// 1-based step number.
@@ -119,6 +119,8 @@ pub enum ApplyError {
         attempts: u32,
         /// Steps applied before it.
         applied: usize,
+        /// The apply was a dry run: nothing was stored by any step.
+        dry_run: bool,
         /// The client's error.
         #[source]
         source: kube::Error,
@@ -128,7 +130,12 @@ pub enum ApplyError {
     Wait(#[from] StepTimeout),
 }
 
-fn applied_note(applied: usize) -> String {
+fn applied_note(applied: usize, dry_run: bool) -> String {
+    if dry_run && applied > 0 {
+        return format!(
+            "this was a dry run: the server accepted the {applied} step(s) before it and stored nothing, so a step that needs what an earlier one creates (a namespace, a registration) fails on a hub that does not have it yet; dry-run against a hub that has the earlier steps, or apply for real"
+        );
+    }
     match applied {
         0 => "nothing was applied; check that the hub is reachable and the kubeconfig context is right".to_owned(),
         1 => "step 1 was applied, the rest were not".to_owned(),
@@ -261,6 +268,7 @@ pub async fn apply_plan(
                             object,
                             attempts: attempt,
                             applied: i,
+                            dry_run: options.dry_run,
                             source: e,
                         });
                     }

@@ -117,15 +117,31 @@ pub(crate) fn preflight(
                     "set replicas to 3 or more: Galera needs a majority to survive one failure"
                         .to_owned()
                 }
-                admission::Rule::VersionNotFound { .. } => format!(
-                    "use a version of KubeDB {release}'s catalog: {}",
-                    catalog
-                        .entries
-                        .iter()
-                        .map(|e| e.name.as_str())
-                        .collect::<Vec<_>>()
+                admission::Rule::VersionNotFound { .. } => {
+                    let mut names: Vec<&str> =
+                        catalog.entries.iter().map(|e| e.name.as_str()).collect();
+                    names.sort_by_key(|n| version_key(n));
+                    format!(
+                        "set database.version to one of KubeDB {release}'s catalog: {}",
+                        names.join(", ")
+                    )
+                }
+                admission::Rule::DurableStorageMissing
+                | admission::Rule::StorageRequestMissing
+                | admission::Rule::StorageRequestNotPositive { .. } => {
+                    "set database.storage to a positive size, for example 1Gi".to_owned()
+                }
+                admission::Rule::StorageClassNotFound { .. } => format!(
+                    "set database.storageClass to one of the hub's classes ({}), or create the class",
+                    env.kubedb
+                        .storage_classes
+                        .as_deref()
+                        .unwrap_or_default()
                         .join(", ")
                 ),
+                admission::Rule::RequireSslUnsupported { .. } => {
+                    "set database.version to 10.5.2 or later".to_owned()
+                }
                 _ => "fix the database request".to_owned(),
             };
             let severity = if v.is_refusal() {
@@ -373,6 +389,13 @@ fn release_gaps(env: &Environment, policy: &Policy) -> Vec<Finding> {
                 "set database.storageClass for every pod, or run KubeDB v2026.7.10 or later (spec.clusterSpreadConstraint carries storageClassName)",
             )
         })
+        .collect()
+}
+
+/// `10.4.32` sorts before `10.10.7`: numeric parts compared as numbers.
+fn version_key(name: &str) -> Vec<u64> {
+    name.split(['.', '-'])
+        .map(|p| p.parse().unwrap_or(u64::MAX))
         .collect()
 }
 

@@ -877,3 +877,46 @@ async fn the_seed_converges_over_http_from_a_kubeconfig() {
         && r.query.contains("force=true")));
     server.abort();
 }
+
+/// The MariaDB webhook reads the hub's StorageClasses: a class the hub lacks is refused with
+/// the webhook's message, one it has is admitted.
+#[tokio::test]
+async fn the_storage_class_must_exist_on_the_hub() {
+    for (classes, refused) in [(None, true), (Some(vec!["fast".to_owned()]), false)] {
+        let mut env = Environment::seed();
+        env.database.storage_class = Some("fast".into());
+        env.kubedb.storage_classes = classes;
+        let plan = plan(&env).expect("plans");
+        let hub = upstream_hub();
+        let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+        let result = apply_plan(&hub.client(), &plan, &options(), |_| {}).await;
+        match (result, refused) {
+            (Err(e), true) => assert!(
+                e.to_string()
+                    .contains("spec.storage.storageClassName \"fast\" not found"),
+                "{e}"
+            ),
+            (Ok(_), false) => {}
+            (r, _) => panic!("classes {:?}: {:?}", env.kubedb.storage_classes, r.err()),
+        }
+    }
+}
+
+/// A dry run on a fresh hub stops where a step needs what an earlier one would create, and
+/// says that nothing was stored rather than that steps were applied.
+#[tokio::test]
+async fn a_dry_run_on_a_fresh_hub_says_nothing_was_stored() {
+    let (env, plan) = seed();
+    let hub = upstream_hub();
+    let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let dry = ApplyOptions {
+        dry_run: true,
+        ..options()
+    };
+    let e = apply_plan(&hub.client(), &plan, &dry, |_| {})
+        .await
+        .expect_err("the project namespace does not exist yet");
+    let text = e.to_string();
+    assert!(text.contains("this was a dry run"), "{text}");
+    assert!(!text.contains("was applied"), "{text}");
+}

@@ -67,6 +67,10 @@ pub struct Violation {
     pub rule: Rule,
     /// Refused by the webhook, or only warned about here.
     pub severity: Severity,
+    /// The webhook's own answer when it depends on more than this rule (the PlacementPolicy
+    /// webhook reports its first out-of-place index, the slice webhook the project); see
+    /// [`Violation::upstream_message`].
+    pub answer: Option<String>,
 }
 
 impl Violation {
@@ -76,7 +80,13 @@ impl Violation {
             path: path.into(),
             rule,
             severity,
+            answer: None,
         }
+    }
+
+    fn answering(mut self, answer: Option<String>) -> Self {
+        self.answer = answer;
+        self
     }
 
     fn warning(mut self) -> Self {
@@ -93,8 +103,9 @@ impl Violation {
     /// after `admission webhook "..." denied the request:`), where upstream has one; else the
     /// violation as displayed.
     pub fn upstream_message(&self) -> String {
-        self.rule
-            .upstream_message()
+        self.answer
+            .clone()
+            .or_else(|| self.rule.upstream_message())
             .unwrap_or_else(|| self.to_string())
     }
 }
@@ -310,7 +321,7 @@ impl fmt::Display for Rule {
             ),
             Rule::GaleraTooSmall { replicas } => write!(
                 f,
-                "a Galera cluster needs at least {MIN_GALERA_REPLICAS} replicas, got {replicas}: use 3 or more (or 1 for a standalone server)"
+                "a clustered MariaDB (Galera or replication) needs at least {MIN_GALERA_REPLICAS} replicas, got {replicas}: use 3 or more, or 1 without a topology for a standalone server"
             ),
             Rule::MaxScaleReplicasMissing => f.write_str(
                 "MariaDBReplication mode needs spec.topology.maxscale.replicas greater than zero",
@@ -789,6 +800,11 @@ pub fn validate_mariadb(md: &MariaDB, release: Release, hub: &MariaDBInputs<'_>)
     }
     if md.is_distributed() {
         let path = "spec.podTemplate.spec.podPlacementPolicy";
+        // The webhook refuses a distributed MariaDB without a policy reference, but a real API
+        // server never shows it one: the CRD defaults `podPlacementPolicy` to `{name:
+        // default}` (both releases' `kubedb.com_mariadbs.yaml`), and the API server applies CRD
+        // defaults again after the mutating webhook, whose `SetDefaults` always fills
+        // `podTemplate.spec`. So an absent reference is the policy `default`.
         let name = md.placement_policy_name().unwrap_or("default");
         if let Lookup::Known(found) = hub.policy {
             match found {
@@ -984,6 +1000,7 @@ fn index_rules(pp: &PlacementPolicy, shape: PolicyShape) -> Vec<Violation> {
     }
     let distribution = pp.distribution_of(shape);
     let rules_path = format!("spec.{}.distributionRules", shape.field());
+    let answer = contiguity_answer(&distribution);
     index_violations(&distribution)
         .into_iter()
         .map(|(ri, rule)| {
@@ -992,9 +1009,23 @@ fn index_rules(pp: &PlacementPolicy, shape: PolicyShape) -> Vec<Violation> {
             } else {
                 rules_path.clone()
             };
-            Violation::new(path, rule)
+            Violation::new(path, rule).answering(answer.clone())
         })
         .collect()
+}
+
+/// The PlacementPolicy webhook's one error for a distribution that is not exactly `0..N`: it
+/// sorts every index and reports the first position whose index differs
+/// (`validateCreatePlacementPolicy`, `petset@v0.0.11` and `@05a56e31:pkg/webhooks/apps/v1/
+/// placementPolicy.go`).
+fn contiguity_answer(rules: &Distribution<'_>) -> Option<String> {
+    let mut all: Vec<i32> = rules.iter().flat_map(|(_, i)| i.iter().copied()).collect();
+    all.sort_unstable();
+    all.iter().zip(0..).find(|(found, expected)| **found != *expected).map(|(found, expected)| {
+        format!(
+            "invalid replica set: indices must be a contiguous block starting from 0. Found {found}, expected {expected}"
+        )
+    })
 }
 
 /// Validates a PlacementPolicy update as the webhook of `release` does
@@ -1118,6 +1149,18 @@ fn slice_rules(pp: &PlacementPolicy, slice: SliceLookup<'_>) -> Vec<Violation> {
         Lookup::Known(Some(clusters)) => clusters,
     };
     validate_placement_policy_slice(pp, clusters)
+        .into_iter()
+        .map(|v| {
+            let answer = match &v.rule {
+                Rule::ClusterNotInSlice { cluster, slice } => Some(format!(
+                    "cluster '{cluster}' specified in PlacementPolicy is not onboarded to slice '{slice}' in project '{}'",
+                    csc.slice.project_namespace
+                )),
+                _ => None,
+            };
+            v.answering(answer)
+        })
+        .collect()
 }
 
 /// Checks that every cluster of the policy is onboarded to its slice; `slice_clusters` is the

@@ -911,3 +911,31 @@ fn conversions_report_what_they_cannot_carry() {
     assert_eq!(seed_legacy().for_release(OLD, None).gaps, vec![]);
     assert_eq!(seed_legacy().for_release(OLD, None).policy, seed_legacy());
 }
+
+/// The PlacementPolicy webhook answers with its first out-of-place index
+/// (`validateCreatePlacementPolicy`) and names the project of a slice that lacks a cluster
+/// (`validateSliceClusters`).
+#[test]
+fn policy_refusals_carry_the_webhooks_own_answer() {
+    let gap = legacy(json!({"sliceName": "s", "distributionRules": [
+        {"clusterName": "a", "replicas": [0, 2]}, {"clusterName": "b", "replicas": [2]}]}));
+    let v = validate_placement_policy(&gap, OLD, SliceLookup::Unknown);
+    assert!(!v.is_empty());
+    for v in &v {
+        assert_eq!(
+            v.upstream_message(),
+            "invalid replica set: indices must be a contiguous block starting from 0. Found 2, expected 1"
+        );
+    }
+    let pp = seed_current();
+    let only_controller = ["demo-controller".to_owned()];
+    let v = only(validate_placement_policy(
+        &pp,
+        NEW,
+        SliceLookup::Known(Some(&only_controller)),
+    ));
+    assert_eq!(
+        v.upstream_message(),
+        "cluster 'demo-worker' specified in PlacementPolicy is not onboarded to slice 'demo-slice' in project 'kubeslice-demo-distributed-mariadb'"
+    );
+}

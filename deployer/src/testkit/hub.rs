@@ -345,7 +345,7 @@ impl Default for FakeHub {
 }
 
 impl FakeHub {
-    /// A hub serving namespaces, secrets and config maps, and every OCM, KubeSlice and KubeDB
+    /// A hub serving namespaces, secrets, config maps and storage classes, and every OCM, KubeSlice and KubeDB
     /// kind the deployer reads or writes, with the schemas generated from the workspace types.
     /// [`FakeHub::load_crds`] replaces those with the pinned upstream CRDs.
     pub fn new() -> Self {
@@ -358,13 +358,14 @@ impl FakeHub {
         };
         {
             let mut st = hub.lock();
-            for (plural, kind, namespaced) in [
-                ("namespaces", "Namespace", false),
-                ("secrets", "Secret", true),
-                ("configmaps", "ConfigMap", true),
+            for (group, plural, kind, namespaced) in [
+                ("", "namespaces", "Namespace", false),
+                ("", "secrets", "Secret", true),
+                ("", "configmaps", "ConfigMap", true),
+                ("storage.k8s.io", "storageclasses", "StorageClass", false),
             ] {
                 st.resources.push(ResourceDef {
-                    group: String::new(),
+                    group: group.into(),
                     version: "v1".into(),
                     kind: kind.into(),
                     plural: plural.into(),

@@ -326,12 +326,27 @@ impl Sim {
     }
 
     /// The hub before Step 3: the KubeSlice controller's and KubeDB's namespaces (their
-    /// charts create them), managed clusters joined and accepted, their namespaces.
+    /// charts create them), the hub's StorageClasses (`kubedb.storageClasses`, else one
+    /// `standard` class), managed clusters joined and accepted, their namespaces.
     fn seed(&self) {
         let ks = &self.env.kubeslice;
         for name in [&ks.controller_namespace, &ks.operator_namespace] {
             let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
             if let Err(e) = self.hub.apply("helm", &ns, false) {
+                tracing::warn!(error = %e, "seeding the fake hub");
+            }
+        }
+        // The hub's storage classes: those the environment lists, else one default class.
+        let classes = self
+            .env
+            .kubedb
+            .storage_classes
+            .clone()
+            .unwrap_or_else(|| vec!["standard".to_owned()]);
+        for class in classes {
+            let sc = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                "metadata": {"name": class}, "provisioner": "kubernetes.io/no-provisioner"});
+            if let Err(e) = self.hub.apply("helm", &sc, false) {
                 tracing::warn!(error = %e, "seeding the fake hub");
             }
         }
