@@ -151,7 +151,7 @@ impl HubError {
         let causes: Vec<Value> = self
             .causes
             .iter()
-            .map(|c| json!({"reason": "FieldValueInvalid", "message": c.message, "field": c.path}))
+            .map(|c| json!({"reason": c.kind.reason(), "message": c.message, "field": c.path}))
             .collect();
         json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                "message": self.message, "reason": self.reason, "code": self.code,
@@ -190,6 +190,8 @@ struct ResourceDef {
     namespaced: bool,
     status: bool,
     schema: Option<Value>,
+    /// The schema compiled once for validation.
+    validator: Option<Arc<schema::Validator>>,
 }
 
 impl ResourceDef {
@@ -301,6 +303,7 @@ impl FakeHub {
                     namespaced,
                     status: kind == "Namespace",
                     schema: None,
+                    validator: None,
                 });
             }
         }
@@ -361,6 +364,8 @@ impl FakeHub {
             };
             st.resources
                 .retain(|r| !(r.group == group && r.plural == plural && r.version == version));
+            let schema = v["schema"].get("openAPIV3Schema").cloned();
+            let validator = schema.as_ref().map(|s| Arc::new(schema::Validator::new(s)));
             st.resources.push(ResourceDef {
                 group: group.into(),
                 version: version.into(),
@@ -368,7 +373,8 @@ impl FakeHub {
                 plural: plural.into(),
                 namespaced,
                 status: v["subresources"].get("status").is_some(),
-                schema: v["schema"].get("openAPIV3Schema").cloned(),
+                schema,
+                validator,
             });
             n += 1;
         }
@@ -1298,19 +1304,28 @@ impl State {
                 format!("namespaces \"{ns}\" not found"),
             ));
         }
-        if let Some(schema) = &w.def.schema {
-            let violations = schema::validate(&object, schema);
+        if let Some(validator) = &w.def.validator {
+            let violations = validator.validate(&object, existing.as_ref().map(|s| &s.object));
             if !violations.is_empty() {
-                let shown: Vec<String> = violations.iter().map(ToString::to_string).collect();
+                // Distinct messages, bracketed when more than one, as `NewInvalid` aggregates
+                // them (k8s.io/apimachinery@v0.36.3:pkg/util/errors/errors.go).
+                let mut shown: Vec<String> = Vec::new();
+                for v in violations.iter().map(ToString::to_string) {
+                    if !shown.contains(&v) {
+                        shown.push(v);
+                    }
+                }
+                let shown = if shown.len() == 1 {
+                    shown.remove(0)
+                } else {
+                    format!("[{}]", shown.join(", "))
+                };
                 return Err(HubError {
                     code: 422,
                     reason: "Invalid",
                     message: format!(
                         "{}.{} \"{}\" is invalid: {}",
-                        w.def.kind,
-                        w.def.group,
-                        w.name,
-                        shown.join(", ")
+                        w.def.kind, w.def.group, w.name, shown
                     ),
                     causes: violations,
                 });
