@@ -1768,3 +1768,465 @@ pub const CHECKED_STRING_FORMATS: [&str; 14] = [
     "k8s-short-name",
     "k8s-long-name",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Each violation as the API server prints it.
+    fn shown(schema: Value, value: Value) -> Vec<String> {
+        Validator::new(&schema)
+            .validate(&value, None)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    fn spec(props: Value) -> Value {
+        json!({"type": "object", "properties": {"spec": {"type": "object", "properties": props}}})
+    }
+
+    #[test]
+    fn types_integer_number_and_null() {
+        let schema = spec(json!({
+            "n": {"type": "integer"}, "x": {"type": "number"}, "s": {"type": "string"},
+            "b": {"type": "boolean"}, "o": {"type": "object"}, "a": {"type": "array"},
+            "z": {"type": "string", "nullable": true}}));
+        let good =
+            json!({"spec": {"n": 2.0, "x": 1, "s": "", "b": false, "o": {}, "a": [], "z": null}});
+        assert!(shown(schema.clone(), good).is_empty());
+        assert_eq!(
+            shown(
+                schema,
+                json!({"spec": {"n": 2.5, "x": "1", "b": "yes", "o": [], "a": {}}})
+            ),
+            [
+                r#"spec.a: Invalid value: "object": spec.a in body must be of type array: "object""#,
+                r#"spec.b: Invalid value: "string": spec.b in body must be of type boolean: "string""#,
+                r#"spec.n: Invalid value: "number": spec.n in body must be of type integer: "number""#,
+                r#"spec.o: Invalid value: "array": spec.o in body must be of type object: "array""#,
+                r#"spec.x: Invalid value: "string": spec.x in body must be of type number: "string""#,
+                // IsValueValidAgainstRange's error carries no field.
+                r#"<nil>: Invalid value: "": Checked value must be of type integer (default format) in spec.n"#,
+            ]
+            .map(str::to_owned)
+            .into_iter()
+            .collect::<Vec<_>>()
+            .tap_sort()
+        );
+    }
+
+    trait TapSort {
+        fn tap_sort(self) -> Self;
+    }
+    impl TapSort for Vec<String> {
+        /// Sorted by path as [`Validator::validate`] sorts (`<nil>` is the empty path).
+        fn tap_sort(mut self) -> Self {
+            self.sort_by_key(|s| {
+                let p = s.split(": ").next().unwrap_or_default().to_owned();
+                if p == "<nil>" { String::new() } else { p }
+            });
+            self
+        }
+    }
+
+    #[test]
+    fn null_array_items_are_type_errors_and_null_fields_are_dropped() {
+        let schema = spec(json!({
+            "list": {"type": "array", "items": {"type": "object"}},
+            "opt": {"type": "object"}}));
+        assert_eq!(
+            shown(schema, json!({"spec": {"list": [null], "opt": null}})),
+            [
+                r#"spec.list[0]: Invalid value: "null": spec.list[0] in body must be of type object: "null""#
+            ]
+        );
+    }
+
+    #[test]
+    fn int_or_string_with_its_any_of_and_quantity_pattern() {
+        let quantity = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
+        let schema = spec(json!({"cpu": {"x-kubernetes-int-or-string": true,
+            "anyOf": [{"type": "integer"}, {"type": "string"}], "pattern": quantity}}));
+        for ok in [json!(2), json!("500m"), json!("1Gi")] {
+            assert!(shown(schema.clone(), json!({"spec": {"cpu": ok}})).is_empty());
+        }
+        assert_eq!(
+            shown(schema.clone(), json!({"spec": {"cpu": "lots"}})),
+            [format!(
+                r#"spec.cpu: Invalid value: "lots": spec.cpu in body should match '{quantity}'"#
+            )]
+        );
+        let v = shown(schema, json!({"spec": {"cpu": 1.5}}));
+        assert!(
+            v.contains(
+                &r#"spec.cpu: Invalid value: "number": spec.cpu in body must be of type integer,string: "number""#
+                    .to_owned()
+            ),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(
+                &r#"<nil>: Invalid value: "": "spec.cpu" must validate at least one schema (anyOf)"#
+                    .to_owned()
+            ),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn required_counts_defaults_and_nullable_nulls() {
+        let schema = json!({"type": "object", "required": ["spec"], "properties": {"spec": {
+            "type": "object", "required": ["a", "b", "c", "d"], "properties": {
+                "a": {"type": "string"}, "b": {"type": "string", "default": "x"},
+                "c": {"type": "string", "nullable": true}, "d": {"type": "string"}}}}});
+        assert_eq!(
+            shown(
+                schema.clone(),
+                json!({"spec": {"a": "1", "c": null, "d": null}})
+            ),
+            ["spec.d: Required value"]
+        );
+        assert_eq!(shown(schema, json!({})), ["spec: Required value"]);
+    }
+
+    #[test]
+    fn defaults_are_validated_in_place_of_missing_fields() {
+        let schema = spec(
+            json!({"mode": {"type": "string", "default": "Fast", "enum": ["Fast", "Slow"]},
+            "inner": {"type": "object", "default": {}, "required": ["k"],
+                "properties": {"k": {"type": "string", "default": "v"}}}}),
+        );
+        assert!(shown(schema, json!({"spec": {}})).is_empty());
+    }
+
+    #[test]
+    fn enum_lists_every_supported_value() {
+        let schema = spec(
+            json!({"t": {"type": "string", "enum": ["All", "Progressive"]},
+            "n": {"type": "integer", "enum": [1, 2]}}),
+        );
+        assert!(shown(schema.clone(), json!({"spec": {"t": "All", "n": 2.0}})).is_empty());
+        assert_eq!(
+            shown(schema, json!({"spec": {"t": "RollingUpdate", "n": 3}})),
+            [
+                r#"spec.n: Unsupported value: 3: supported values: "1", "2""#,
+                r#"spec.t: Unsupported value: "RollingUpdate": supported values: "All", "Progressive""#
+            ]
+        );
+    }
+
+    #[test]
+    fn minimum_maximum_and_exclusive_bounds() {
+        let schema = spec(json!({
+            "n": {"type": "integer", "minimum": 1, "maximum": 10},
+            "e": {"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 5, "exclusiveMaximum": true},
+            "f": {"type": "number", "maximum": 1.5}}));
+        assert!(shown(schema.clone(), json!({"spec": {"n": 1, "e": 4, "f": 1.5}})).is_empty());
+        assert_eq!(
+            shown(schema, json!({"spec": {"n": 0, "e": 5, "f": 2.25}})),
+            [
+                "spec.e: Invalid value: 5: spec.e in body should be less than 5",
+                "spec.f: Invalid value: 2.25: spec.f in body should be less than or equal to 1.5",
+                "spec.n: Invalid value: 0: spec.n in body should be greater than or equal to 1",
+            ]
+        );
+    }
+
+    #[test]
+    fn int32_and_int64_formats_bound_integers() {
+        let schema = spec(json!({"r": {"type": "integer", "format": "int32"},
+            "g": {"type": "integer", "format": "int64"}}));
+        assert!(
+            shown(
+                schema.clone(),
+                json!({"spec": {"r": 2147483647, "g": 4294967296_i64}})
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            shown(schema, json!({"spec": {"r": 2147483648_i64}})),
+            [
+                r#"<nil>: Invalid value: "": Checked value must be of type integer with format int32 in spec.r"#
+            ]
+        );
+    }
+
+    #[test]
+    fn string_lengths_report_the_first_failure_only() {
+        let schema = spec(
+            json!({"s": {"type": "string", "minLength": 2, "maxLength": 3, "pattern": "^[a-z]+$"},
+            "one": {"type": "string", "maxLength": 1}}),
+        );
+        assert!(shown(schema.clone(), json!({"spec": {"s": "ab", "one": "é"}})).is_empty());
+        assert_eq!(
+            shown(schema, json!({"spec": {"s": "ABCD", "one": "ab"}})),
+            [
+                "spec.one: Too long: may not be more than 1 byte",
+                "spec.s: Too long: may not be more than 3 bytes",
+            ]
+        );
+        let schema = spec(json!({"s": {"type": "string", "minLength": 2}}));
+        assert_eq!(
+            shown(schema, json!({"spec": {"s": "a"}})),
+            [r#"spec.s: Invalid value: "a": spec.s in body should be at least 2 chars long"#]
+        );
+    }
+
+    #[test]
+    fn patterns_have_go_re2_semantics() {
+        // Go's \d is ASCII only: an Arabic-Indic digit does not match.
+        let schema = spec(json!({"arn": {"type": "string", "pattern": r"^(\d{2})$"}}));
+        assert!(shown(schema.clone(), json!({"spec": {"arn": "12"}})).is_empty());
+        assert_eq!(
+            shown(schema, json!({"spec": {"arn": "١٢"}})),
+            [r#"spec.arn: Invalid value: "١٢": spec.arn in body should match '^(\d{2})$'"#]
+        );
+        // An unanchored pattern matches anywhere.
+        let schema = spec(json!({"p": {"type": "string", "pattern": "^work-agent"}}));
+        assert!(shown(schema, json!({"spec": {"p": "work-agent-x"}})).is_empty());
+    }
+
+    #[test]
+    fn item_and_property_counts() {
+        let schema = spec(
+            json!({"l": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string"}},
+            "m": {"type": "object", "minProperties": 1, "maxProperties": 1,
+                "additionalProperties": {"type": "string"}}}),
+        );
+        assert!(
+            shown(
+                schema.clone(),
+                json!({"spec": {"l": ["a"], "m": {"a": "b"}}})
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            shown(schema.clone(), json!({"spec": {"l": [], "m": {}}})),
+            [
+                "spec.l: Invalid value: 0: spec.l in body should have at least 1 items",
+                "spec.m: Invalid value: 0: spec.m in body should have at least 1 properties",
+            ]
+        );
+        assert_eq!(
+            shown(
+                schema,
+                json!({"spec": {"l": ["a", "b", "c"], "m": {"a": "1", "b": 2}}})
+            ),
+            [
+                "spec.l: Too many: 3: must have at most 2 items",
+                "spec.m: Too many: 2: must have at most 1 item",
+                r#"spec.m.b: Invalid value: "integer": spec.m.b in body must be of type string: "integer""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn formats_the_api_server_checks() {
+        let schema = spec(json!({"t": {"type": "string", "format": "date-time"},
+            "b": {"type": "string", "format": "byte"},
+            "u": {"type": "string", "format": "uuid"},
+            "free": {"type": "string", "format": "something-else"}}));
+        let good = json!({"spec": {"t": "2024-02-29T23:59:59.5+02:00", "b": "aGVsbG8=",
+            "u": "0F8FAD5B-D9CB-469F-A165-70867728950E", "free": "anything"}});
+        assert!(shown(schema.clone(), good).is_empty());
+        assert_eq!(
+            shown(
+                schema,
+                json!({"spec": {"t": "2023-02-29T10:00:00Z", "b": "", "u": "x"}})
+            ),
+            [
+                r#"spec.b: Invalid value: "": spec.b in body must be of type byte: """#,
+                r#"spec.t: Invalid value: "2023-02-29T10:00:00Z": spec.t in body must be of type date-time: "2023-02-29T10:00:00Z""#,
+                r#"spec.u: Invalid value: "x": spec.u in body must be of type uuid: "x""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn list_type_set_and_map_refuse_duplicates() {
+        let schema = spec(json!({
+            "set": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
+            "map": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"],
+                "items": {"type": "object", "properties": {"name": {"type": "string"}, "v": {"type": "integer"}}}},
+            "atomic": {"type": "array", "x-kubernetes-list-type": "atomic", "items": {"type": "string"}}}));
+        let good = json!({"spec": {"set": ["a", "b"], "map": [{"name": "a", "v": 1}, {"name": "b", "v": 1}],
+            "atomic": ["a", "a"]}});
+        assert!(shown(schema.clone(), good).is_empty());
+        assert_eq!(
+            shown(
+                schema,
+                json!({"spec": {"set": ["a", "b", "a", "a"], "map": [{"name": "a", "v": 1}, {"name": "a", "v": 2}]}})
+            ),
+            [
+                r#"spec.map[1]: Duplicate value: {"name":"a"}"#,
+                r#"spec.set[2]: Duplicate value: "a""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn additional_properties_validate_map_values() {
+        let schema = spec(
+            json!({"labels": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 3}}}),
+        );
+        assert!(shown(schema.clone(), json!({"spec": {"labels": {"a": "b"}}})).is_empty());
+        assert_eq!(
+            shown(schema, json!({"spec": {"labels": {"a": "long"}}})),
+            ["spec.labels.a: Too long: may not be more than 3 bytes"]
+        );
+    }
+
+    #[test]
+    fn embedded_resources_need_their_identity() {
+        let schema = spec(
+            json!({"manifests": {"type": "array", "items": {"type": "object",
+            "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true}}}),
+        );
+        assert!(
+            shown(
+                schema.clone(),
+                json!({"spec": {"manifests": [{"apiVersion": "v1", "kind": "ConfigMap"}]}})
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            shown(
+                schema,
+                json!({"spec": {"manifests": [{"apiVersion": "", "metadata": {}}]}})
+            ),
+            [
+                r#"spec.manifests[0].apiVersion: Invalid value: "": must not be empty"#,
+                "spec.manifests[0].kind: Required value",
+            ]
+        );
+    }
+
+    #[test]
+    fn cel_rules_with_message_and_default_message() {
+        let schema = spec(
+            json!({"rules": {"type": "array", "items": {"type": "object",
+            "x-kubernetes-validations": [
+                {"rule": "self.type != 'CEL' || self.condition != \"\"", "message": "Condition is required for CEL rules"},
+                {"rule": "size(self.condition) <= 5"}],
+            "properties": {"type": {"type": "string"}, "condition": {"type": "string", "default": ""}}}},
+            "n": {"type": "integer", "x-kubernetes-validations": [
+                {"rule": "self % 2 == 0", "messageExpression": "'must be even, not ' + string(self)"}]}}),
+        );
+        assert!(
+            shown(
+                schema.clone(),
+                json!({"spec": {"rules": [{"type": "CEL", "condition": "ok"}], "n": 2}})
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            shown(
+                schema,
+                json!({"spec": {"rules": [{"type": "CEL"}, {"type": "x", "condition": "toolong"}], "n": 3}})
+            ),
+            [
+                "spec.n: Invalid value: 3: must be even, not 3",
+                "spec.rules[0]: Invalid value: Condition is required for CEL rules",
+                "spec.rules[1]: Invalid value: failed rule: size(self.condition) <= 5",
+            ]
+        );
+    }
+
+    #[test]
+    fn cel_reason_and_field_path() {
+        let schema = spec(
+            json!({"s": {"type": "object", "properties": {"a": {"type": "string"}},
+            "x-kubernetes-validations": [{"rule": "has(self.a)", "message": "a is needed",
+                "reason": "FieldValueRequired", "fieldPath": ".a"}]}}),
+        );
+        assert_eq!(
+            shown(schema, json!({"spec": {"s": {}}})),
+            ["spec.s.a: Required value: a is needed"]
+        );
+    }
+
+    #[test]
+    fn cel_transition_rules_run_on_updates_only() {
+        let schema = spec(json!({"id": {"type": "string",
+            "x-kubernetes-validations": [{"rule": "self == oldSelf", "message": "id is immutable"}]}}));
+        let v = Validator::new(&schema);
+        let old = json!({"spec": {"id": "a"}});
+        let new = json!({"spec": {"id": "b"}});
+        assert!(v.validate(&new, None).is_empty(), "skipped on create");
+        assert!(v.validate(&old, Some(&old)).is_empty());
+        let shown: Vec<String> = v
+            .validate(&new, Some(&old))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, [r#"spec.id: Invalid value: "b": id is immutable"#]);
+    }
+
+    #[test]
+    fn cel_optional_old_self_runs_on_create() {
+        let schema = spec(
+            json!({"id": {"type": "string", "x-kubernetes-validations": [{
+            "rule": "!oldSelf.hasValue() || self == oldSelf.value()", "optionalOldSelf": true,
+            "message": "id is immutable"}]}}),
+        );
+        let v = Validator::new(&schema);
+        assert!(v.validate(&json!({"spec": {"id": "a"}}), None).is_empty());
+        assert_eq!(
+            v.validate(
+                &json!({"spec": {"id": "b"}}),
+                Some(&json!({"spec": {"id": "a"}}))
+            )[0]
+            .to_string(),
+            r#"spec.id: Invalid value: "b": id is immutable"#
+        );
+    }
+
+    #[test]
+    fn updates_ratchet_errors_of_unchanged_values() {
+        let schema = spec(
+            json!({"a": {"type": "string", "pattern": "^x$"}, "b": {"type": "string", "pattern": "^x$"}}),
+        );
+        let v = Validator::new(&schema);
+        let old = json!({"spec": {"a": "bad", "b": "x"}});
+        let new = json!({"spec": {"a": "bad", "b": "worse"}});
+        let shown: Vec<String> = v
+            .validate(&new, Some(&old))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            shown,
+            [r#"spec.b: Invalid value: "worse": spec.b in body should match '^x$'"#]
+        );
+        assert_eq!(v.validate(&new, None).len(), 2);
+    }
+
+    #[test]
+    fn bad_patterns_and_rules_are_reported_per_object() {
+        let schema = spec(json!({"p": {"type": "string", "pattern": "(a"},
+            "r": {"type": "string", "x-kubernetes-validations": [{"rule": "self ==="}]}}));
+        let v = Validator::new(&schema);
+        assert_eq!(v.problems().len(), 2);
+        let shown: Vec<String> = v
+            .validate(&json!({"spec": {"p": "a", "r": "b"}}), None)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(shown[0].starts_with(r#"spec.p: Invalid value: "a": spec.p in body should match '(a, but pattern is invalid: "#), "{shown:?}");
+        assert!(
+            shown[1].starts_with(r#"spec.r: Invalid value: "string": rule compile error: "#),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn go_number_rendering() {
+        assert_eq!(go_float(1.5), "1.5");
+        assert_eq!(go_float(100.0), "100");
+        assert_eq!(go_float(1e21), "1e+21");
+        assert_eq!(go_float(1.5e-7), "1.5e-07");
+        assert_eq!(go_quote("a\"b\n"), r#""a\"b\n""#);
+    }
+}
