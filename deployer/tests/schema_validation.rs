@@ -391,3 +391,84 @@ fn every_constraint_keyword_of_the_pinned_crds_is_enforced_or_named() {
         ["f: Invalid value: Condition is required for CEL rules"]
     );
 }
+
+/// Validators of every pinned CRD of one folder by (group, kind, version).
+fn validators_in(dir: &Path) -> BTreeMap<(String, String, String), Validator> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).expect("crd dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        for crd in crds_in(&path) {
+            let group = crd["spec"]["group"].as_str().unwrap_or_default().to_owned();
+            let kind = crd["spec"]["names"]["kind"].as_str().unwrap_or_default().to_owned();
+            for v in crd["spec"]["versions"].as_array().into_iter().flatten() {
+                let version = v["name"].as_str().unwrap_or_default().to_owned();
+                if let Ok(validator) = Validator::for_crd(&crd, &version) {
+                    out.insert((group.clone(), kind.clone(), version), validator);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every sample document of a folder whose kind the CRDs serve: (file#n, violations).
+fn judge_samples(
+    samples: &Path,
+    validators: &BTreeMap<(String, String, String), Validator>,
+) -> (usize, Vec<(String, Vec<String>)>) {
+    let mut judged = 0;
+    let mut refused = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(samples)
+        .expect("samples")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    for file in files {
+        for (n, doc) in yaml_docs(&file).iter().enumerate() {
+            let Some((group, version)) = doc["apiVersion"].as_str().and_then(|a| a.split_once('/'))
+            else {
+                continue;
+            };
+            let kind = doc["kind"].as_str().unwrap_or_default().to_owned();
+            let Some(v) = validators.get(&(group.to_owned(), kind, version.to_owned())) else {
+                continue;
+            };
+            judged += 1;
+            let found = v.validate(doc, None);
+            if !found.is_empty() {
+                let name = file.file_name().unwrap_or_default().to_string_lossy();
+                refused.push((
+                    format!("{name}#{}", n + 1),
+                    found.iter().map(ToString::to_string).collect(),
+                ));
+            }
+        }
+    }
+    (judged, refused)
+}
+
+#[test]
+fn kubedb_and_kubeslice_samples_and_the_walkthrough_pass_their_pinned_crds() {
+    let Some(shared) = shared() else { return };
+    let up = shared.join("upstream");
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/seed");
+    let kubeslice = validators_in(&up.join("kubeslice/crds"));
+    let (n, refused) = judge_samples(&up.join("kubeslice/samples"), &kubeslice);
+    println!("kubeslice samples: {n} judged, refused: {refused:#?}");
+    assert!(n > 100 && refused.is_empty(), "{refused:#?}");
+    for release in ["v2025.7.31", "v2026.7.10"] {
+        let kubedb = validators_in(&up.join("kubedb/releases").join(release));
+        let (n, refused) = judge_samples(&up.join("kubedb/samples"), &kubedb);
+        println!("kubedb samples under {release}: {n} judged, refused: {refused:#?}");
+        assert!(n > 50 && refused.is_empty(), "{release}: {refused:#?}");
+        let mut all = kubedb;
+        all.extend(validators_in(&up.join("kubeslice/crds")));
+        all.extend(validators_in(&up.join("ocm/crds")));
+        let (n, refused) = judge_samples(&seed, &all);
+        assert!(n >= 5 && refused.is_empty(), "walkthrough under {release}: {refused:#?}");
+    }
+}
