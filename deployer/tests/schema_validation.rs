@@ -36,7 +36,11 @@ fn yaml_docs(path: &Path) -> Vec<Value> {
 /// Every pinned CRD file: `upstream/{ocm,kubeslice,kubedb}/crds` and every KubeDB release.
 fn pinned_crd_files(shared: &Path) -> Vec<PathBuf> {
     let up = shared.join("upstream");
-    let mut dirs = vec![up.join("ocm/crds"), up.join("kubeslice/crds"), up.join("kubedb/crds")];
+    let mut dirs = vec![
+        up.join("ocm/crds"),
+        up.join("kubeslice/crds"),
+        up.join("kubedb/crds"),
+    ];
     for entry in std::fs::read_dir(up.join("kubedb/releases")).expect("releases") {
         let path = entry.expect("entry").path();
         if path.is_dir() {
@@ -69,11 +73,18 @@ fn ocm_validators(shared: &Path) -> BTreeMap<(String, String, String), Validator
     for entry in std::fs::read_dir(shared.join("upstream/ocm/crds")).expect("ocm crds") {
         for crd in crds_in(&entry.expect("entry").path()) {
             let group = crd["spec"]["group"].as_str().unwrap_or_default().to_owned();
-            let kind = crd["spec"]["names"]["kind"].as_str().unwrap_or_default().to_owned();
+            let kind = crd["spec"]["names"]["kind"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
             for v in crd["spec"]["versions"].as_array().into_iter().flatten() {
                 let version = v["name"].as_str().unwrap_or_default().to_owned();
                 let validator = Validator::for_crd(&crd, &version).expect("schema");
-                assert!(validator.problems().is_empty(), "{kind} {version}: {:?}", validator.problems());
+                assert!(
+                    validator.problems().is_empty(),
+                    "{kind} {version}: {:?}",
+                    validator.problems()
+                );
                 out.insert((group.clone(), kind.clone(), version), validator);
             }
         }
@@ -84,10 +95,11 @@ fn ocm_validators(shared: &Path) -> BTreeMap<(String, String, String), Validator
 #[test]
 fn a_placement_with_150_percent_per_group_is_refused_with_the_pattern() {
     let Some(shared) = shared() else { return };
-    let crd = crds_in(&shared.join(
-        "upstream/ocm/crds/0000_02_clusters.open-cluster-management.io_placements.crd.yaml",
-    ))
-    .remove(0);
+    let crd =
+        crds_in(&shared.join(
+            "upstream/ocm/crds/0000_02_clusters.open-cluster-management.io_placements.crd.yaml",
+        ))
+        .remove(0);
     let validator = Validator::for_crd(&crd, "v1beta1").expect("v1beta1");
     let doc = yaml_docs(&shared.join("cases/check/placement-bad-percent.yaml")).remove(0);
     let shown: Vec<String> = validator
@@ -158,12 +170,19 @@ fn ocm_samples_are_judged_as_validation_tsv_says() {
                 *counts.entry(result).or_default() += 1;
             } else if unmatched.is_none() {
                 let shown: Vec<String> = found.iter().map(ToString::to_string).collect();
-                wrong.push(format!("{file} {kind}: VALIDATION.tsv says {result}; validator: {shown:?}"));
+                wrong.push(format!(
+                    "{file} {kind}: VALIDATION.tsv says {result}; validator: {shown:?}"
+                ));
             }
         }
     }
     println!("{counts:?}");
-    assert!(wrong.is_empty(), "{} misjudged:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} misjudged:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     assert_eq!(counts.get("OK"), Some(&260));
     assert_eq!(counts.get("PRUNED_FIELDS"), Some(&18));
     assert_eq!(counts.get("INVALID"), Some(&42));
@@ -179,17 +198,51 @@ fn the_invalid_snippets_the_checker_missed_are_refused_with_the_api_servers_mess
     let validators = ocm_validators(&shared);
     let signer = r"^([a-z0-9][a-z0-9-]*[a-z0-9]\.)+[a-z]+\/[a-z0-9-\.]+$";
     let cases = [
-        ("enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block3.yaml", 0, "spec: Required value".to_owned()),
-        ("enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block3.yaml", 1, "spec: Required value".to_owned()),
-        ("enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block4.yaml", 0, format!(
-            r#"status.registrations[0].signerName: Invalid value: "signer1": status.registrations[0].signerName in body should match '{signer}'"#)),
-        ("enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block4.yaml", 1, format!(
-            r#"status.registrations[0].customSigner.signerName: Invalid value: "signer1": status.registrations[0].customSigner.signerName in body should match '{signer}'"#)),
+        (
+            "enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block3.yaml",
+            0,
+            "spec: Required value".to_owned(),
+        ),
+        (
+            "enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block3.yaml",
+            1,
+            "spec: Required value".to_owned(),
+        ),
+        (
+            "enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block4.yaml",
+            0,
+            format!(
+                r#"status.registrations[0].signerName: Invalid value: "signer1": status.registrations[0].signerName in body should match '{signer}'"#
+            ),
+        ),
+        (
+            "enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block4.yaml",
+            1,
+            format!(
+                r#"status.registrations[0].customSigner.signerName: Invalid value: "signer1": status.registrations[0].customSigner.signerName in body should match '{signer}'"#
+            ),
+        ),
         // `spec:` with no value is a null, dropped before validation: then it is missing.
-        ("enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block5.yaml", 0, "spec: Required value".to_owned()),
-        ("enhancements__enhancements_sig-architecture_225-placement-score-visibility_README.md__block1.yaml", 1, "status.decisions[0].reason: Required value".to_owned()),
-        ("open-cluster-management-io.github.io__content_en_docs_concepts_content-placement_placement.md__block10.yaml", 0, "status.decisions[2].reason: Required value".to_owned()),
-        ("open-cluster-management-io.github.io__content_en_docs_developer-guides_addon.md__block9.yaml", 0, "spec: Required value".to_owned()),
+        (
+            "enhancements__enhancements_sig-architecture_158-addon-v1beta1_README.md__block5.yaml",
+            0,
+            "spec: Required value".to_owned(),
+        ),
+        (
+            "enhancements__enhancements_sig-architecture_225-placement-score-visibility_README.md__block1.yaml",
+            1,
+            "status.decisions[0].reason: Required value".to_owned(),
+        ),
+        (
+            "open-cluster-management-io.github.io__content_en_docs_concepts_content-placement_placement.md__block10.yaml",
+            0,
+            "status.decisions[2].reason: Required value".to_owned(),
+        ),
+        (
+            "open-cluster-management-io.github.io__content_en_docs_developer-guides_addon.md__block9.yaml",
+            0,
+            "spec: Required value".to_owned(),
+        ),
     ];
     for (file, index, expected) in cases {
         let doc = yaml_docs(&dir.join(file)).swap_remove(index);
@@ -203,7 +256,10 @@ fn the_invalid_snippets_the_checker_missed_are_refused_with_the_api_servers_mess
             .iter()
             .map(ToString::to_string)
             .collect();
-        assert!(shown.contains(&expected), "{file}#{index}: expected {expected:?} in {shown:?}");
+        assert!(
+            shown.contains(&expected),
+            "{file}#{index}: expected {expected:?} in {shown:?}"
+        );
     }
 }
 
@@ -244,51 +300,276 @@ fn probes() -> BTreeMap<&'static str, Probe> {
         message,
     };
     BTreeMap::from([
-        ("type", probe(json!({"type": "integer"}), json!(1), json!("1"), "f in body must be of type integer: \"string\"")),
-        ("nullable", probe(json!({"type": "array", "items": {"type": "string", "nullable": true}}), json!([null]), json!([1]), "must be of type string")),
-        ("required", probe(json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}), json!({"a": ""}), json!({}), "f.a: Required value")),
-        ("properties", probe(json!({"type": "object", "properties": {"a": {"type": "string"}}}), json!({"a": ""}), json!({"a": 1}), "f.a: Invalid value")),
-        ("items", probe(json!({"type": "array", "items": {"type": "string"}}), json!(["a"]), json!([1]), "f[0]: Invalid value")),
-        ("additionalProperties", probe(json!({"type": "object", "additionalProperties": {"type": "string"}}), json!({"k": "v"}), json!({"k": 1}), "f.k: Invalid value")),
-        ("enum", probe(json!({"type": "string", "enum": ["a"]}), json!("a"), json!("b"), "Unsupported value: \"b\": supported values: \"a\"")),
-        ("minimum", probe(json!({"type": "integer", "minimum": 1}), json!(1), json!(0), "should be greater than or equal to 1")),
-        ("maximum", probe(json!({"type": "integer", "maximum": 1}), json!(1), json!(2), "should be less than or equal to 1")),
-        ("minLength", probe(json!({"type": "string", "minLength": 1}), json!("a"), json!(""), "should be at least 1 chars long")),
-        ("maxLength", probe(json!({"type": "string", "maxLength": 1}), json!("a"), json!("ab"), "Too long: may not be more than 1 byte")),
-        ("minItems", probe(json!({"type": "array", "minItems": 1, "items": {"type": "string"}}), json!(["a"]), json!([]), "should have at least 1 items")),
-        ("maxItems", probe(json!({"type": "array", "maxItems": 1, "items": {"type": "string"}}), json!(["a"]), json!(["a", "b"]), "Too many: 2: must have at most 1 item")),
-        ("pattern", probe(json!({"type": "string", "pattern": "^a$"}), json!("a"), json!("b"), "should match '^a$'")),
-        ("anyOf", probe(json!({"x-kubernetes-int-or-string": true, "anyOf": [{"type": "integer"}, {"type": "string"}]}), json!(1), json!(true), "must validate at least one schema (anyOf)")),
-        ("x-kubernetes-int-or-string", probe(json!({"x-kubernetes-int-or-string": true}), json!("1"), json!(1.5), "must be of type integer,string")),
-        ("x-kubernetes-list-type", probe(json!({"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}}), json!(["a", "b"]), json!(["a", "a"]), "f[1]: Duplicate value: \"a\"")),
-        ("x-kubernetes-list-map-keys", probe(json!({"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["k"], "items": {"type": "object", "properties": {"k": {"type": "string"}}}}), json!([{"k": "a"}, {"k": "b"}]), json!([{"k": "a"}, {"k": "a"}]), "f[1]: Duplicate value: {\"k\":\"a\"}")),
-        ("x-kubernetes-embedded-resource", probe(json!({"type": "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true}), json!({"apiVersion": "v1", "kind": "Pod"}), json!({"apiVersion": "v1"}), "f.kind: Required value")),
-        ("x-kubernetes-validations", probe(json!({"type": "object", "properties": {"t": {"type": "string"}}, "x-kubernetes-validations": [{"rule": "self.t != 'x'", "message": "not x"}]}), json!({"t": "y"}), json!({"t": "x"}), "f: Invalid value: not x")),
-        ("default", probe(json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "default": "d", "enum": ["d"]}}}), json!({}), json!({"a": "e"}), "Unsupported value: \"e\"")),
-        ("format: int32", probe(json!({"type": "integer", "format": "int32"}), json!(2147483647), json!(2147483648_i64), "Checked value must be of type integer with format int32 in f")),
-        ("format: int64", probe(json!({"type": "integer", "format": "int64"}), json!(9223372036854775807_i64), json!(9223372036854775808_u64), "Checked value must be of type integer with format int64 in f")),
-        ("format: date-time", probe(json!({"type": "string", "format": "date-time"}), json!("2025-07-31T10:00:00Z"), json!("yesterday"), "f in body must be of type date-time: \"yesterday\"")),
-        ("format: byte", probe(json!({"type": "string", "format": "byte"}), json!("YWJj"), json!("abc"), "f in body must be of type byte: \"abc\"")),
+        (
+            "type",
+            probe(
+                json!({"type": "integer"}),
+                json!(1),
+                json!("1"),
+                "f in body must be of type integer: \"string\"",
+            ),
+        ),
+        (
+            "nullable",
+            probe(
+                json!({"type": "array", "items": {"type": "string", "nullable": true}}),
+                json!([null]),
+                json!([1]),
+                "must be of type string",
+            ),
+        ),
+        (
+            "required",
+            probe(
+                json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}),
+                json!({"a": ""}),
+                json!({}),
+                "f.a: Required value",
+            ),
+        ),
+        (
+            "properties",
+            probe(
+                json!({"type": "object", "properties": {"a": {"type": "string"}}}),
+                json!({"a": ""}),
+                json!({"a": 1}),
+                "f.a: Invalid value",
+            ),
+        ),
+        (
+            "items",
+            probe(
+                json!({"type": "array", "items": {"type": "string"}}),
+                json!(["a"]),
+                json!([1]),
+                "f[0]: Invalid value",
+            ),
+        ),
+        (
+            "additionalProperties",
+            probe(
+                json!({"type": "object", "additionalProperties": {"type": "string"}}),
+                json!({"k": "v"}),
+                json!({"k": 1}),
+                "f.k: Invalid value",
+            ),
+        ),
+        (
+            "enum",
+            probe(
+                json!({"type": "string", "enum": ["a"]}),
+                json!("a"),
+                json!("b"),
+                "Unsupported value: \"b\": supported values: \"a\"",
+            ),
+        ),
+        (
+            "minimum",
+            probe(
+                json!({"type": "integer", "minimum": 1}),
+                json!(1),
+                json!(0),
+                "should be greater than or equal to 1",
+            ),
+        ),
+        (
+            "maximum",
+            probe(
+                json!({"type": "integer", "maximum": 1}),
+                json!(1),
+                json!(2),
+                "should be less than or equal to 1",
+            ),
+        ),
+        (
+            "minLength",
+            probe(
+                json!({"type": "string", "minLength": 1}),
+                json!("a"),
+                json!(""),
+                "should be at least 1 chars long",
+            ),
+        ),
+        (
+            "maxLength",
+            probe(
+                json!({"type": "string", "maxLength": 1}),
+                json!("a"),
+                json!("ab"),
+                "Too long: may not be more than 1 byte",
+            ),
+        ),
+        (
+            "minItems",
+            probe(
+                json!({"type": "array", "minItems": 1, "items": {"type": "string"}}),
+                json!(["a"]),
+                json!([]),
+                "should have at least 1 items",
+            ),
+        ),
+        (
+            "maxItems",
+            probe(
+                json!({"type": "array", "maxItems": 1, "items": {"type": "string"}}),
+                json!(["a"]),
+                json!(["a", "b"]),
+                "Too many: 2: must have at most 1 item",
+            ),
+        ),
+        (
+            "pattern",
+            probe(
+                json!({"type": "string", "pattern": "^a$"}),
+                json!("a"),
+                json!("b"),
+                "should match '^a$'",
+            ),
+        ),
+        (
+            "anyOf",
+            probe(
+                json!({"x-kubernetes-int-or-string": true, "anyOf": [{"type": "integer"}, {"type": "string"}]}),
+                json!(1),
+                json!(true),
+                "must validate at least one schema (anyOf)",
+            ),
+        ),
+        (
+            "x-kubernetes-int-or-string",
+            probe(
+                json!({"x-kubernetes-int-or-string": true}),
+                json!("1"),
+                json!(1.5),
+                "must be of type integer,string",
+            ),
+        ),
+        (
+            "x-kubernetes-list-type",
+            probe(
+                json!({"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}}),
+                json!(["a", "b"]),
+                json!(["a", "a"]),
+                "f[1]: Duplicate value: \"a\"",
+            ),
+        ),
+        (
+            "x-kubernetes-list-map-keys",
+            probe(
+                json!({"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["k"], "items": {"type": "object", "properties": {"k": {"type": "string"}}}}),
+                json!([{"k": "a"}, {"k": "b"}]),
+                json!([{"k": "a"}, {"k": "a"}]),
+                "f[1]: Duplicate value: {\"k\":\"a\"}",
+            ),
+        ),
+        (
+            "x-kubernetes-embedded-resource",
+            probe(
+                json!({"type": "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true}),
+                json!({"apiVersion": "v1", "kind": "Pod"}),
+                json!({"apiVersion": "v1"}),
+                "f.kind: Required value",
+            ),
+        ),
+        (
+            "x-kubernetes-validations",
+            probe(
+                json!({"type": "object", "properties": {"t": {"type": "string"}}, "x-kubernetes-validations": [{"rule": "self.t != 'x'", "message": "not x"}]}),
+                json!({"t": "y"}),
+                json!({"t": "x"}),
+                "f: Invalid value: not x",
+            ),
+        ),
+        (
+            "default",
+            probe(
+                json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "default": "d", "enum": ["d"]}}}),
+                json!({}),
+                json!({"a": "e"}),
+                "Unsupported value: \"e\"",
+            ),
+        ),
+        (
+            "format: int32",
+            probe(
+                json!({"type": "integer", "format": "int32"}),
+                json!(2147483647),
+                json!(2147483648_i64),
+                "Checked value must be of type integer with format int32 in f",
+            ),
+        ),
+        (
+            "format: int64",
+            probe(
+                json!({"type": "integer", "format": "int64"}),
+                json!(9223372036854775807_i64),
+                json!(9223372036854775808_u64),
+                "Checked value must be of type integer with format int64 in f",
+            ),
+        ),
+        (
+            "format: date-time",
+            probe(
+                json!({"type": "string", "format": "date-time"}),
+                json!("2025-07-31T10:00:00Z"),
+                json!("yesterday"),
+                "f in body must be of type date-time: \"yesterday\"",
+            ),
+        ),
+        (
+            "format: byte",
+            probe(
+                json!({"type": "string", "format": "byte"}),
+                json!("YWJj"),
+                json!("abc"),
+                "f in body must be of type byte: \"abc\"",
+            ),
+        ),
     ])
 }
 
 /// Keywords of the pinned CRDs that constrain nothing the validator could check, with why.
 const NOT_CHECKED: [(&str, &str); 5] = [
     ("description", "documentation only"),
-    ("x-kubernetes-map-type", "merge granularity for server-side apply; the API server validates nothing with it"),
-    ("x-kubernetes-preserve-unknown-fields", "governs pruning (schema::prune keeps unknown fields under it), not validation"),
-    ("format: double", "kube-openapi checks no range for double (validate/values.go IsValueValidAgainstRange); the type check is `type: number`"),
-    ("x-kubernetes-list-type: atomic", "an atomic list has no uniqueness rule"),
+    (
+        "x-kubernetes-map-type",
+        "merge granularity for server-side apply; the API server validates nothing with it",
+    ),
+    (
+        "x-kubernetes-preserve-unknown-fields",
+        "governs pruning (schema::prune keeps unknown fields under it), not validation",
+    ),
+    (
+        "format: double",
+        "kube-openapi checks no range for double (validate/values.go IsValueValidAgainstRange); the type check is `type: number`",
+    ),
+    (
+        "x-kubernetes-list-type: atomic",
+        "an atomic list has no uniqueness rule",
+    ),
 ];
 
 /// Kubernetes CEL library functions the validator's CEL environment lacks; a pinned rule
 /// calling one of them would be reported, not judged.
 const CEL_UNSUPPORTED: [&str; 12] = [
-    "isURL", "url", "quantity", "isQuantity", "ip", "isIP", "cidr", "isCIDR", "format.dns1123Label", "semver", "sets.contains", "isSorted",
+    "isURL",
+    "url",
+    "quantity",
+    "isQuantity",
+    "ip",
+    "isIP",
+    "cidr",
+    "isCIDR",
+    "format.dns1123Label",
+    "semver",
+    "sets.contains",
+    "isSorted",
 ];
 
 fn keywords_at(schema: &Value, found: &mut BTreeMap<String, usize>, rules: &mut Vec<String>) {
-    let Some(map) = schema.as_object() else { return };
+    let Some(map) = schema.as_object() else {
+        return;
+    };
     for (k, v) in map {
         let key = match (k.as_str(), v) {
             ("format", Value::String(f)) => format!("format: {f}"),
@@ -354,7 +635,9 @@ fn every_constraint_keyword_of_the_pinned_crds_is_enforced_or_named() {
         } else if let Some((_, why)) = NOT_CHECKED.iter().find(|(k, _)| k == keyword) {
             format!("not checked: {why}")
         } else {
-            failures.push(format!("{keyword}: neither enforced nor named with a reason"));
+            failures.push(format!(
+                "{keyword}: neither enforced nor named with a reason"
+            ));
             "UNKNOWN".to_owned()
         };
         report.push(format!("{keyword} ({count}): {status}"));
@@ -369,7 +652,9 @@ fn every_constraint_keyword_of_the_pinned_crds_is_enforced_or_named() {
     }
     for f in &functions {
         let status = if CEL_UNSUPPORTED.contains(&f.as_str()) {
-            failures.push(format!("CEL function {f}: used by a pinned rule but unsupported"));
+            failures.push(format!(
+                "CEL function {f}: used by a pinned rule but unsupported"
+            ));
             "UNSUPPORTED"
         } else {
             "standard CEL, evaluated"
@@ -402,7 +687,10 @@ fn validators_in(dir: &Path) -> BTreeMap<(String, String, String), Validator> {
         }
         for crd in crds_in(&path) {
             let group = crd["spec"]["group"].as_str().unwrap_or_default().to_owned();
-            let kind = crd["spec"]["names"]["kind"].as_str().unwrap_or_default().to_owned();
+            let kind = crd["spec"]["names"]["kind"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
             for v in crd["spec"]["versions"].as_array().into_iter().flatten() {
                 let version = v["name"].as_str().unwrap_or_default().to_owned();
                 if let Ok(validator) = Validator::for_crd(&crd, &version) {
@@ -469,6 +757,9 @@ fn kubedb_and_kubeslice_samples_and_the_walkthrough_pass_their_pinned_crds() {
         all.extend(validators_in(&up.join("kubeslice/crds")));
         all.extend(validators_in(&up.join("ocm/crds")));
         let (n, refused) = judge_samples(&seed, &all);
-        assert!(n >= 5 && refused.is_empty(), "walkthrough under {release}: {refused:#?}");
+        assert!(
+            n >= 5 && refused.is_empty(),
+            "walkthrough under {release}: {refused:#?}"
+        );
     }
 }

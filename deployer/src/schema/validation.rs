@@ -434,8 +434,25 @@ fn re2_to_rust(pattern: &str) -> String {
     out
 }
 
+/// What compiling a schema shares between its nodes: the CEL environment, and each distinct
+/// pattern compiled once (the pinned KubeDB CRDs repeat the quantity pattern hundreds of
+/// times; `Regex` clones share the compiled program).
+struct Compiler<'e> {
+    env: &'e cel::Env,
+    patterns: std::collections::HashMap<String, Result<Regex, String>>,
+}
+
+impl Compiler<'_> {
+    fn pattern(&mut self, p: &str) -> Result<Regex, String> {
+        self.patterns
+            .entry(p.to_owned())
+            .or_insert_with(|| Regex::new(&re2_to_rust(p)).map_err(|e| e.to_string()))
+            .clone()
+    }
+}
+
 impl Node {
-    fn compile(schema: &Value, env: &cel::Env) -> Node {
+    fn compile(schema: &Value, c: &mut Compiler<'_>) -> Node {
         let mut node = Node::default();
         if flag(schema, "x-kubernetes-int-or-string") {
             node.types = vec!["integer".into(), "string".into()];
@@ -457,10 +474,10 @@ impl Node {
         node.multiple_of = schema.get("multipleOf").and_then(Value::as_f64);
         node.min_length = int(schema, "minLength");
         node.max_length = int(schema, "maxLength");
-        node.pattern = schema.get("pattern").and_then(Value::as_str).map(|p| {
-            let re = Regex::new(&re2_to_rust(p)).map_err(|e| e.to_string());
-            (p.to_owned(), re)
-        });
+        node.pattern = schema
+            .get("pattern")
+            .and_then(Value::as_str)
+            .map(|p| (p.to_owned(), c.pattern(p)));
         node.min_items = int(schema, "minItems");
         node.max_items = int(schema, "maxItems");
         node.unique_items = flag(schema, "uniqueItems");
@@ -476,24 +493,24 @@ impl Node {
             .collect();
         if let Some(props) = schema.get("properties").and_then(Value::as_object) {
             for (k, v) in props {
-                node.properties.insert(k.clone(), Node::compile(v, env));
+                node.properties.insert(k.clone(), Node::compile(v, c));
             }
         }
         match schema.get("additionalProperties") {
             Some(Value::Bool(false)) => node.additional_forbidden = true,
-            Some(a @ Value::Object(_)) => node.additional = Some(Box::new(Node::compile(a, env))),
+            Some(a @ Value::Object(_)) => node.additional = Some(Box::new(Node::compile(a, c))),
             _ => {}
         }
         if let Some(items) = schema.get("items").filter(|i| i.is_object()) {
-            node.items = Some(Box::new(Node::compile(items, env)));
+            node.items = Some(Box::new(Node::compile(items, c)));
         }
-        let list = |name: &str| -> Vec<Node> {
+        let mut list = |name: &str| -> Vec<Node> {
             schema
                 .get(name)
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .map(|s| Node::compile(s, env))
+                .map(|s| Node::compile(s, c))
                 .collect()
         };
         node.all_of = list("allOf");
@@ -502,7 +519,7 @@ impl Node {
         node.not = schema
             .get("not")
             .filter(|n| n.is_object())
-            .map(|n| Box::new(Node::compile(n, env)));
+            .map(|n| Box::new(Node::compile(n, c)));
         node.preserve_unknown = flag(schema, "x-kubernetes-preserve-unknown-fields");
         node.embedded = flag(schema, "x-kubernetes-embedded-resource");
         node.list_type = match schema.get("x-kubernetes-list-type").and_then(Value::as_str) {
@@ -527,7 +544,7 @@ impl Node {
             .into_iter()
             .flatten()
         {
-            node.rules.push(compile_rule(rule, env));
+            node.rules.push(compile_rule(rule, c.env));
         }
         node
     }
@@ -658,7 +675,11 @@ impl Validator {
     /// [`Validator::problems`].
     pub fn new(schema: &Value) -> Validator {
         let env = cel_env();
-        let root = Node::compile(schema, &env);
+        let mut compiler = Compiler {
+            env: &env,
+            patterns: std::collections::HashMap::new(),
+        };
+        let root = Node::compile(schema, &mut compiler);
         Validator {
             root,
             env: Arc::new(env),
@@ -810,8 +831,8 @@ impl Walk<'_> {
         self.push(path, kind, body);
     }
 
-    /// Validates one value against one node. `ratchet`: whether errors of this node may be
-    /// ratcheted (an update whose old value at this path is known).
+    /// Validates one value against one node and its descendants; `old` is the correlated old
+    /// value on an update.
     fn node(&mut self, node: &Node, value: &Value, old: Option<&Value>, root: bool) {
         let start = self.out.len();
         self.openapi(node, value, old);
@@ -854,10 +875,11 @@ impl Walk<'_> {
             let int_float = sch == "integer" && node.is_typed("number");
             let textual = value.is_string() || value.is_array();
             let numeric = node.is_typed("number") || node.is_typed("integer");
-            if !textual
-                && !node.format.is_empty()
-                && !(node.is_typed(sch) || vfmt == node.format || float_int || int_float)
-            {
+            let type_ok = node.is_typed(sch) || float_int || int_float;
+            // A format judges non-text values first; a textual value under a formatted
+            // non-numeric type is left to the format validator.
+            let format_applies = !textual && !node.format.is_empty();
+            if format_applies && !(type_ok || vfmt == node.format) {
                 let name = self.here();
                 let detail = format!(
                     "{name} in body must be of type {}: {}",
@@ -865,9 +887,7 @@ impl Walk<'_> {
                     go_quote(vfmt)
                 );
                 self.field_error(name, ViolationKind::TypeInvalid, Bad::Str(vfmt), &detail);
-            } else if !(!numeric && !node.format.is_empty() && textual)
-                && !(node.is_typed(sch) || float_int || int_float)
-            {
+            } else if (numeric || node.format.is_empty() || !textual) && !type_ok {
                 let name = self.here();
                 let detail = format!(
                     "{name} in body must be of type {}: {}",
@@ -1097,7 +1117,7 @@ impl Walk<'_> {
                     i % (m as i64) != 0
                 }
                 _ => {
-                    let mult = if m < 1.0 { f / m } else { f / m };
+                    let mult = if m < 1.0 { 1.0 / m * f } else { f / m };
                     m > 0.0 && mult.fract() != 0.0
                 }
             };
