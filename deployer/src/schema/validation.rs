@@ -674,16 +674,16 @@ impl Validator {
     /// compile are reported per object, as the API server does, and listed by
     /// [`Validator::problems`].
     pub fn new(schema: &Value) -> Validator {
-        let env = cel_env();
+        // One environment for every validator: building the standard library is the costly
+        // part of a small schema's compilation.
+        static ENV: LazyLock<Arc<cel::Env>> = LazyLock::new(|| Arc::new(cel_env()));
+        let env = Arc::clone(&ENV);
         let mut compiler = Compiler {
             env: &env,
             patterns: std::collections::HashMap::new(),
         };
         let root = Node::compile(schema, &mut compiler);
-        Validator {
-            root,
-            env: Arc::new(env),
-        }
+        Validator { root, env }
     }
 
     /// The validator of `version` of a `CustomResourceDefinition` (as JSON), such as a pinned
@@ -2238,6 +2238,57 @@ mod tests {
         assert!(
             shown[1].starts_with(r#"spec.r: Invalid value: "string": rule compile error: "#),
             "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn validators_are_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Validator>();
+    }
+
+    #[test]
+    fn one_of_not_and_multiple_of() {
+        let schema = spec(json!({
+            "one": {"type": "integer", "oneOf": [{"minimum": 5}, {"maximum": 10}]},
+            "not": {"type": "string", "not": {"enum": ["x"]}},
+            "m": {"type": "integer", "multipleOf": 3}}));
+        assert!(
+            shown(
+                schema.clone(),
+                json!({"spec": {"one": 11, "not": "y", "m": 9}})
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            shown(schema, json!({"spec": {"one": 7, "not": "x", "m": 10}})),
+            [
+                // Errors without a field come first, in the order of the fields (m, not, one).
+                r#"<nil>: Invalid value: "": "spec.not" must not validate the schema (not)"#,
+                r#"<nil>: Invalid value: "": "spec.one" must validate one and only one schema (oneOf). Found 2 valid alternatives"#,
+                "spec.m: Invalid value: 10: spec.m in body should be a multiple of 3",
+            ]
+        );
+    }
+
+    #[test]
+    fn preserved_unknown_fields_keep_declared_ones_checked() {
+        let schema = spec(
+            json!({"cfg": {"type": "object", "x-kubernetes-preserve-unknown-fields": true,
+            "properties": {"n": {"type": "integer"}}}}),
+        );
+        assert!(
+            shown(
+                schema.clone(),
+                json!({"spec": {"cfg": {"n": 1, "other": {"any": "thing"}}}})
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            shown(schema, json!({"spec": {"cfg": {"n": "1"}}})),
+            [
+                r#"spec.cfg.n: Invalid value: "string": spec.cfg.n in body must be of type integer: "string""#
+            ]
         );
     }
 
