@@ -307,8 +307,9 @@ impl FakeHub {
                 });
             }
         }
-        // Generating the CRDs is the costly part of a new hub: do it once per process.
-        static GENERATED: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+        // Generating the CRDs and compiling their schemas is the costly part of a new hub: do
+        // it once per process.
+        static GENERATED: std::sync::OnceLock<Vec<(Value, Compiled)>> = std::sync::OnceLock::new();
         let crds = GENERATED.get_or_init(|| {
             use kubedb_types::{apps::v1 as apps, catalog::v1alpha1 as catalog, kubedb::v1 as db};
             use kubeslice_types::{controller::v1alpha1 as ks, worker::v1alpha1 as worker};
@@ -325,9 +326,15 @@ impl FakeHub {
                 crd::<cluster::ManagedCluster>(),
                 crd::<work::ManifestWork>(),
             ]
+            .into_iter()
+            .map(|crd| {
+                let compiled = compile_versions(&crd);
+                (crd, compiled)
+            })
+            .collect()
         });
-        for crd in crds {
-            hub.register_crd(crd);
+        for (crd, compiled) in crds {
+            hub.register_compiled(crd, compiled);
         }
         hub
     }
@@ -347,6 +354,11 @@ impl FakeHub {
     /// Serves every served version of a `CustomResourceDefinition` (as JSON), replacing what
     /// was registered for the same group and plural. Returns how many versions it registered.
     pub fn register_crd(&self, crd: &Value) -> usize {
+        self.register_compiled(crd, &compile_versions(crd))
+    }
+
+    /// [`FakeHub::register_crd`] with the versions' schemas already compiled.
+    fn register_compiled(&self, crd: &Value, compiled: &Compiled) -> usize {
         let spec = &crd["spec"];
         let (Some(group), Some(kind), Some(plural)) = (
             spec["group"].as_str(),
@@ -365,7 +377,10 @@ impl FakeHub {
             st.resources
                 .retain(|r| !(r.group == group && r.plural == plural && r.version == version));
             let schema = v["schema"].get("openAPIV3Schema").cloned();
-            let validator = schema.as_ref().map(|s| Arc::new(schema::Validator::new(s)));
+            let validator = compiled
+                .iter()
+                .find(|(name, _)| name == version)
+                .map(|(_, validator)| Arc::clone(validator));
             st.resources.push(ResourceDef {
                 group: group.into(),
                 version: version.into(),
@@ -1450,6 +1465,22 @@ impl State {
 }
 
 /// `K`'s generated CRD as JSON.
+/// Each version's schema of a CRD, compiled for validation.
+type Compiled = Vec<(String, Arc<schema::Validator>)>;
+
+fn compile_versions(crd: &Value) -> Compiled {
+    crd["spec"]["versions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            let name = v["name"].as_str()?;
+            let schema = v["schema"].get("openAPIV3Schema")?;
+            Some((name.to_owned(), Arc::new(schema::Validator::new(schema))))
+        })
+        .collect()
+}
+
 fn crd<K: CustomResourceExt>() -> Value {
     serde_json::to_value(K::crd()).unwrap_or_default()
 }
