@@ -8,6 +8,9 @@
 //! - `fake_hub/seed_to_ready`: the seed applied to a fresh fake hub with simulated spokes (the
 //!   generated schemas), waited for until the MariaDB is Ready.
 //! - `fake_hub/reapply_unchanged`: the seed applied again to a hub that already has it.
+//! - `schema/validate_mariadb`: the walkthrough's MariaDB validated against the pinned
+//!   v2025.7.31 MariaDB CRD (`deployer::schema::Validator`, compiled once), as the checker
+//!   does per document; `schema/compile_mariadb_crd`: compiling that schema.
 
 use std::hint::black_box;
 
@@ -72,6 +75,41 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
     fake_hub(c);
+    schema_validation(c);
+}
+
+fn schema_validation(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let crd_path =
+        root.join("../shared/upstream/kubedb/releases/v2025.7.31/kubedb.com_mariadbs.yaml");
+    let Ok(text) = std::fs::read_to_string(&crd_path) else {
+        eprintln!("schema/*: skipped, {} is absent", crd_path.display());
+        return;
+    };
+    let crds: Vec<serde_json::Value> = serde_saphyr::from_multiple(&text).expect("CRD YAML");
+    let crd = crds
+        .into_iter()
+        .find(|d| d["kind"] == "CustomResourceDefinition")
+        .expect("a CRD");
+    let doc_text =
+        std::fs::read_to_string(root.join("examples/seed/05-mariadb.yaml")).expect("seed MariaDB");
+    let doc: serde_json::Value = serde_saphyr::from_str(&doc_text).expect("MariaDB YAML");
+    let validator = deployer::schema::Validator::for_crd(&crd, "v1").expect("v1 schema");
+    assert!(
+        validator.validate(&doc, None).is_empty(),
+        "the seed MariaDB is valid"
+    );
+    let mut group = c.benchmark_group("schema");
+    group.bench_function("validate_mariadb", |b| {
+        b.iter(|| validator.validate(black_box(&doc), None).len())
+    });
+    group.sample_size(10);
+    group.bench_function("compile_mariadb_crd", |b| {
+        b.iter(|| {
+            deployer::schema::Validator::for_crd(black_box(&crd), "v1").map(|v| v.problems().len())
+        })
+    });
+    group.finish();
 }
 
 async fn converge(hub: &FakeHub, seed: &deployer::Plan, options: &ApplyOptions) {

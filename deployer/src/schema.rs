@@ -1,9 +1,15 @@
-//! Structural-schema tools: pruning as the API server does it, coverage of one schema by
-//! another, and differences between two JSON documents.
+//! Structural-schema tools: pruning and validation as the API server does them, coverage of
+//! one schema by another, and differences between two JSON documents.
 //!
 //! Paths are written as `spec.rules[0].name`; the root is the empty string.
 
 use serde_json::{Map, Value};
+
+mod validation;
+
+pub use validation::{
+    CHECKED_STRING_FORMATS, CompileProblem, SchemaError, Validator, Violation, ViolationKind,
+};
 
 /// Appends a property name to a path.
 fn child(path: &str, key: &str) -> String {
@@ -353,259 +359,17 @@ fn structural_at(schema: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
-/// A value the schema does not allow, as the API server reports it in a 422 answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Violation {
-    /// Where (`spec.replicas`; empty for the root).
-    pub path: String,
-    /// What is wrong (`Required value`, `Unsupported value: "x"`, ...).
-    pub message: String,
-}
-
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-/// Checks `value` against a structural `schema` the way the API server's OpenAPI validation
-/// does: `type` (with `nullable` and `x-kubernetes-int-or-string`), `required`, `enum`,
-/// `minimum`/`maximum`, `minLength`/`maxLength`, `minItems`/`maxItems` and `pattern`. CEL
-/// rules (`x-kubernetes-validations`) and `format` are not checked. At the root,
-/// `apiVersion`, `kind` and `metadata` are left to the server's own handling.
+/// Validates `value` (a create) against the structural `schema` as the API server does; see
+/// [`Validator`] for what is checked and how it is worded. Compiles the schema on every call:
+/// to validate many documents, build a [`Validator`] once.
 ///
 /// ```
 /// use serde_json::json;
 /// let schema = json!({"type": "object", "properties": {"spec": {"type": "object",
-///     "required": ["version"],
-///     "properties": {"version": {"type": "string"}, "replicas": {"type": "integer", "minimum": 1}}}}});
-/// let v = deployer::schema::validate(&json!({"spec": {"replicas": 0}}), &schema);
-/// let shown: Vec<String> = v.iter().map(ToString::to_string).collect();
-/// assert_eq!(shown, ["spec.replicas: Invalid value: 0: should be greater than or equal to 1",
-///                    "spec.version: Required value"]);
+///     "properties": {"size": {"type": "string", "enum": ["a", "b"]}}}}});
+/// let v = deployer::schema::validate(&json!({"spec": {"size": "z"}}), &schema);
+/// assert_eq!(v[0].to_string(), r#"spec.size: Unsupported value: "z": supported values: "a", "b""#);
 /// ```
 pub fn validate(value: &Value, schema: &Value) -> Vec<Violation> {
-    let mut out = Vec::new();
-    validate_at(value, schema, "", true, &mut out);
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    out
-}
-
-fn type_matches(value: &Value, schema: &Value) -> bool {
-    if value.is_null() {
-        return flag(schema, "nullable");
-    }
-    if flag(schema, "x-kubernetes-int-or-string") {
-        return value.is_string() || value.is_i64() || value.is_u64();
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("object") => value.is_object(),
-        Some("array") => value.is_array(),
-        Some("string") => value.is_string(),
-        Some("boolean") => value.is_boolean(),
-        Some("number") => value.is_number(),
-        Some("integer") => {
-            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
-        }
-        _ => true,
-    }
-}
-
-fn validate_at(value: &Value, schema: &Value, path: &str, root: bool, out: &mut Vec<Violation>) {
-    let push = |out: &mut Vec<Violation>, message: String| {
-        out.push(Violation {
-            path: path.to_owned(),
-            message,
-        })
-    };
-    if !type_matches(value, schema) {
-        let wanted = schema
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("int-or-string");
-        push(
-            out,
-            format!("Invalid value: {value}: must be of type {wanted}"),
-        );
-        return;
-    }
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
-        && !value.is_null()
-        && !allowed.contains(value)
-    {
-        let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
-        push(
-            out,
-            format!(
-                "Unsupported value: {value}: supported values: {}",
-                list.join(", ")
-            ),
-        );
-    }
-    if let Some(n) = value.as_f64() {
-        if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
-            && n < min
-        {
-            push(
-                out,
-                format!("Invalid value: {value}: should be greater than or equal to {min}"),
-            );
-        }
-        if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
-            && n > max
-        {
-            push(
-                out,
-                format!("Invalid value: {value}: should be less than or equal to {max}"),
-            );
-        }
-    }
-    let bound = |name: &str| schema.get(name).and_then(Value::as_u64);
-    if let Some(s) = value.as_str() {
-        let len = s.chars().count() as u64;
-        if bound("minLength").is_some_and(|m| len < m) {
-            push(out, format!("Invalid value: {value}: too short"));
-        }
-        if bound("maxLength").is_some_and(|m| len > m) {
-            push(
-                out,
-                format!(
-                    "Too long: may not be more than {} bytes",
-                    bound("maxLength").unwrap_or_default()
-                ),
-            );
-        }
-        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
-            && regex::Regex::new(pattern).is_ok_and(|re| !re.is_match(s))
-        {
-            push(
-                out,
-                format!("Invalid value: {value}: should match '{pattern}'"),
-            );
-        }
-    }
-    match value {
-        Value::Array(items) => {
-            let len = items.len() as u64;
-            if bound("minItems").is_some_and(|m| len < m) {
-                push(
-                    out,
-                    format!(
-                        "Invalid value: {len}: should have at least {} items",
-                        bound("minItems").unwrap_or_default()
-                    ),
-                );
-            }
-            if bound("maxItems").is_some_and(|m| len > m) {
-                push(
-                    out,
-                    format!(
-                        "Too many: {len}: must have at most {} items",
-                        bound("maxItems").unwrap_or_default()
-                    ),
-                );
-            }
-            if let Some(item_schema) = schema.get("items") {
-                for (i, item) in items.iter().enumerate() {
-                    validate_at(item, item_schema, &format!("{path}[{i}]"), false, out);
-                }
-            }
-        }
-        Value::Object(map) => {
-            let embedded = root || flag(schema, "x-kubernetes-embedded-resource");
-            for key in schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                let skipped = embedded && matches!(key, "apiVersion" | "kind" | "metadata");
-                if !skipped && map.get(key).is_none_or(Value::is_null) {
-                    out.push(Violation {
-                        path: child(path, key),
-                        message: "Required value".to_owned(),
-                    });
-                }
-            }
-            let properties = schema.get("properties").and_then(Value::as_object);
-            let additional = schema.get("additionalProperties").filter(|a| a.is_object());
-            for (key, sub) in map {
-                if embedded && matches!(key.as_str(), "apiVersion" | "kind" | "metadata") {
-                    continue;
-                }
-                if let Some(s) = properties.and_then(|p| p.get(key)).or(additional) {
-                    validate_at(sub, s, &child(path, key), false, out);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-#[cfg(test)]
-mod validate_tests {
-    use super::*;
-    use serde_json::json;
-
-    fn shown(value: Value, schema: Value) -> Vec<String> {
-        validate(&value, &schema)
-            .iter()
-            .map(ToString::to_string)
-            .collect()
-    }
-
-    #[test]
-    fn types_nullability_and_int_or_string() {
-        let schema = json!({"type": "object", "properties": {
-            "port": {"x-kubernetes-int-or-string": true},
-            "note": {"type": "string", "nullable": true},
-            "count": {"type": "integer"},
-            "ratio": {"type": "number"}}});
-        assert!(
-            shown(
-                json!({"port": "http", "note": null, "count": 2.0, "ratio": 1}),
-                schema.clone()
-            )
-            .is_empty()
-        );
-        assert_eq!(
-            shown(json!({"port": 1.5, "count": 2.5, "ratio": "x"}), schema),
-            [
-                "count: Invalid value: 2.5: must be of type integer",
-                "port: Invalid value: 1.5: must be of type int-or-string",
-                "ratio: Invalid value: \"x\": must be of type number"
-            ]
-        );
-    }
-
-    #[test]
-    fn bounds_patterns_and_lists() {
-        let schema = json!({"type": "object", "properties": {
-            "name": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3},
-            "items": {"type": "array", "maxItems": 1, "items": {"type": "object", "required": ["k"],
-                "properties": {"k": {"type": "string", "enum": ["a"]}}}}}});
-        assert_eq!(
-            shown(json!({"name": "Abcd", "items": [{"k": "b"}, {}]}), schema),
-            [
-                "items: Too many: 2: must have at most 1 items",
-                "items[0].k: Unsupported value: \"b\": supported values: \"a\"",
-                "items[1].k: Required value",
-                "name: Too long: may not be more than 3 bytes",
-                "name: Invalid value: \"Abcd\": should match '^[a-z]+$'"
-            ]
-        );
-    }
-
-    #[test]
-    fn embedded_resources_leave_identity_to_the_server() {
-        let schema = json!({"type": "object", "required": ["kind", "spec"], "properties": {
-            "spec": {"type": "object", "properties": {"template": {"type": "object",
-                "x-kubernetes-embedded-resource": true, "required": ["metadata"],
-                "properties": {"spec": {"type": "object"}}}}}}});
-        assert_eq!(
-            shown(json!({"spec": {"template": {"spec": 1}}}), schema),
-            ["spec.template.spec: Invalid value: 1: must be of type object"]
-        );
-    }
+    Validator::new(schema).validate(value, None)
 }

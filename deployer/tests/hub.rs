@@ -254,7 +254,11 @@ async fn invalid_input_writes_nothing() {
     assert!(
         status
             .message
-            .contains("spec.replicas: Invalid value: \"three\": must be of type integer"),
+            // The API server shows the JSON type as the bad value (kube-openapi
+            // validate/type.go, errors/schema.go `typeFailWithData`).
+            .contains(
+                "spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\""
+            ),
         "{}",
         status.message
     );

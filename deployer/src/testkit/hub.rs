@@ -220,7 +220,7 @@ impl HubError {
         let causes: Vec<Value> = self
             .causes
             .iter()
-            .map(|c| json!({"reason": "FieldValueInvalid", "message": c.message, "field": c.path}))
+            .map(|c| json!({"reason": c.kind.reason(), "message": c.message, "field": c.path}))
             .collect();
         json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                "message": self.message, "reason": self.reason, "code": self.code,
@@ -259,6 +259,8 @@ struct ResourceDef {
     namespaced: bool,
     status: bool,
     schema: Option<Value>,
+    /// The schema compiled once for validation.
+    validator: Option<Arc<schema::Validator>>,
 }
 
 impl ResourceDef {
@@ -372,11 +374,13 @@ impl FakeHub {
                     namespaced,
                     status: kind == "Namespace",
                     schema: None,
+                    validator: None,
                 });
             }
         }
-        // Generating the CRDs is the costly part of a new hub: do it once per process.
-        static GENERATED: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+        // Generating the CRDs and compiling their schemas is the costly part of a new hub: do
+        // it once per process.
+        static GENERATED: std::sync::OnceLock<Vec<(Value, Compiled)>> = std::sync::OnceLock::new();
         let crds = GENERATED.get_or_init(|| {
             use kubedb_types::{apps::v1 as apps, catalog::v1alpha1 as catalog, kubedb::v1 as db};
             use kubeslice_types::{controller::v1alpha1 as ks, worker::v1alpha1 as worker};
@@ -393,9 +397,15 @@ impl FakeHub {
                 crd::<cluster::ManagedCluster>(),
                 crd::<work::ManifestWork>(),
             ]
+            .into_iter()
+            .map(|crd| {
+                let compiled = compile_versions(&crd);
+                (crd, compiled)
+            })
+            .collect()
         });
-        for crd in crds {
-            hub.register_crd(crd);
+        for (crd, compiled) in crds {
+            hub.register_compiled(crd, compiled);
         }
         hub
     }
@@ -415,6 +425,11 @@ impl FakeHub {
     /// Serves every served version of a `CustomResourceDefinition` (as JSON), replacing what
     /// was registered for the same group and plural. Returns how many versions it registered.
     pub fn register_crd(&self, crd: &Value) -> usize {
+        self.register_compiled(crd, &compile_versions(crd))
+    }
+
+    /// [`FakeHub::register_crd`] with the versions' schemas already compiled.
+    fn register_compiled(&self, crd: &Value, compiled: &Compiled) -> usize {
         let spec = &crd["spec"];
         let (Some(group), Some(kind), Some(plural)) = (
             spec["group"].as_str(),
@@ -432,6 +447,11 @@ impl FakeHub {
             };
             st.resources
                 .retain(|r| !(r.group == group && r.plural == plural && r.version == version));
+            let schema = v["schema"].get("openAPIV3Schema").cloned();
+            let validator = compiled
+                .iter()
+                .find(|(name, _)| name == version)
+                .map(|(_, validator)| Arc::clone(validator));
             st.resources.push(ResourceDef {
                 group: group.into(),
                 version: version.into(),
@@ -439,7 +459,8 @@ impl FakeHub {
                 plural: plural.into(),
                 namespaced,
                 status: v["subresources"].get("status").is_some(),
-                schema: v["schema"].get("openAPIV3Schema").cloned(),
+                schema,
+                validator,
             });
             n += 1;
         }
@@ -1394,19 +1415,28 @@ impl State {
                 format!("namespaces \"{ns}\" not found"),
             ));
         }
-        if let Some(schema) = &w.def.schema {
-            let violations = schema::validate(&object, schema);
+        if let Some(validator) = &w.def.validator {
+            let violations = validator.validate(&object, existing.as_ref().map(|s| &s.object));
             if !violations.is_empty() {
-                let shown: Vec<String> = violations.iter().map(ToString::to_string).collect();
+                // Distinct messages, bracketed when more than one, as `NewInvalid` aggregates
+                // them (k8s.io/apimachinery@v0.36.3:pkg/util/errors/errors.go).
+                let mut shown: Vec<String> = Vec::new();
+                for v in violations.iter().map(ToString::to_string) {
+                    if !shown.contains(&v) {
+                        shown.push(v);
+                    }
+                }
+                let shown = if shown.len() == 1 {
+                    shown.remove(0)
+                } else {
+                    format!("[{}]", shown.join(", "))
+                };
                 return Err(HubError {
                     code: 422,
                     reason: "Invalid",
                     message: format!(
                         "{}.{} \"{}\" is invalid: {}",
-                        w.def.kind,
-                        w.def.group,
-                        w.name,
-                        shown.join(", ")
+                        w.def.kind, w.def.group, w.name, shown
                     ),
                     causes: violations,
                 });
@@ -1562,6 +1592,22 @@ impl State {
 }
 
 /// `K`'s generated CRD as JSON.
+/// Each version's schema of a CRD, compiled for validation.
+type Compiled = Vec<(String, Arc<schema::Validator>)>;
+
+fn compile_versions(crd: &Value) -> Compiled {
+    crd["spec"]["versions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            let name = v["name"].as_str()?;
+            let schema = v["schema"].get("openAPIV3Schema")?;
+            Some((name.to_owned(), Arc::new(schema::Validator::new(schema))))
+        })
+        .collect()
+}
+
 fn crd<K: CustomResourceExt>() -> Value {
     serde_json::to_value(K::crd()).unwrap_or_default()
 }
