@@ -473,6 +473,8 @@ struct KindEntry {
     api_version: String,
     kind: String,
     schema: Value,
+    /// The API server's validation of `schema`, compiled once.
+    validator: schema::Validator,
     default_spec: Value,
     run: fn(&Value, &Context<'_>) -> Outcome,
 }
@@ -508,10 +510,12 @@ where
     K: Checked + kube::core::object::HasSpec,
     K::Spec: Default + Serialize,
 {
+    let schema = crd_schema::<K>();
     KindEntry {
         api_version: K::api_version(&()).into_owned(),
         kind: K::kind(&()).into_owned(),
-        schema: crd_schema::<K>(),
+        validator: schema::Validator::new(&schema),
+        schema,
         default_spec: serde_json::to_value(K::Spec::default()).unwrap_or_default(),
         run: run::<K>,
     }
@@ -552,6 +556,7 @@ where
     let generated = entry::<K>();
     match schema {
         Some(schema) => KindEntry {
+            validator: schema::Validator::new(&schema),
             schema,
             ..generated
         },
@@ -567,6 +572,7 @@ where
 {
     let schema = release.schema(&K::group(&()), &K::plural(&()), &K::version(&()))?;
     Ok(KindEntry {
+        validator: schema::Validator::new(schema),
         schema: schema.clone(),
         ..entry::<K>()
     })
@@ -750,6 +756,12 @@ fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
     // What the API server stores: unknown fields and nulls pruned.
     let mut doc = value.clone();
     let mut lost: Vec<String> = schema::prune(&mut doc, &entry.schema);
+    // Then what the API server refuses with 422: the schema's types, bounds, patterns, list
+    // keys and CEL rules, before any webhook sees the object.
+    let refused = entry.validator.validate(&doc, None);
+    if !refused.is_empty() {
+        return Verdict::Invalid(refused.iter().map(ToString::to_string).collect());
+    }
     // The types always carry `metadata` and (for kinds with one) `spec`; the server accepts
     // objects without them. Parse such objects with the type's empty value and compare
     // without it.
