@@ -50,7 +50,10 @@ pub enum Release {
     V2026_7_10,
 }
 
-/// Which multi-cluster shape a release's PlacementPolicy CRD has.
+/// Which multi-cluster shape a release's PlacementPolicy CRD has. In kubeops/installer's petset
+/// chart the CRD switches at chart v2025.9.15 (app v0.0.14): v2025.8.31 (app v0.0.13) still
+/// ships `spec.ocm` (`kubeops/installer@<tag>:charts/petset/crds/
+/// apps.k8s.appscode.com_placementpolicies.yaml`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PolicyShape {
     /// `spec.ocm {distributionRules[{clusterName, replicas}], sliceName}`: kubeops/petset up to
