@@ -718,6 +718,11 @@ impl Validator {
     /// Validates `value` as the API server validates a create (`old` = `None`) or an update
     /// from `old`, and lists every violation sorted by path (stably: per path in the API
     /// server's order). Empty means the API server accepts the object's schema.
+    ///
+    /// It judges the whole document it is given, `status` included: the API server drops
+    /// `status` from a create (and keeps the old one on an update) when the CRD has the status
+    /// subresource (k8s.io/apiextensions-apiserver@v0.36.3:pkg/registry/customresource/
+    /// strategy.go `PrepareForCreate`), so a caller judging such a write removes it first.
     pub fn validate(&self, value: &Value, old: Option<&Value>) -> Vec<Violation> {
         let mut walk = Walk {
             env: &self.env,
