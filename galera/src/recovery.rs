@@ -151,7 +151,20 @@ impl NodeReport {
                     _ => format!("grastate.dat seqno {ss}"),
                 },
             ),
-            (None, Some((ru, rs))) => known(ru, rs, format!("recovered position {rs}")),
+            (None, Some((ru, rs))) => known(
+                ru,
+                rs,
+                match &self.saved {
+                    // Galera starts from the recovered position when grastate.dat says -1
+                    // (rule 1), but a grastate.dat of another history means the files
+                    // disagree: say so.
+                    Some(s) if s.uuid != NIL_UUID && s.uuid != ru => format!(
+                        "recovered position {rs}; but grastate.dat names another history ({}:{}): check that the log is this node's",
+                        s.uuid, s.seqno
+                    ),
+                    _ => format!("recovered position {rs}"),
+                },
+            ),
             (None, None) => match (&self.recovered, &self.saved) {
                 (Some(r), _) if r.uuid == NIL_UUID => NodePosition::NeverJoined {
                     evidence: format!("recovered position {}:{}", r.uuid, r.seqno),

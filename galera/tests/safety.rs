@@ -391,10 +391,13 @@ proptest! {
         // would be sent to SST), and nothing says "forced".
         if !force {
             for n in nodes.iter().filter(|n| !n.arbitrator) {
-                let history = [n.saved.as_ref().map(|s| s.uuid.as_str()), n.recovered.as_ref().map(|r| r.uuid.as_str())]
-                    .into_iter()
-                    .flatten()
-                    .any(|u| u != NIL);
+                // The history galera would start it in: the recovered one when recovered,
+                // else grastate.dat's (a recovered nil UUID is a node that never joined).
+                let history = match (&n.recovered, &n.saved) {
+                    (Some(r), _) => r.uuid != NIL,
+                    (None, Some(s)) => s.uuid != NIL,
+                    (None, None) => false,
+                };
                 prop_assert!(!history || galera_position(n).is_some(), "{} has a history but no position: {plan:?}", n.name);
             }
             let reasons = plan.joins.iter().map(|j| &j.reason).chain(plan.skipped.iter().map(|s| &s.reason));
