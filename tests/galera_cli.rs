@@ -332,10 +332,19 @@ fn health_refuses_what_it_cannot_judge_without_advice() {
     let null = status_file(&dir, "boxnull.tsv", "NULL", 3, "");
     let (code, out, err) = run("galera-health", &["--expect", "1", &null], None);
     assert_eq!(code, 2, "{out}{err}");
-    assert!(out.contains("cannot judge") && out.contains("wsrep_cluster_status is NULL"), "{out}");
+    assert!(
+        out.contains("cannot judge") && out.contains("wsrep_cluster_status is NULL"),
+        "{out}"
+    );
     assert!(!out.contains("pc.bootstrap=YES"), "{out}");
 
-    let gc = status_file(&dir, "gc.tsv", "non-Primary", 1, "wsrep_gcomm_uuid\ta1a1a1a1-0000-11f0-8000-000000000000\n");
+    let gc = status_file(
+        &dir,
+        "gc.tsv",
+        "non-Primary",
+        1,
+        "wsrep_gcomm_uuid\ta1a1a1a1-0000-11f0-8000-000000000000\n",
+    );
     for nodes in [
         vec![gc.clone(), gc.clone(), gc.clone()],
         vec![format!("a={gc}"), format!("b={gc}"), format!("c={gc}")],
@@ -360,9 +369,15 @@ fn health_refuses_what_it_cannot_judge_without_advice() {
     for tool in ["galera-health", "galera-recover"] {
         let (code, out, err) = run(tool, &["--output", "json", &missing], None);
         assert_eq!(code, 2, "{tool}: {err}");
-        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{tool}: {e}: {out:?}"));
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{tool}: {e}: {out:?}"));
         assert_eq!(v["exit"], 2, "{tool}: {v}");
-        assert!(v["error"].as_str().is_some_and(|e| e.contains("absent.tsv")), "{tool}: {v}");
+        assert!(
+            v["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("absent.tsv")),
+            "{tool}: {v}"
+        );
     }
 }
 
@@ -376,7 +391,10 @@ fn recover_never_sends_an_unknown_position_to_sst_unforced() {
     let e1 = grastate(&dir, "e-1", U13, -1, 0);
     let (code, out, err) = run("galera-recover", &[&e0, &e1], None);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(out.contains("run `mariadbd --wsrep-recover` on e-1"), "{out}");
+    assert!(
+        out.contains("run `mariadbd --wsrep-recover` on e-1"),
+        "{out}"
+    );
     assert!(!out.contains("forced"), "{out}");
     let (code, out, err) = run("galera-recover", &["--force", &e0, &e1], None);
     assert_eq!(code, 0, "{out}{err}");
@@ -386,12 +404,19 @@ fn recover_never_sends_an_unknown_position_to_sst_unforced() {
     let m10 = grastate(&dir, "mariadb-10", U13, 8, 0);
     let (code, out, err) = run(
         "galera-recover",
-        &["--force", "--members", "mariadb-2,mariadb-10,mariadb-3", &m10, &m2],
+        &[
+            "--force",
+            "--members",
+            "mariadb-2,mariadb-10,mariadb-3",
+            &m10,
+            &m2,
+        ],
         None,
     );
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.lines().any(|l| l.contains("mariadb-3") && l.contains("SST")),
+        out.lines()
+            .any(|l| l.contains("mariadb-3") && l.contains("SST")),
         "{out}"
     );
 

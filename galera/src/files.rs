@@ -105,9 +105,9 @@ impl SavedState {
                     uuid = Some(value.to_owned());
                 }
                 "seqno" => {
-                    let q = value.parse::<i64>().map_err(|_| {
-                        err(file, n, format!("seqno {value:?} is not an integer"))
-                    })?;
+                    let q = value
+                        .parse::<i64>()
+                        .map_err(|_| err(file, n, format!("seqno {value:?} is not an integer")))?;
                     // Galera writes -1 (WSREP_SEQNO_UNDEFINED) or a position, nothing below.
                     if q < -1 {
                         return Err(err(
@@ -354,7 +354,10 @@ impl RecoveredPosition {
         if let Some((n, line)) = log
             .lines()
             .enumerate()
-            .filter(|(_, l)| l.to_ascii_lowercase().contains("failed to recover position"))
+            .filter(|(_, l)| {
+                l.to_ascii_lowercase()
+                    .contains("failed to recover position")
+            })
             .last()
         {
             return Err(err(

@@ -325,8 +325,7 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
         .enumerate()
         .filter_map(|(g, m)| {
             let size = m.iter().find_map(|&i| nodes[i].1.cluster_size)?;
-            (size > 0 && m.len() as u64 > size)
-                .then(|| (g, m.len().div_ceil(size as usize) as u64))
+            (size > 0 && m.len() as u64 > size).then(|| (g, m.len().div_ceil(size as usize) as u64))
         })
         .collect();
     let names = |g: &[usize]| -> String {
@@ -362,16 +361,22 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
     }
     for (g, _) in &overfull {
         let m = &groups[*g];
-        if m.iter()
-            .all(|&i| nodes[i].1.incoming_addresses.as_ref().is_some_and(|a| !a.is_empty()))
-        {
+        if m.iter().all(|&i| {
+            nodes[i]
+                .1
+                .incoming_addresses
+                .as_ref()
+                .is_some_and(|a| !a.is_empty())
+        }) {
             return cannot_judge(vec![(
                 None,
                 format!(
                     "inconsistent snapshots: {} Primary nodes ({}) report one component of {} members with the same incoming addresses: capture every node's status again, at the same time, once per node",
                     m.len(),
                     names(m),
-                    m.iter().find_map(|&i| nodes[i].1.cluster_size).unwrap_or_default()
+                    m.iter()
+                        .find_map(|&i| nodes[i].1.cluster_size)
+                        .unwrap_or_default()
                 ),
             )]);
         }

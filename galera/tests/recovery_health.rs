@@ -334,7 +334,13 @@ fn status_layouts() {
 const H: &str = "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002";
 
 /// One node's batch-mode output, as `mariadb -e "SHOW STATUS LIKE 'wsrep%'"` prints it.
-fn tsv(status: &str, size: u64, conf: &str, addresses: &str, extra: &[(&str, &str)]) -> WsrepStatus {
+fn tsv(
+    status: &str,
+    size: u64,
+    conf: &str,
+    addresses: &str,
+    extra: &[(&str, &str)],
+) -> WsrepStatus {
     let mut text = format!(
         "Variable_name\tValue\nwsrep_cluster_state_uuid\t{H}\nwsrep_cluster_status\t{status}\nwsrep_cluster_size\t{size}\nwsrep_cluster_conf_id\t{conf}\nwsrep_incoming_addresses\t{addresses}\nwsrep_connected\tON\nwsrep_last_committed\t9051\n"
     );
@@ -351,11 +357,15 @@ fn tsv(status: &str, size: u64, conf: &str, addresses: &str, extra: &[(&str, &st
 }
 
 fn named(list: &[(&str, WsrepStatus)]) -> Vec<(String, WsrepStatus)> {
-    list.iter().map(|(n, s)| ((*n).to_owned(), s.clone())).collect()
+    list.iter()
+        .map(|(n, s)| ((*n).to_owned(), s.clone()))
+        .collect()
 }
 
 fn no_cluster_change(h: &galera::health::Health) -> bool {
-    h.findings.iter().all(|f| !f.changes_cluster && f.remedy.is_none())
+    h.findings
+        .iter()
+        .all(|f| !f.changes_cluster && f.remedy.is_none())
 }
 
 const A3: &str = "10.0.0.10:3306,10.0.0.11:3306,10.0.0.12:3306";
@@ -370,7 +380,13 @@ fn unrecognised_cluster_status_cannot_be_judged() {
     let s = WsrepStatus::from_text(boxed).expect("readable");
     let h = assess(&[("boxnull".to_owned(), s)], Some(1));
     assert_eq!(h.verdict, Verdict::CannotJudge, "{:?}", h.findings);
-    assert!(h.findings[0].message.contains("wsrep_cluster_status is NULL"), "{:?}", h.findings);
+    assert!(
+        h.findings[0]
+            .message
+            .contains("wsrep_cluster_status is NULL"),
+        "{:?}",
+        h.findings
+    );
     assert!(no_cluster_change(&h));
     for bad in ["garbage", "primary", ""] {
         let nodes = named(&[
@@ -394,8 +410,20 @@ fn no_pc_bootstrap_while_a_node_reports_more_members_than_read() {
     assert_eq!(h.verdict, Verdict::NoPrimary);
     let f = h.findings.last().expect("the cluster finding");
     assert!(!f.changes_cluster, "{f}");
-    assert!(!f.remedy.as_deref().unwrap_or("").contains("pc.bootstrap=YES"), "{f}");
-    assert!(f.remedy.as_deref().unwrap_or("").contains("component of 3 members but 1 were read"), "{f}");
+    assert!(
+        !f.remedy
+            .as_deref()
+            .unwrap_or("")
+            .contains("pc.bootstrap=YES"),
+        "{f}"
+    );
+    assert!(
+        f.remedy
+            .as_deref()
+            .unwrap_or("")
+            .contains("component of 3 members but 1 were read"),
+        "{f}"
+    );
 }
 
 /// Review 2: one node's output given three times (same name, or three names with one
@@ -410,13 +438,23 @@ fn duplicate_nodes_do_not_count_towards_expect() {
         &[("wsrep_gcomm_uuid", "a1a1a1a1-0000-11f0-8000-000000000000")],
     );
     for names in [["gc", "gc", "gc"], ["a", "b", "c"]] {
-        let nodes: Vec<(String, WsrepStatus)> =
-            names.iter().map(|n| ((*n).to_owned(), gc.clone())).collect();
+        let nodes: Vec<(String, WsrepStatus)> = names
+            .iter()
+            .map(|n| ((*n).to_owned(), gc.clone()))
+            .collect();
         let h = assess(&nodes, Some(3));
-        assert_eq!(h.verdict, Verdict::CannotJudge, "{names:?}: {:?}", h.findings);
+        assert_eq!(
+            h.verdict,
+            Verdict::CannotJudge,
+            "{names:?}: {:?}",
+            h.findings
+        );
         assert!(no_cluster_change(&h));
         assert!(
-            h.findings.iter().any(|f| f.message.contains("more than once") || f.message.contains("same wsrep_gcomm_uuid")),
+            h.findings
+                .iter()
+                .any(|f| f.message.contains("more than once")
+                    || f.message.contains("same wsrep_gcomm_uuid")),
             "{:?}",
             h.findings
         );
@@ -434,20 +472,53 @@ fn snapshots_of_different_moments_are_not_a_split_brain() {
         named(&[("w0", conf("7")), ("w1", conf("8"))]),
         named(&[
             ("t0", conf("7")),
-            ("t1", tsv("Primary", 2, "8", "10.0.0.10:3306,10.0.0.11:3306", &[])),
+            (
+                "t1",
+                tsv("Primary", 2, "8", "10.0.0.10:3306,10.0.0.11:3306", &[]),
+            ),
         ]),
         // Four nodes in one component of three, all listing the same addresses.
-        named(&[("a", conf("7")), ("b", conf("7")), ("c", conf("7")), ("d", conf("7"))]),
+        named(&[
+            ("a", conf("7")),
+            ("b", conf("7")),
+            ("c", conf("7")),
+            ("d", conf("7")),
+        ]),
     ] {
         let h = assess(&nodes, Some(3));
         assert_eq!(h.verdict, Verdict::CannotJudge, "{:?}", h.findings);
-        assert!(h.findings[0].message.contains("inconsistent snapshots"), "{:?}", h.findings);
+        assert!(
+            h.findings[0].message.contains("inconsistent snapshots"),
+            "{:?}",
+            h.findings
+        );
         assert!(no_cluster_change(&h));
     }
     let split = named(&[
-        ("m0", tsv("Primary", 2, "18446744073709551615", "10.0.0.10:3306,10.0.0.12:3306", &[])),
-        ("m1", tsv("Primary", 1, "18446744073709551615", "10.0.0.11:3306", &[])),
-        ("m2", tsv("Primary", 2, "18446744073709551615", "10.0.0.10:3306,10.0.0.12:3306", &[])),
+        (
+            "m0",
+            tsv(
+                "Primary",
+                2,
+                "18446744073709551615",
+                "10.0.0.10:3306,10.0.0.12:3306",
+                &[],
+            ),
+        ),
+        (
+            "m1",
+            tsv("Primary", 1, "18446744073709551615", "10.0.0.11:3306", &[]),
+        ),
+        (
+            "m2",
+            tsv(
+                "Primary",
+                2,
+                "18446744073709551615",
+                "10.0.0.10:3306,10.0.0.12:3306",
+                &[],
+            ),
+        ),
     ]);
     let h = assess(&split, Some(3));
     assert_eq!(h.verdict, Verdict::SplitBrain, "{:?}", h.findings);
@@ -461,8 +532,15 @@ fn primary_with_size_zero_cannot_be_judged() {
     let nodes = named(&[("sz0", tsv("Primary", 0, "7", A3, &[]))]);
     let h = assess(&nodes, None);
     assert_eq!(h.verdict, Verdict::CannotJudge);
-    assert!(h.findings[0].message.contains("wsrep_cluster_size is 0"), "{:?}", h.findings);
-    let two = named(&[("a", tsv("Primary", 0, "7", A3, &[])), ("b", tsv("Primary", 0, "7", A3, &[]))]);
+    assert!(
+        h.findings[0].message.contains("wsrep_cluster_size is 0"),
+        "{:?}",
+        h.findings
+    );
+    let two = named(&[
+        ("a", tsv("Primary", 0, "7", A3, &[])),
+        ("b", tsv("Primary", 0, "7", A3, &[])),
+    ]);
     assert_eq!(assess(&two, Some(3)).verdict, Verdict::CannotJudge);
 }
 
@@ -478,7 +556,10 @@ fn more_members_than_expected_is_no_restart() {
     assert_eq!(h.verdict, Verdict::Degraded);
     for f in &h.findings {
         assert!(!f.changes_cluster, "{f}");
-        assert!(!f.remedy.as_deref().unwrap_or("").contains("missing"), "{f}");
+        assert!(
+            !f.remedy.as_deref().unwrap_or("").contains("missing"),
+            "{f}"
+        );
         assert!(f.message.contains("more members than expected"), "{f}");
     }
 }

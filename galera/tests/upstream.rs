@@ -347,7 +347,11 @@ fn the_flag_of_a_nil_uuid_grastate_is_ignored_even_with_a_recovered_history() {
     ];
     let plan = plan_recovery(&ahead, &RecoveryOptions::default()).expect("plan");
     assert_eq!(plan.bootstrap, pod(0));
-    assert!(plan.reason.contains("highest seqno 9999"), "{}", plan.reason);
+    assert!(
+        plan.reason.contains("highest seqno 9999"),
+        "{}",
+        plan.reason
+    );
     assert!(!plan.reason.contains("galera sets it"), "{}", plan.reason);
 }
 
@@ -378,7 +382,11 @@ fn an_unknown_position_blocks_even_when_the_flag_chose() {
         };
         let plan = plan_recovery(&nodes, &forced).expect("forced");
         assert_eq!(plan.bootstrap, pod(0));
-        assert!(plan.reason.contains("safe_to_bootstrap: 1"), "{}", plan.reason);
+        assert!(
+            plan.reason.contains("safe_to_bootstrap: 1"),
+            "{}",
+            plan.reason
+        );
         assert!(plan.joins[0].reason.contains("forced"), "{:?}", plan.joins);
     }
 }
