@@ -257,15 +257,20 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
     }
     // Each node once: the same name twice, or the same gcomm identity under two names, is
     // one node's output given twice, and would count twice towards --expect.
+    let mut repeated = BTreeSet::new();
     for (a, (name, s)) in nodes.iter().enumerate() {
         for (other, t) in &nodes[a + 1..] {
             if other == name {
+                if !repeated.insert(name.as_str()) {
+                    continue;
+                }
                 missing.push((
                     Some(name.clone()),
                     "this node is given more than once: give each node's status once (NAME=PATH names them)".to_owned(),
                 ));
             } else if let (Some(u), Some(v)) = (&s.gcomm_uuid, &t.gcomm_uuid)
                 && u == v
+                && repeated.insert(other.as_str())
             {
                 missing.push((
                     Some(other.clone()),

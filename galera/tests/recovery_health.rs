@@ -450,6 +450,12 @@ fn duplicate_nodes_do_not_count_towards_expect() {
             h.findings
         );
         assert!(no_cluster_change(&h));
+        assert_eq!(
+            h.findings.len(),
+            if names[0] == names[1] { 1 } else { 2 },
+            "one finding per repeated node: {:?}",
+            h.findings
+        );
         assert!(
             h.findings
                 .iter()
