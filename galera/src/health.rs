@@ -3,8 +3,12 @@
 //!
 //! Rules:
 //!
-//! - **Never judge what was not read.** Every node needs `wsrep_cluster_status`, and a
-//!   Primary node its `wsrep_cluster_size` (to tell its component); without them the verdict
+//! - **Never judge what was not read.** Every node needs `wsrep_cluster_status` spelled as the
+//!   server prints it (`Primary`, `non-Primary`, `Disconnected`:
+//!   `MariaDB/server@10.3:sql/wsrep_mysqld.cc` `cluster_status_str`; `NULL`, empty or
+//!   `primary` is not read as non-Primary), and a Primary node its `wsrep_cluster_size`, at
+//!   least 1 (to tell its component); each node once (one name twice, or one
+//!   `wsrep_gcomm_uuid` under two names, is one output given twice). Otherwise the verdict
 //!   is [`Verdict::CannotJudge`], naming what is missing, with no remedy. A healthy verdict
 //!   also needs `wsrep_ready` and `wsrep_local_state` on every node.
 //! - **One component means they agree.** Primary nodes are one component only when what both
@@ -15,6 +19,10 @@
 //!   `wsrep_cluster_conf_id`, except that a conf id of -1 (printed `18446744073709551615` by
 //!   MariaDB's unsigned `SHOW_LONGLONG`) identifies nothing. More Primary nodes agreeing
 //!   than their reported size also means more than one component.
+//! - **One moment.** A node is in one component at a time (gcomm delivers one view at a
+//!   time: `codership/galera@release_26.4.18:gcomm/src/pc_proto.cpp`), so Primary components
+//!   that list a common incoming address, or more nodes than members listing one address
+//!   set, are outputs captured at different moments: [`Verdict::CannotJudge`], capture again.
 //! - Two or more Primary components is [`Verdict::SplitBrain`], naming the groups, whatever
 //!   `--expect` says.
 //! - A remedy that changes the cluster (restart, SST, `pc.bootstrap`) is given only with the
