@@ -35,7 +35,7 @@
 //!    recovered position, or a recovered seqno of -1) refuses the plan even when rule 3
 //!    chose a node; a listed member that did not report refuses it unless rule 3 chose one;
 //!    the refusal says
-//!    "run `mariadbd --wsrep-recover` on <node>" ([`Refusal::MissingReports`]) unless forced;
+//!    "`run mariadbd --wsrep-recover on <node>`" ([`Refusal::MissingReports`]) unless forced;
 //!    forced, such a node is skipped and joins by SST, and the plan says so.
 //! 5. **Highest position, then the tie-break** ([`TieBreak`], default the lowest ordinal as
 //!    the Percona operator: `percona/percona-xtradb-cluster-operator@b3b0b10a:
