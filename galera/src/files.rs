@@ -336,7 +336,7 @@ impl RecoveredPosition {
         })
     }
 
-    /// The last position a log reports (see [`RecoveredPosition::on_line`] for the
+    /// The last position a log reports (see `POSITION_MARKERS` in the source for the
     /// spellings); CRLF line ends are fine. `file` names the log in errors.
     ///
     /// ```
