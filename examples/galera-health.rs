@@ -29,7 +29,12 @@ OUTPUT
   cluster (restart, SST, pc.bootstrap) is printed only with the evidence that calls for it;
   pc.bootstrap only when no node is Primary and --expect members were all read.
   With --output json: one object with `nodes` (what was read), `verdict` (null when it
-  cannot judge), `findings` (message, remedy, evidence) and `components`.
+  cannot judge), `findings` (message, remedy, evidence) and `components`; on unreadable
+  input, `{\"error\": <message>, \"exit\": 2}`.
+  Each node counts once: the same name twice, or two nodes with one wsrep_gcomm_uuid, is
+  cannot judge; so is a wsrep_cluster_status other than Primary, non-Primary or
+  Disconnected (NULL, empty, lowercase), and Primary outputs that list a common member in
+  different components (captured at different moments).
 
 EXIT STATUS
   0  healthy
@@ -43,8 +48,8 @@ struct Args {
     /// One node's `SHOW STATUS LIKE 'wsrep%'` output ([NAME=]PATH; `-` is standard input).
     #[arg(required = true, value_name = "NODE")]
     nodes: Vec<String>,
-    /// The number of members the cluster should have.
-    #[arg(long, value_name = "N")]
+    /// The number of members the cluster should have (at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     expect: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
@@ -86,6 +91,9 @@ fn main() -> ExitCode {
             Ok(n) => nodes.push(n),
             Err(e) => {
                 eprintln!("galera-health: {e}");
+                if args.output == Output::Json {
+                    println!("{}", serde_json::json!({"error": e, "exit": 2}));
+                }
                 return ExitCode::from(2);
             }
         }

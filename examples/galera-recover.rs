@@ -28,13 +28,15 @@ OUTPUT
   Each node's position and what it rests on, `bootstrap: <node> (<why>)`, the nodes
   skipped as candidates, then `join N: <node> by IST|SST from <donor> (<why>)`; or
   `refused: <why and what to run>`. With --output json: one object with `nodes` (what was
-  read and each node's position), `plan` and `refusal`.
+  read and each node's position), `plan` and `refusal`; on unreadable input or bad usage,
+  `{\"error\": <message>, \"exit\": 2}`.
 
 EXIT STATUS
   0  a plan was printed
   1  the plan is refused (nodes of different histories, unknown positions, a contradicted
      safe_to_bootstrap, no position at all); --force plans past all but the last
-  2  unreadable input (a file that cannot be read or is none of the above), or bad usage";
+  2  unreadable input (a file that cannot be read or is none of the above), or bad usage
+     (a node not in --members, an empty member name)";
 
 /// Plan the recovery of a Galera cluster after a full outage.
 #[derive(Parser, Debug)]
@@ -53,7 +55,7 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Tie::Lowest)]
     tie_break: Tie,
     /// Every member of the cluster (comma-separated): one that is not given refuses the plan
-    /// unless --force.
+    /// unless --force; a node given that is not listed is a usage error.
     #[arg(long, value_delimiter = ',', value_name = "NAME")]
     members: Vec<String>,
     /// Output format.
@@ -129,23 +131,44 @@ fn files_of(arg: &str) -> Result<Vec<(String, String, NodeFile)>, String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let json = args.output == Output::Json;
+    let fail = |e: String| {
+        eprintln!("galera-recover: {e}");
+        if json {
+            println!("{}", serde_json::json!({"error": e, "exit": 2}));
+        }
+        ExitCode::from(2)
+    };
+    if args.members.iter().any(|m| m.trim().is_empty()) {
+        return fail(
+            "--members: an empty name; list every member, comma-separated (--members mariadb-0,mariadb-1,mariadb-2)".to_owned(),
+        );
+    }
     let mut files = Vec::new();
     for a in &args.nodes {
         match files_of(a) {
             Ok(f) => files.extend(f),
-            Err(e) => {
-                eprintln!("galera-recover: {e}");
-                return ExitCode::from(2);
-            }
+            Err(e) => return fail(e),
         }
     }
     let nodes: Vec<NodeReport> = match reports(&files) {
         Ok(n) => n,
-        Err(e) => {
-            eprintln!("galera-recover: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(e.to_string()),
     };
+    if !args.members.is_empty() {
+        let outside: Vec<&str> = nodes
+            .iter()
+            .map(|n| n.name.as_str())
+            .filter(|n| !args.members.iter().any(|m| m == n))
+            .collect();
+        if !outside.is_empty() {
+            return fail(format!(
+                "{} not in --members ({}): add them to --members, or leave their files out (NAME=PATH names a file's node)",
+                outside.join(", "),
+                args.members.join(", ")
+            ));
+        }
+    }
     let options = RecoveryOptions {
         tie_break: match args.tie_break {
             Tie::Lowest => TieBreak::LowestOrdinal,

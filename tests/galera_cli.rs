@@ -297,3 +297,138 @@ fn the_shared_cases_through_the_binaries() {
         "{out}"
     );
 }
+
+// ---- Review of issue 13 (a new user's inputs) ----
+
+const U13: &str = "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002";
+
+fn grastate(dir: &Path, node: &str, uuid: &str, seqno: i64, safe: u8) -> String {
+    let d = dir.join(node);
+    std::fs::create_dir_all(&d).expect("node dir");
+    std::fs::write(
+        d.join("grastate.dat"),
+        format!("# GALERA saved state\nversion: 2.1\nuuid:    {uuid}\nseqno:   {seqno}\nsafe_to_bootstrap: {safe}\n"),
+    )
+    .expect("grastate.dat");
+    d.display().to_string()
+}
+
+fn status_file(dir: &Path, name: &str, status: &str, size: u64, extra: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(
+        &p,
+        format!("wsrep_cluster_state_uuid\t{U13}\nwsrep_cluster_status\t{status}\nwsrep_cluster_size\t{size}\nwsrep_cluster_conf_id\t7\nwsrep_incoming_addresses\t10.0.0.10:3306,10.0.0.11:3306,10.0.0.12:3306\nwsrep_connected\tON\nwsrep_ready\tON\nwsrep_local_state\t4\nwsrep_last_committed\t9051\n{extra}"),
+    )
+    .expect("status file");
+    p.display().to_string()
+}
+
+/// Review 1, 2, 6, 9, 12 through the binary: a NULL status, one file three times, a Primary
+/// of size 0 (it panicked) and `--expect 0` exit 2 without a cluster-changing remedy; JSON
+/// users get an object on unreadable input.
+#[test]
+fn health_refuses_what_it_cannot_judge_without_advice() {
+    let dir = scratch("review-health");
+    let null = status_file(&dir, "boxnull.tsv", "NULL", 3, "");
+    let (code, out, err) = run("galera-health", &["--expect", "1", &null], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        out.contains("cannot judge") && out.contains("wsrep_cluster_status is NULL"),
+        "{out}"
+    );
+    assert!(!out.contains("pc.bootstrap=YES"), "{out}");
+
+    let gc = status_file(
+        &dir,
+        "gc.tsv",
+        "non-Primary",
+        1,
+        "wsrep_gcomm_uuid\ta1a1a1a1-0000-11f0-8000-000000000000\n",
+    );
+    for nodes in [
+        vec![gc.clone(), gc.clone(), gc.clone()],
+        vec![format!("a={gc}"), format!("b={gc}"), format!("c={gc}")],
+    ] {
+        let mut a = vec!["--expect".to_owned(), "3".to_owned()];
+        a.extend(nodes);
+        let (code, out, err) = run("galera-health", &args(&a), None);
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(!out.contains("pc.bootstrap=YES"), "{out}");
+    }
+
+    let sz0 = status_file(&dir, "sz0.tsv", "Primary", 0, "");
+    let (code, out, err) = run("galera-health", &[&sz0], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.contains("wsrep_cluster_size is 0"), "{out}{err}");
+
+    let (code, _, err) = run("galera-health", &["--expect", "0", &sz0], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--expect"), "{err}");
+
+    let missing = dir.join("absent.tsv").display().to_string();
+    for tool in ["galera-health", "galera-recover"] {
+        let (code, out, err) = run(tool, &["--output", "json", &missing], None);
+        assert_eq!(code, 2, "{tool}: {err}");
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{tool}: {e}: {out:?}"));
+        assert_eq!(v["exit"], 2, "{tool}: {v}");
+        assert!(
+            v["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("absent.tsv")),
+            "{tool}: {v}"
+        );
+    }
+}
+
+/// Review 3, 7, 8 through the binary: an unknown position is not sent to SST unforced and
+/// "forced" is not printed; a forced plan names the member that did not report; a node
+/// outside --members and an empty --members are usage errors.
+#[test]
+fn recover_never_sends_an_unknown_position_to_sst_unforced() {
+    let dir = scratch("review-recover");
+    let e0 = grastate(&dir, "e-0", U13, 300, 1);
+    let e1 = grastate(&dir, "e-1", U13, -1, 0);
+    let (code, out, err) = run("galera-recover", &[&e0, &e1], None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("run `mariadbd --wsrep-recover` on e-1"),
+        "{out}"
+    );
+    assert!(!out.contains("forced"), "{out}");
+    let (code, out, err) = run("galera-recover", &["--force", &e0, &e1], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("bootstrap: e-0"), "{out}");
+
+    let m2 = grastate(&dir, "mariadb-2", U13, 9, 0);
+    let m10 = grastate(&dir, "mariadb-10", U13, 8, 0);
+    let (code, out, err) = run(
+        "galera-recover",
+        &[
+            "--force",
+            "--members",
+            "mariadb-2,mariadb-10,mariadb-3",
+            &m10,
+            &m2,
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("mariadb-3") && l.contains("SST")),
+        "{out}"
+    );
+
+    let alpha = grastate(&dir, "alpha", U13, 99, 0);
+    let (code, out, err) = run(
+        "galera-recover",
+        &["--members", "mariadb-2,mariadb-10", &m10, &m2, &alpha],
+        None,
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("alpha not in --members"), "{err}");
+    assert!(!out.contains("bootstrap: alpha"), "{out}");
+    let (code, out, err) = run("galera-recover", &["--members", "", &m2], None);
+    assert_eq!(code, 2, "{out}{err}");
+}

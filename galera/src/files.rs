@@ -10,7 +10,7 @@
 
 /// A malformed file: which file, which line, what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
-#[error("{file}:{line}: {message}")]
+#[error("{file}{}: {message}", at(*.line))]
 pub struct FileError {
     /// File name.
     pub file: String,
@@ -18,6 +18,15 @@ pub struct FileError {
     pub line: usize,
     /// What is wrong and what to do.
     pub message: String,
+}
+
+/// `:<line>`, or nothing for the file as a whole.
+fn at(line: usize) -> String {
+    if line > 0 {
+        format!(":{line}")
+    } else {
+        String::new()
+    }
 }
 
 fn err(file: &str, line: usize, message: impl Into<String>) -> FileError {
@@ -59,6 +68,7 @@ impl SavedState {
     /// Parses the file's text; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<SavedState, FileError> {
         let (mut version, mut uuid, mut seqno, mut safe) = (None, None, None, None);
+        let mut seen: Vec<(&str, usize)> = Vec::new();
         for (i, raw) in text.lines().enumerate() {
             let n = i + 1;
             let line = raw.trim();
@@ -73,7 +83,20 @@ impl SavedState {
                 ));
             };
             let value = value.trim();
-            match key.trim() {
+            let key = key.trim();
+            if matches!(key, "version" | "uuid" | "seqno" | "safe_to_bootstrap") {
+                if let Some(first) = seen.iter().find(|(k, _)| *k == key).map(|(_, l)| *l) {
+                    return Err(err(
+                        file,
+                        n,
+                        format!(
+                            "{key} is given twice (first on line {first}): galera writes each once; two files were pasted together, keep one"
+                        ),
+                    ));
+                }
+                seen.push((key, n));
+            }
+            match key {
                 "version" => version = Some(value.to_owned()),
                 "uuid" => {
                     if !valid_uuid(value) {
@@ -82,10 +105,20 @@ impl SavedState {
                     uuid = Some(value.to_owned());
                 }
                 "seqno" => {
-                    seqno =
-                        Some(value.parse::<i64>().map_err(|_| {
-                            err(file, n, format!("seqno {value:?} is not an integer"))
-                        })?)
+                    let q = value
+                        .parse::<i64>()
+                        .map_err(|_| err(file, n, format!("seqno {value:?} is not an integer")))?;
+                    // Galera writes -1 (WSREP_SEQNO_UNDEFINED) or a position, nothing below.
+                    if q < -1 {
+                        return Err(err(
+                            file,
+                            n,
+                            format!(
+                                "seqno {q}: galera writes -1 (unknown) or a position of 0 or more; the file is damaged, run `mariadbd --wsrep-recover` on the node"
+                            ),
+                        ));
+                    }
+                    seqno = Some(q);
                 }
                 "safe_to_bootstrap" => {
                     safe = Some(match value {
@@ -263,6 +296,10 @@ impl RecoveredPosition {
             .split_whitespace()
             .next()?
             .trim_matches(|c| c == '\'' || c == '"');
+        // What follows the position when the line is quoted: a JSON log line's `\n",`.
+        let token = token
+            .split(|c: char| !(c.is_ascii_hexdigit() || matches!(c, ':' | ',' | '-')))
+            .next()?;
         let (uuid, rest) = token.split_once(':')?;
         if !valid_uuid(uuid) {
             return None;
@@ -299,7 +336,7 @@ impl RecoveredPosition {
         })
     }
 
-    /// The last position a log reports (see [`RecoveredPosition::on_line`] for the
+    /// The last position a log reports (see `POSITION_MARKERS` in the source for the
     /// spellings); CRLF line ends are fine. `file` names the log in errors.
     ///
     /// ```
@@ -310,6 +347,27 @@ impl RecoveredPosition {
     pub fn from_log(file: &str, log: &str) -> Result<RecoveredPosition, FileError> {
         if let Some(p) = log.lines().rev().find_map(RecoveredPosition::on_line) {
             return Ok(p);
+        }
+        // A log that says the recovery failed (`WSREP: Failed to recover position`) holds no
+        // position: say so rather than "no Recovered position line". (Wording as reported by
+        // users; its source line in the server was not located.)
+        if let Some((n, line)) = log
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.to_ascii_lowercase()
+                    .contains("failed to recover position")
+            })
+            .last()
+        {
+            return Err(err(
+                file,
+                n + 1,
+                format!(
+                    "the recovery failed ({:?}): no position; read the log above it, fix the cause and run `mariadbd --wsrep-recover` again",
+                    line.trim_end_matches('\r').trim()
+                ),
+            ));
         }
         // A line that names a position but does not hold a readable one.
         if let Some((n, line)) = log

@@ -3,8 +3,12 @@
 //!
 //! Rules:
 //!
-//! - **Never judge what was not read.** Every node needs `wsrep_cluster_status`, and a
-//!   Primary node its `wsrep_cluster_size` (to tell its component); without them the verdict
+//! - **Never judge what was not read.** Every node needs `wsrep_cluster_status` spelled as the
+//!   server prints it (`Primary`, `non-Primary`, `Disconnected`:
+//!   `MariaDB/server@10.3:sql/wsrep_mysqld.cc` `cluster_status_str`; `NULL`, empty or
+//!   `primary` is not read as non-Primary), and a Primary node its `wsrep_cluster_size`, at
+//!   least 1 (to tell its component); each node once (one name twice, or one
+//!   `wsrep_gcomm_uuid` under two names, is one output given twice). Otherwise the verdict
 //!   is [`Verdict::CannotJudge`], naming what is missing, with no remedy. A healthy verdict
 //!   also needs `wsrep_ready` and `wsrep_local_state` on every node.
 //! - **One component means they agree.** Primary nodes are one component only when what both
@@ -15,6 +19,10 @@
 //!   `wsrep_cluster_conf_id`, except that a conf id of -1 (printed `18446744073709551615` by
 //!   MariaDB's unsigned `SHOW_LONGLONG`) identifies nothing. More Primary nodes agreeing
 //!   than their reported size also means more than one component.
+//! - **One moment.** A node is in one component at a time (gcomm delivers one view at a
+//!   time: `codership/galera@release_26.4.18:gcomm/src/pc_proto.cpp`), so Primary components
+//!   that list a common incoming address, or more nodes than members listing one address
+//!   set, are outputs captured at different moments: [`Verdict::CannotJudge`], capture again.
 //! - Two or more Primary components is [`Verdict::SplitBrain`], naming the groups, whatever
 //!   `--expect` says.
 //! - A remedy that changes the cluster (restart, SST, `pc.bootstrap`) is given only with the
@@ -233,12 +241,52 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
             ));
         } else if s.cluster_status.is_none() {
             missing.push((node, "wsrep_cluster_status is missing".to_owned()));
+        } else if let Some(ClusterStatus::Other(v)) = &s.cluster_status {
+            let shown = if v.is_empty() { "empty" } else { v.as_str() };
+            missing.push((
+                node,
+                format!(
+                    "wsrep_cluster_status is {shown}: not a status the server reports (Primary, non-Primary or Disconnected, spelled so); read it again"
+                ),
+            ));
         } else if s.is_primary() && s.cluster_size.is_none() {
             missing.push((
                 node,
                 "wsrep_cluster_size is missing (needed to tell which component a Primary node is in)"
                     .to_owned(),
             ));
+        } else if s.is_primary() && s.cluster_size == Some(0) {
+            missing.push((
+                node,
+                "wsrep_cluster_size is 0, but a Primary component has at least one member; read it again"
+                    .to_owned(),
+            ));
+        }
+    }
+    // Each node once: the same name twice, or the same gcomm identity under two names, is
+    // one node's output given twice, and would count twice towards --expect.
+    let mut repeated = BTreeSet::new();
+    for (a, (name, s)) in nodes.iter().enumerate() {
+        for (other, t) in &nodes[a + 1..] {
+            if other == name {
+                if !repeated.insert(name.as_str()) {
+                    continue;
+                }
+                missing.push((
+                    Some(name.clone()),
+                    "this node is given more than once: give each node's status once (NAME=PATH names them)".to_owned(),
+                ));
+            } else if let (Some(u), Some(v)) = (&s.gcomm_uuid, &t.gcomm_uuid)
+                && u == v
+                && repeated.insert(other.as_str())
+            {
+                missing.push((
+                    Some(other.clone()),
+                    format!(
+                        "reports the same wsrep_gcomm_uuid {u} as {name}: one node's status given twice; give each node's status once"
+                    ),
+                ));
+            }
         }
     }
     if !missing.is_empty() {
@@ -290,17 +338,65 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
         .enumerate()
         .filter_map(|(g, m)| {
             let size = m.iter().find_map(|&i| nodes[i].1.cluster_size)?;
-            (size > 0 && m.len() as u64 > size)
-                .then_some((g, m.len().div_ceil(size as usize) as u64))
+            (size > 0 && m.len() as u64 > size).then(|| (g, m.len().div_ceil(size as usize) as u64))
         })
         .collect();
-    let count: u64 = groups.len() as u64 + overfull.iter().map(|(_, k)| k - 1).sum::<u64>();
-
-    let mut findings = Vec::new();
     let names = |g: &[usize]| -> String {
         let n: Vec<&str> = g.iter().map(|&i| nodes[i].0.as_str()).collect();
         format!("{{{}}}", n.join(", "))
     };
+    // A node is in one component at a time, and every member of a view reports the same
+    // incoming addresses: Primary components that list a common member, or more nodes
+    // listing one set of addresses than it has members, are outputs captured at different
+    // moments (or one output given twice), not a split brain.
+    let listed = |g: &[usize]| -> BTreeSet<&str> {
+        g.iter()
+            .filter_map(|&i| nodes[i].1.incoming_addresses.as_ref())
+            .flatten()
+            .filter_map(|a| a.as_deref())
+            .collect()
+    };
+    for (a, ga) in groups.iter().enumerate() {
+        for gb in &groups[a + 1..] {
+            let common: Vec<&str> = listed(ga).intersection(&listed(gb)).copied().collect();
+            if !common.is_empty() {
+                return cannot_judge(vec![(
+                    None,
+                    format!(
+                        "inconsistent snapshots: {} and {} report different Primary components that both list {}; a node is in one component at a time, so the outputs were captured at different moments: capture every node's status again, at the same time",
+                        names(ga),
+                        names(gb),
+                        common.join(", ")
+                    ),
+                )]);
+            }
+        }
+    }
+    for (g, _) in &overfull {
+        let m = &groups[*g];
+        if m.iter().all(|&i| {
+            nodes[i]
+                .1
+                .incoming_addresses
+                .as_ref()
+                .is_some_and(|a| !a.is_empty())
+        }) {
+            return cannot_judge(vec![(
+                None,
+                format!(
+                    "inconsistent snapshots: {} Primary nodes ({}) report one component of {} members with the same incoming addresses: capture every node's status again, at the same time, once per node",
+                    m.len(),
+                    names(m),
+                    m.iter()
+                        .find_map(|&i| nodes[i].1.cluster_size)
+                        .unwrap_or_default()
+                ),
+            )]);
+        }
+    }
+    let count: u64 = groups.len() as u64 + overfull.iter().map(|(_, k)| k - 1).sum::<u64>();
+
+    let mut findings = Vec::new();
     let primary_exists = count >= 1;
     let mut unread_for_healthy = Vec::new();
 
@@ -377,14 +473,27 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
         if let (Some(want), Some(size), true) = (expected, s.cluster_size, s.is_primary())
             && size != want
         {
-            f(
-                format!("wsrep_cluster_size is {size}, expected {want}"),
-                Some(
-                    "a member is missing from the component: find the nodes not in it and restart them",
-                ),
-                true,
-                vec![ev(name, "wsrep_cluster_size", size)],
-            );
+            if size < want {
+                f(
+                    format!("wsrep_cluster_size is {size}, expected {want}"),
+                    Some(
+                        "a member is missing from the component: find the nodes not in it and restart them",
+                    ),
+                    true,
+                    vec![ev(name, "wsrep_cluster_size", size)],
+                );
+            } else {
+                f(
+                    format!(
+                        "wsrep_cluster_size is {size}, expected {want}: the component has more members than expected"
+                    ),
+                    Some(
+                        "check --expect, and whether a node joined that should not have (wsrep_incoming_addresses lists the members)",
+                    ),
+                    false,
+                    vec![ev(name, "wsrep_cluster_size", size)],
+                );
+            }
         }
         for (missing, var) in [
             (s.ready.is_none(), "wsrep_ready"),
@@ -516,6 +625,27 @@ fn no_primary(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Finding
         })
         .collect();
     let message = "no node is in a primary component".to_owned();
+    // Every member: as many as expected, and as many as any node says its component has.
+    let largest = nodes
+        .iter()
+        .filter_map(|(n, s)| Some((n, s.cluster_size?)))
+        .max_by_key(|(_, size)| *size);
+    if let Some((n, size)) = largest
+        && size > nodes.len() as u64
+    {
+        evidence.push(ev(n, "wsrep_cluster_size", size));
+        return Finding {
+            node: None,
+            message: message.clone(),
+            remedy: Some(format!(
+                "{n} reports a component of {size} members but {} were read{}: read the status of every member; pc.bootstrap is safe only when no member anywhere is Primary",
+                nodes.len(),
+                expected.map_or(String::new(), |e| format!(" (--expect {e})"))
+            )),
+            changes_cluster: false,
+            evidence,
+        };
+    }
     let all_read = expected.is_some_and(|e| nodes.len() as u64 >= e);
     let unsure = |remedy: String, evidence: Vec<Evidence>| Finding {
         node: None,

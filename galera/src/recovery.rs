@@ -19,7 +19,10 @@
 //!    a new, empty history: `replicator_smm.cpp` `connect()`, "Setting GCS initial
 //!    position"), and never a donor. It joins by SST. mariadb-operator departs here: it
 //!    bootstraps the first pod whose `grastate.dat` says `safe_to_bootstrap: 1`, even with
-//!    the nil UUID.
+//!    the nil UUID. Galera writes the flag set in a new, empty state
+//!    (`codership/galera@release_26.4.18:galera/src/saved_state.cpp`
+//!    `SavedState::SavedState`), so next to the nil UUID it is ignored, even when a
+//!    recovered log gives the node a history.
 //! 3. **`safe_to_bootstrap: 1` with a history wins at once.** Galera sets it only on a node
 //!    that was alone in the last primary component (`replicator_smm.cpp`
 //!    `safe_to_bootstrap_ = (view_info->memb_num == 1)`), so that node left last: it is
@@ -29,8 +32,10 @@
 //!    ([`Refusal::SafeNodeBehind`]); mariadb-operator bootstraps the flagged pod anyway
 //!    (test "partially recovered with different seqnos and safe to bootstrap").
 //! 4. **Unknown positions block.** A node with a history but no position (`seqno: -1`, no
-//!    recovered position), and a listed member that did not report, refuse the plan with
-//!    "run `mariadbd --wsrep-recover` on <node>" ([`Refusal::MissingReports`]) unless forced;
+//!    recovered position, or a recovered seqno of -1) refuses the plan even when rule 3
+//!    chose a node; a listed member that did not report refuses it unless rule 3 chose one;
+//!    the refusal says
+//!    "`run mariadbd --wsrep-recover on <node>`" ([`Refusal::MissingReports`]) unless forced;
 //!    forced, such a node is skipped and joins by SST, and the plan says so.
 //! 5. **Highest position, then the tie-break** ([`TieBreak`], default the lowest ordinal as
 //!    the Percona operator: `percona/percona-xtradb-cluster-operator@b3b0b10a:
@@ -146,7 +151,20 @@ impl NodeReport {
                     _ => format!("grastate.dat seqno {ss}"),
                 },
             ),
-            (None, Some((ru, rs))) => known(ru, rs, format!("recovered position {rs}")),
+            (None, Some((ru, rs))) => known(
+                ru,
+                rs,
+                match &self.saved {
+                    // Galera starts from the recovered position when grastate.dat says -1
+                    // (rule 1), but a grastate.dat of another history means the files
+                    // disagree: say so.
+                    Some(s) if s.uuid != NIL_UUID && s.uuid != ru => format!(
+                        "recovered position {rs}; but grastate.dat names another history ({}:{}): check that the log is this node's",
+                        s.uuid, s.seqno
+                    ),
+                    _ => format!("recovered position {rs}"),
+                },
+            ),
             (None, None) => match (&self.recovered, &self.saved) {
                 (Some(r), _) if r.uuid == NIL_UUID => NodePosition::NeverJoined {
                     evidence: format!("recovered position {}:{}", r.uuid, r.seqno),
@@ -196,7 +214,18 @@ impl NodeReport {
         }
     }
 
+    /// `safe_to_bootstrap: 1` in a `grastate.dat` that has a history. Galera writes the flag
+    /// set in a new, empty state (`codership/galera@release_26.4.18:galera/src/saved_state.cpp`
+    /// `SavedState::SavedState`: `uuid_(WSREP_UUID_UNDEFINED)`, `safe_to_bootstrap_(true)`),
+    /// so next to the all-zero UUID it says nothing about who left last.
     fn safe_to_bootstrap(&self) -> bool {
+        self.saved
+            .as_ref()
+            .is_some_and(|s| s.uuid != NIL_UUID && s.safe_to_bootstrap == Some(true))
+    }
+
+    /// The flag as written, whatever the UUID.
+    fn flagged(&self) -> bool {
         self.saved.as_ref().and_then(|s| s.safe_to_bootstrap) == Some(true)
     }
 }
@@ -383,12 +412,12 @@ pub fn plan_recovery(
         }
     }
 
-    // Rule 4: unknown positions and silent members block.
-    if chosen.is_none() {
+    // Rule 4: unknown positions block; so do silent members, unless the flag chose a node.
+    {
         let mut blocking: Vec<&str> = options
             .members
             .iter()
-            .filter(|m| !data.iter().any(|&i| &nodes[i].name == *m))
+            .filter(|m| chosen.is_none() && !data.iter().any(|&i| &nodes[i].name == *m))
             .map(String::as_str)
             .collect();
         for &i in &data {
@@ -407,7 +436,7 @@ pub fn plan_recovery(
                 .unwrap_or(usize::MAX)
         };
         blocking.sort_by_key(|n| rank(n));
-        if !data.iter().any(|&i| known(i).is_some()) {
+        if chosen.is_none() && !data.iter().any(|&i| known(i).is_some()) {
             return Err(Refusal::NoPosition);
         }
         if !blocking.is_empty() && !options.force {
@@ -466,7 +495,7 @@ pub fn plan_recovery(
         }
         let reason = match &positions[i] {
             NodePosition::NeverJoined { evidence } => {
-                let flag = if nodes[i].safe_to_bootstrap() {
+                let flag = if nodes[i].flagged() {
                     "; its safe_to_bootstrap: 1 is ignored"
                 } else {
                     ""
@@ -474,13 +503,30 @@ pub fn plan_recovery(
                 format!("never joined a cluster ({evidence}){flag}: no data to keep")
             }
             NodePosition::Unknown { evidence } => format!(
-                "position unknown ({evidence}); forced: its data will be replaced by a full snapshot"
+                "position unknown ({evidence}){}: its data will be replaced by a full snapshot",
+                if options.force { "; forced" } else { "" }
             ),
             NodePosition::Known { .. } => continue,
         };
         skipped.push(Skipped {
             node: nodes[i].name.clone(),
             reason,
+        });
+    }
+
+    // Listed members that did not report: past the refusal only when forced or when the
+    // flag chose the node.
+    for m in &options.members {
+        if nodes.iter().any(|n| &n.name == m) {
+            continue;
+        }
+        skipped.push(Skipped {
+            node: m.clone(),
+            reason: if options.force {
+                "did not report; forced: if it holds data of another position, its data will be replaced by a full snapshot (SST) when it joins".to_owned()
+            } else {
+                "did not report: start it after the bootstrap node; it joins by IST or SST as its state allows".to_owned()
+            },
         });
     }
 
@@ -541,7 +587,8 @@ pub fn plan_recovery(
             NodePosition::Unknown { evidence } => (
                 Transfer::Sst,
                 format!(
-                    "position unknown ({evidence}); forced: its data will be replaced by a full snapshot"
+                    "position unknown ({evidence}){}: its data will be replaced by a full snapshot",
+                    if options.force { "; forced" } else { "" }
                 ),
             ),
         };

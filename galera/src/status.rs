@@ -289,8 +289,19 @@ impl WsrepStatus {
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Result<WsrepStatus, StatusError> {
         let mut s = WsrepStatus::default();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (k, v) in pairs {
-            s.set(k.as_ref(), v.as_ref())?;
+            let (k, v) = (k.as_ref(), v.as_ref());
+            s.set(k, v)?;
+            if let Some(first) = seen.insert(k.to_owned(), v.to_owned())
+                && first != v
+            {
+                return Err(StatusError {
+                    variable: k.to_owned(),
+                    value: format!("{first} and {v}"),
+                    reason: "given twice with different values: the outputs of two nodes (or two moments) are in one file; give one output per node",
+                });
+            }
         }
         Ok(s)
     }
@@ -310,12 +321,8 @@ impl WsrepStatus {
                     reason: "two text columns: Variable_name and Value",
                 })
         });
-        let mut s = WsrepStatus::default();
-        for var in vars {
-            let (name, value) = var?;
-            s.set(&name, &value)?;
-        }
-        Ok(s)
+        let pairs = vars.collect::<Result<Vec<_>, _>>()?;
+        WsrepStatus::from_pairs(pairs)
     }
 
     /// From what `mariadb -e "SHOW STATUS LIKE 'wsrep%'"` prints in batch mode: a

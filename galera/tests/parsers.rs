@@ -85,7 +85,7 @@ fn grastate_variants() {
     let e =
         SavedState::parse("n2/grastate.dat", "# GALERA saved state\nversion: 2.1\n").unwrap_err();
     assert!(
-        e.to_string().starts_with("n2/grastate.dat:0: no uuid line"),
+        e.to_string().starts_with("n2/grastate.dat: no uuid line"),
         "{e}"
     );
 }
@@ -209,4 +209,111 @@ mod rows {
         let err = WsrepStatus::from_rows([three]).expect_err("three columns");
         assert!(err.to_string().contains("Variable_name"), "{err}");
     }
+}
+
+// ---- Review of issue 13 (a new user's inputs), 10 and 11 ----
+
+const RU: &str = "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002";
+
+/// Review 10: two outputs pasted into one file are not merged last-wins; a grastate.dat with
+/// two seqno lines is not read as its last one.
+#[test]
+fn conflicting_values_in_one_file_are_errors() {
+    let two = "wsrep_cluster_status\tnon-Primary\nwsrep_cluster_size\t1\nwsrep_cluster_status\tPrimary\nwsrep_cluster_size\t1\n";
+    let e = WsrepStatus::from_text(two).expect_err("two outputs in one file");
+    assert_eq!(e.variable, "wsrep_cluster_status");
+    assert!(
+        e.to_string().contains("given twice with different values"),
+        "{e}"
+    );
+    // The same output twice holds no contradiction.
+    let same = "wsrep_cluster_size\t3\nwsrep_cluster_size\t3\n";
+    assert_eq!(
+        WsrepStatus::from_text(same)
+            .expect("same value")
+            .cluster_size,
+        Some(3)
+    );
+
+    let g = format!(
+        "# GALERA saved state\nversion: 2.1\nuuid:    {RU}\nseqno:   12\nseqno:   40\nsafe_to_bootstrap: 0\n"
+    );
+    let e = SavedState::parse("x/grastate.dat", &g).expect_err("two seqno lines");
+    assert_eq!(e.line, 5);
+    assert!(
+        e.to_string()
+            .starts_with("x/grastate.dat:5: seqno is given twice (first on line 4)"),
+        "{e}"
+    );
+}
+
+/// Review 10: grastate.dat `<U>:-1` with a log giving another history: the node's line says
+/// the files disagree, and the plan is refused as two histories.
+#[test]
+fn a_log_of_another_history_than_grastate_is_reported() {
+    use galera::recovery::{NodePosition, NodeReport, RecoveryOptions, Refusal, plan_recovery};
+    let other = "9d2e7b10-1111-11f0-8888-0242ac120099";
+    let mut x0 = NodeReport::saved(
+        "x-0",
+        SavedState {
+            version: None,
+            uuid: RU.into(),
+            seqno: -1,
+            safe_to_bootstrap: Some(false),
+        },
+    );
+    x0.recovered = Some(RecoveredPosition {
+        uuid: other.into(),
+        seqno: 9999,
+        gtid: None,
+    });
+    let NodePosition::Known { evidence, .. } = x0.position() else {
+        panic!("{:?}", x0.position())
+    };
+    assert!(
+        evidence.contains("grastate.dat names another history"),
+        "{evidence}"
+    );
+    let x1 = NodeReport::saved(
+        "x-1",
+        SavedState {
+            version: None,
+            uuid: RU.into(),
+            seqno: 50,
+            safe_to_bootstrap: Some(false),
+        },
+    );
+    assert!(matches!(
+        plan_recovery(&[x0, x1], &RecoveryOptions::default()),
+        Err(Refusal::ConflictingUuids(_))
+    ));
+}
+
+/// Review 11: a seqno below -1 is an error; a file-wide error carries no `:0`; a failed
+/// recovery is named; a Docker json-file log line holds a position.
+#[test]
+fn odd_values_and_log_shapes() {
+    let g = format!("uuid: {RU}\nseqno: -5\n");
+    let e = SavedState::parse("grastate.dat", &g).expect_err("-5");
+    assert!(e.to_string().starts_with("grastate.dat:2: seqno -5"), "{e}");
+
+    let e = SavedState::parse("g.dat", &format!("uuid: {RU}\n")).expect_err("no seqno");
+    assert!(e.to_string().starts_with("g.dat: no seqno line"), "{e}");
+
+    let failed = "2024-05-01 10:00:00 0 [ERROR] WSREP: Failed to recover position: \n2024-05-01 10:00:00 0 [ERROR] Aborting\n";
+    let e = RecoveredPosition::from_log("failed.log", failed).expect_err("no position");
+    assert!(
+        e.to_string()
+            .starts_with("failed.log:1: the recovery failed"),
+        "{e}"
+    );
+
+    let docker = format!(
+        "{{\"log\":\"2024-05-01 10:00:01 0 [Note] WSREP: Recovered position: {RU}:1000\\n\",\"stream\":\"stderr\",\"time\":\"2024-05-01T10:00:01Z\"}}\n"
+    );
+    let p = RecoveredPosition::from_log("docker.json", &docker).expect("a position");
+    assert_eq!((p.uuid.as_str(), p.seqno, p.gtid), (RU, 1000, None));
+    let gtid = format!("{{\"log\":\"WSREP: Recovered position: {RU}:1000,0-1-990\\n\"}}\n");
+    let p = RecoveredPosition::from_log("docker.json", &gtid).expect("a position");
+    assert_eq!((p.seqno, p.gtid.as_deref()), (1000, Some("0-1-990")));
 }

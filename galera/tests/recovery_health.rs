@@ -328,3 +328,244 @@ fn status_layouts() {
         );
     }
 }
+
+// ---- Review of issue 13 (a new user's inputs), health ----
+
+const H: &str = "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002";
+
+/// One node's batch-mode output, as `mariadb -e "SHOW STATUS LIKE 'wsrep%'"` prints it.
+fn tsv(
+    status: &str,
+    size: u64,
+    conf: &str,
+    addresses: &str,
+    extra: &[(&str, &str)],
+) -> WsrepStatus {
+    let mut text = format!(
+        "Variable_name\tValue\nwsrep_cluster_state_uuid\t{H}\nwsrep_cluster_status\t{status}\nwsrep_cluster_size\t{size}\nwsrep_cluster_conf_id\t{conf}\nwsrep_incoming_addresses\t{addresses}\nwsrep_connected\tON\nwsrep_last_committed\t9051\n"
+    );
+    let synced = status == "Primary";
+    text.push_str(if synced {
+        "wsrep_ready\tON\nwsrep_local_state\t4\n"
+    } else {
+        "wsrep_ready\tOFF\nwsrep_local_state\t0\n"
+    });
+    for (k, v) in extra {
+        text.push_str(&format!("{k}\t{v}\n"));
+    }
+    WsrepStatus::from_text(&text).expect("readable")
+}
+
+fn named(list: &[(&str, WsrepStatus)]) -> Vec<(String, WsrepStatus)> {
+    list.iter()
+        .map(|(n, s)| ((*n).to_owned(), s.clone()))
+        .collect()
+}
+
+fn no_cluster_change(h: &galera::health::Health) -> bool {
+    h.findings
+        .iter()
+        .all(|f| !f.changes_cluster && f.remedy.is_none())
+}
+
+const A3: &str = "10.0.0.10:3306,10.0.0.11:3306,10.0.0.12:3306";
+
+/// Review 1: `wsrep_cluster_status` of NULL (a boxed table), empty, `garbage` or lowercase
+/// `primary` is not a status the server prints (MariaDB's `cluster_status_str` in
+/// `MariaDB/server@10.3:sql/wsrep_mysqld.cc` is exactly `Primary`, `non-Primary`,
+/// `Disconnected`): cannot judge, naming the value, never pc.bootstrap.
+#[test]
+fn unrecognised_cluster_status_cannot_be_judged() {
+    let boxed = "+----------------------+-------+\n| Variable_name        | Value |\n+----------------------+-------+\n| wsrep_cluster_status | NULL  |\n| wsrep_cluster_size   | 3     |\n| wsrep_local_state    | 4     |\n| wsrep_ready          | ON    |\n| wsrep_connected      | ON    |\n| wsrep_last_committed | 9051  |\n+----------------------+-------+\n6 rows in set (0.001 sec)\n";
+    let s = WsrepStatus::from_text(boxed).expect("readable");
+    let h = assess(&[("boxnull".to_owned(), s)], Some(1));
+    assert_eq!(h.verdict, Verdict::CannotJudge, "{:?}", h.findings);
+    assert!(
+        h.findings[0]
+            .message
+            .contains("wsrep_cluster_status is NULL"),
+        "{:?}",
+        h.findings
+    );
+    assert!(no_cluster_change(&h));
+    for bad in ["garbage", "primary", ""] {
+        let nodes = named(&[
+            ("n0", tsv("non-Primary", 1, "-1", "10.0.0.10:3306", &[])),
+            ("gb", tsv(bad, 1, "-1", "10.0.0.11:3306", &[])),
+            ("n2", tsv("non-Primary", 1, "-1", "10.0.0.12:3306", &[])),
+        ]);
+        let h = assess(&nodes, Some(3));
+        assert_eq!(h.verdict, Verdict::CannotJudge, "{bad:?}: {:?}", h.findings);
+        assert_eq!(h.findings[0].node.as_deref(), Some("gb"));
+        assert!(no_cluster_change(&h), "{bad:?}: {:?}", h.findings);
+    }
+}
+
+/// Review 1: a non-Primary node reporting a component of 3 while one node was read (and
+/// `--expect 1`): not every member was read, so no pc.bootstrap.
+#[test]
+fn no_pc_bootstrap_while_a_node_reports_more_members_than_read() {
+    let nodes = named(&[("n0", tsv("non-Primary", 3, "-1", A3, &[]))]);
+    let h = assess(&nodes, Some(1));
+    assert_eq!(h.verdict, Verdict::NoPrimary);
+    let f = h.findings.last().expect("the cluster finding");
+    assert!(!f.changes_cluster, "{f}");
+    assert!(
+        !f.remedy
+            .as_deref()
+            .unwrap_or("")
+            .contains("pc.bootstrap=YES"),
+        "{f}"
+    );
+    assert!(
+        f.remedy
+            .as_deref()
+            .unwrap_or("")
+            .contains("component of 3 members but 1 were read"),
+        "{f}"
+    );
+}
+
+/// Review 2: one node's output given three times (same name, or three names with one
+/// `wsrep_gcomm_uuid`) is one node, not three: cannot judge, no pc.bootstrap.
+#[test]
+fn duplicate_nodes_do_not_count_towards_expect() {
+    let gc = tsv(
+        "non-Primary",
+        1,
+        "18446744073709551615",
+        "10.0.0.11:3306",
+        &[("wsrep_gcomm_uuid", "a1a1a1a1-0000-11f0-8000-000000000000")],
+    );
+    for names in [["gc", "gc", "gc"], ["a", "b", "c"]] {
+        let nodes: Vec<(String, WsrepStatus)> = names
+            .iter()
+            .map(|n| ((*n).to_owned(), gc.clone()))
+            .collect();
+        let h = assess(&nodes, Some(3));
+        assert_eq!(
+            h.verdict,
+            Verdict::CannotJudge,
+            "{names:?}: {:?}",
+            h.findings
+        );
+        assert!(no_cluster_change(&h));
+        assert_eq!(
+            h.findings.len(),
+            if names[0] == names[1] { 1 } else { 2 },
+            "one finding per repeated node: {:?}",
+            h.findings
+        );
+        assert!(
+            h.findings
+                .iter()
+                .any(|f| f.message.contains("more than once")
+                    || f.message.contains("same wsrep_gcomm_uuid")),
+            "{:?}",
+            h.findings
+        );
+    }
+}
+
+/// Review 4: Primary outputs that disagree only in conf id, or in size with overlapping
+/// addresses, were captured at different moments (a node is in one component at a time):
+/// cannot judge, no SST remedy. Disjoint address sets stay a split brain.
+#[test]
+fn snapshots_of_different_moments_are_not_a_split_brain() {
+    let conf = |c: &str| tsv("Primary", 3, c, A3, &[]);
+    for nodes in [
+        named(&[("c0", conf("7")), ("c1", conf("7")), ("c2", conf("8"))]),
+        named(&[("w0", conf("7")), ("w1", conf("8"))]),
+        named(&[
+            ("t0", conf("7")),
+            (
+                "t1",
+                tsv("Primary", 2, "8", "10.0.0.10:3306,10.0.0.11:3306", &[]),
+            ),
+        ]),
+        // Four nodes in one component of three, all listing the same addresses.
+        named(&[
+            ("a", conf("7")),
+            ("b", conf("7")),
+            ("c", conf("7")),
+            ("d", conf("7")),
+        ]),
+    ] {
+        let h = assess(&nodes, Some(3));
+        assert_eq!(h.verdict, Verdict::CannotJudge, "{:?}", h.findings);
+        assert!(
+            h.findings[0].message.contains("inconsistent snapshots"),
+            "{:?}",
+            h.findings
+        );
+        assert!(no_cluster_change(&h));
+    }
+    let split = named(&[
+        (
+            "m0",
+            tsv(
+                "Primary",
+                2,
+                "18446744073709551615",
+                "10.0.0.10:3306,10.0.0.12:3306",
+                &[],
+            ),
+        ),
+        (
+            "m1",
+            tsv("Primary", 1, "18446744073709551615", "10.0.0.11:3306", &[]),
+        ),
+        (
+            "m2",
+            tsv(
+                "Primary",
+                2,
+                "18446744073709551615",
+                "10.0.0.10:3306,10.0.0.12:3306",
+                &[],
+            ),
+        ),
+    ]);
+    let h = assess(&split, Some(3));
+    assert_eq!(h.verdict, Verdict::SplitBrain, "{:?}", h.findings);
+    assert_eq!(h.components, [vec!["m0", "m2"], vec!["m1"]]);
+}
+
+/// Review 6: a Primary node with `wsrep_cluster_size` 0 panicked (divide by zero); it is
+/// cannot judge, naming the field.
+#[test]
+fn primary_with_size_zero_cannot_be_judged() {
+    let nodes = named(&[("sz0", tsv("Primary", 0, "7", A3, &[]))]);
+    let h = assess(&nodes, None);
+    assert_eq!(h.verdict, Verdict::CannotJudge);
+    assert!(
+        h.findings[0].message.contains("wsrep_cluster_size is 0"),
+        "{:?}",
+        h.findings
+    );
+    let two = named(&[
+        ("a", tsv("Primary", 0, "7", A3, &[])),
+        ("b", tsv("Primary", 0, "7", A3, &[])),
+    ]);
+    assert_eq!(assess(&two, Some(3)).verdict, Verdict::CannotJudge);
+}
+
+/// Review 9: a component larger than --expect is not "a member is missing … restart them".
+#[test]
+fn more_members_than_expected_is_no_restart() {
+    let nodes = named(&[
+        ("a", tsv("Primary", 3, "7", A3, &[])),
+        ("b", tsv("Primary", 3, "7", A3, &[])),
+        ("c", tsv("Primary", 3, "7", A3, &[])),
+    ]);
+    let h = assess(&nodes, Some(2));
+    assert_eq!(h.verdict, Verdict::Degraded);
+    for f in &h.findings {
+        assert!(!f.changes_cluster, "{f}");
+        assert!(
+            !f.remedy.as_deref().unwrap_or("").contains("missing"),
+            "{f}"
+        );
+        assert!(f.message.contains("more members than expected"), "{f}");
+    }
+}

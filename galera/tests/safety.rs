@@ -152,9 +152,19 @@ fn status_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
     (
         var(
             "wsrep_cluster_status",
-            vec!["Primary", "Primary", "non-Primary", "Disconnected"],
+            vec![
+                "Primary",
+                "Primary",
+                "Primary",
+                "non-Primary",
+                "non-Primary",
+                "Disconnected",
+                "NULL",
+                "primary",
+                "",
+            ],
         ),
-        var("wsrep_cluster_size", vec!["1", "2", "3"]),
+        var("wsrep_cluster_size", vec!["1", "2", "3", "3", "0"]),
         var(
             "wsrep_cluster_conf_id",
             vec!["3", "4", "18446744073709551615", "-1"],
@@ -181,9 +191,17 @@ fn status_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
         var("wsrep_local_state", vec!["0", "1", "2", "4"]),
         var("wsrep_last_committed", vec!["5", "9", "12"]),
         proptest::option::weighted(0.1, Just(("foo".to_owned(), "bar".to_owned()))),
+        proptest::option::weighted(
+            0.15,
+            proptest::sample::select(vec![
+                "a1a1a1a1-0000-11f0-8000-000000000000",
+                "b2b2b2b2-0000-11f0-8000-000000000000",
+            ])
+            .prop_map(|u| ("wsrep_gcomm_uuid".to_owned(), u.to_owned())),
+        ),
     )
         .prop_map(|t| {
-            [t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9]
+            [t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9, t.10]
                 .into_iter()
                 .flatten()
                 .collect()
@@ -265,13 +283,30 @@ proptest! {
         if any_primary {
             prop_assert!(!advises_pc_bootstrap(&h), "{:?}", h.findings);
         }
+        // What a verdict needs, written from the rules: every node's status one of the
+        // server's three spellings (`MariaDB/server@10.3:sql/wsrep_mysqld.cc`
+        // `cluster_status_str`), a Primary node's size read and at least 1, and each node
+        // once (no two with one wsrep_gcomm_uuid).
+        const VALID: [&str; 3] = ["Primary", "non-Primary", "Disconnected"];
+        let value = |p: &[(String, String)], k: &str| p.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
         let lacking = files.iter().any(|(p, _, _)| {
-            let has = |k: &str| p.iter().any(|(x, _)| x == k);
-            let primary = p.iter().any(|(k, v)| k == "wsrep_cluster_status" && v == "Primary");
-            !has("wsrep_cluster_status") || (primary && !has("wsrep_cluster_size"))
+            let status = value(p, "wsrep_cluster_status");
+            let primary = status.as_deref() == Some("Primary");
+            let size = value(p, "wsrep_cluster_size");
+            !status.as_deref().is_some_and(|s| VALID.contains(&s))
+                || (primary && size.as_deref().is_none_or(|n| n == "0"))
         });
-        if lacking {
+        let gcomm: Vec<String> = files.iter().filter_map(|(p, _, _)| value(p, "wsrep_gcomm_uuid")).collect();
+        let twice = gcomm.iter().enumerate().any(|(i, u)| gcomm[i + 1..].contains(u));
+        if lacking || twice {
             prop_assert_eq!(h.verdict, Verdict::CannotJudge);
+        }
+        // No remedy that changes the cluster unless every status it rests on was read as a
+        // valid value.
+        for f in h.findings.iter().filter(|f| f.changes_cluster) {
+            for e in f.evidence.iter().filter(|e| e.variable == "wsrep_cluster_status") {
+                prop_assert!(VALID.contains(&e.value.as_str()), "{} rests on {}", f, e);
+            }
         }
         if h.verdict == Verdict::CannotJudge {
             prop_assert!(h.findings.iter().all(|f| f.remedy.is_none() && !f.changes_cluster));
@@ -352,6 +387,28 @@ proptest! {
         };
         let Ok(plan) = plan_recovery(&nodes, &options) else { return Ok(()) };
         let b = nodes.iter().find(|n| n.name == plan.bootstrap).expect("a listed node");
+        // Unforced, no reported data node with a history is left without a position (it
+        // would be sent to SST), and nothing says "forced".
+        if !force {
+            for n in nodes.iter().filter(|n| !n.arbitrator) {
+                // The history galera would start it in: the recovered one when recovered,
+                // else grastate.dat's (a recovered nil UUID is a node that never joined).
+                let history = match (&n.recovered, &n.saved) {
+                    (Some(r), _) => r.uuid != NIL,
+                    (None, Some(s)) => s.uuid != NIL,
+                    (None, None) => false,
+                };
+                prop_assert!(!history || galera_position(n).is_some(), "{} has a history but no position: {plan:?}", n.name);
+            }
+            let reasons = plan.joins.iter().map(|j| &j.reason).chain(plan.skipped.iter().map(|s| &s.reason));
+            for r in reasons.chain([&plan.reason]) {
+                prop_assert!(!r.contains("forced"), "{r}");
+            }
+        }
+        // A flag is a reason only in a grastate.dat with a history.
+        if plan.reason.contains("says safe_to_bootstrap: 1") {
+            prop_assert!(b.saved.as_ref().is_some_and(|s| s.uuid != NIL && s.safe_to_bootstrap == Some(true)), "{plan:?}");
+        }
         prop_assert!(!b.arbitrator);
         let Some((uuid, seqno)) = galera_position(b) else {
             return Err(TestCaseError::fail(format!("{} has no history: {plan:?}", b.name)));

@@ -325,3 +325,88 @@ fn conf_id_minus_one_identifies_nothing() {
     assert_eq!(h.verdict, Verdict::SplitBrain);
     assert_eq!(h.components, [vec!["a"], vec!["b"]]);
 }
+
+/// Review of issue 13, 5: galera writes `safe_to_bootstrap: 1` into a new, empty state
+/// (`codership/galera@release_26.4.18:galera/src/saved_state.cpp` `SavedState::SavedState`:
+/// `uuid_(WSREP_UUID_UNDEFINED)`, `seqno_(WSREP_SEQNO_UNDEFINED)`, `safe_to_bootstrap_(true)`),
+/// so the flag next to the nil UUID says nothing, even when the node's recovered log gives it
+/// a history: the most advanced node is bootstrapped, not the flagged one, and the plan
+/// does not claim galera chose it.
+#[test]
+fn the_flag_of_a_nil_uuid_grastate_is_ignored_even_with_a_recovered_history() {
+    let behind = [
+        recovered(state(0, NIL, -1, true), MO, 500),
+        state(1, MO, 700, false),
+    ];
+    let plan = plan_recovery(&behind, &RecoveryOptions::default()).expect("no refusal");
+    assert_eq!(plan.bootstrap, pod(1));
+    assert!(plan.reason.contains("highest seqno 700"), "{}", plan.reason);
+    let ahead = [
+        recovered(state(0, NIL, -1, true), MO, 9999),
+        state(1, MO, 700, false),
+    ];
+    let plan = plan_recovery(&ahead, &RecoveryOptions::default()).expect("plan");
+    assert_eq!(plan.bootstrap, pod(0));
+    assert!(
+        plan.reason.contains("highest seqno 9999"),
+        "{}",
+        plan.reason
+    );
+    assert!(!plan.reason.contains("galera sets it"), "{}", plan.reason);
+}
+
+/// Review of issue 13, 3: the flagged node with a history is chosen at once (as
+/// mariadb-operator's `isComplete`), but a reported node whose position is unknown
+/// (`seqno: -1` without a recovered position, or a recovered `<uuid>:-1`) is never sent to
+/// SST without --force: galera would start it from the nil UUID
+/// (`codership/galera@release_26.4.18:galera/src/replicator_smm.cpp` `connect()`), and only
+/// `--wsrep-recover` reads its position. The word "forced" appears only when forced.
+#[test]
+fn an_unknown_position_blocks_even_when_the_flag_chose() {
+    for e1 in [
+        state(1, MO, -1, false),
+        recovered(state(1, MO, -1, false), MO, -1),
+    ] {
+        let nodes = [state(0, MO, 300, true), e1];
+        let refusal = plan_recovery(&nodes, &RecoveryOptions::default()).unwrap_err();
+        assert_eq!(refusal, Refusal::MissingReports(pod(1)));
+        assert!(
+            refusal
+                .to_string()
+                .contains("run `mariadbd --wsrep-recover` on mariadb-galera-1"),
+            "{refusal}"
+        );
+        let forced = RecoveryOptions {
+            force: true,
+            ..RecoveryOptions::default()
+        };
+        let plan = plan_recovery(&nodes, &forced).expect("forced");
+        assert_eq!(plan.bootstrap, pod(0));
+        assert!(
+            plan.reason.contains("safe_to_bootstrap: 1"),
+            "{}",
+            plan.reason
+        );
+        assert!(plan.joins[0].reason.contains("forced"), "{:?}", plan.joins);
+    }
+}
+
+/// Review of issue 13, 7: forced past a listed member that did not report, the plan still
+/// names it and says its data may be replaced by SST.
+#[test]
+fn a_forced_plan_names_the_member_that_did_not_report() {
+    let options = RecoveryOptions {
+        force: true,
+        members: vec![pod(2), pod(10), pod(3)],
+        ..RecoveryOptions::default()
+    };
+    let nodes = [state(10, MO, 8, false), state(2, MO, 9, false)];
+    let plan = plan_recovery(&nodes, &options).expect("forced");
+    assert_eq!(plan.bootstrap, pod(2));
+    let s = plan
+        .skipped
+        .iter()
+        .find(|s| s.node == pod(3))
+        .expect("mariadb-galera-3 is named");
+    assert!(s.reason.contains("full snapshot (SST)"), "{}", s.reason);
+}
