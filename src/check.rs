@@ -23,6 +23,14 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod output;
+mod read;
+
+pub use output::{Format, Printer};
+pub use read::{
+    CheckOptions, Document, Input, Item, Limits, ReadError, Refusal, STDIN, parse_yaml, read_path,
+};
+
 use kube::{CustomResourceExt, Resource};
 use kubedb_types::admission::{self, PolicyLookup};
 use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
@@ -36,106 +44,6 @@ use serde_json::Value;
 
 use crate::schema;
 
-/// One YAML document and where it came from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Document {
-    /// The file it was read from.
-    pub source: PathBuf,
-    /// Its position in the file, from 1.
-    pub index: usize,
-    /// The document as JSON.
-    pub value: Value,
-}
-
-/// Why input could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    /// The file or folder could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        /// The path.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file is not well-formed YAML.
-    #[error("{path}: malformed YAML: {message}")]
-    Yaml {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message, with line and column.
-        message: String,
-    },
-}
-
-/// Parses a multi-document YAML text. Empty documents are skipped.
-pub fn parse_yaml(source: &Path, text: &str) -> Result<Vec<Document>, ReadError> {
-    // Duplicate keys: the last one wins, as in the YAML libraries the upstream validation
-    // used.
-    let options = serde_saphyr::options! {
-        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::LastWins,
-    };
-    let values: Vec<Value> =
-        serde_saphyr::from_multiple_with_options(text, options).map_err(|e| ReadError::Yaml {
-            path: source.to_owned(),
-            message: e.to_string().lines().next().unwrap_or_default().to_owned(),
-        })?;
-    Ok(values
-        .into_iter()
-        .enumerate()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(i, value)| Document {
-            source: source.to_owned(),
-            index: i + 1,
-            value,
-        })
-        .collect())
-}
-
-/// Reads a YAML file, or every `*.yaml`/`*.yml` file below a folder (in path order).
-/// Returns the documents that could be read and an error for each file that could not.
-pub fn read_path(path: &Path) -> (Vec<Document>, Vec<ReadError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    collect_files(path, &mut files, &mut errors);
-    files.sort();
-    let mut docs = Vec::new();
-    for file in files {
-        match std::fs::read_to_string(&file) {
-            Err(source) => errors.push(ReadError::Io { path: file, source }),
-            Ok(text) => match parse_yaml(&file, &text) {
-                Ok(mut d) => docs.append(&mut d),
-                Err(e) => errors.push(e),
-            },
-        }
-    }
-    (docs, errors)
-}
-
-fn collect_files(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
-    if !path.is_dir() {
-        files.push(path.to_owned());
-        return;
-    }
-    let entries = match std::fs::read_dir(path) {
-        Ok(e) => e,
-        Err(source) => {
-            errors.push(ReadError::Io {
-                path: path.to_owned(),
-                source,
-            });
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let p = entry.path();
-        let is_yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
-        if p.is_dir() || is_yaml {
-            collect_files(&p, files, errors);
-        }
-    }
-}
-
 /// What the checker says of one document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -147,6 +55,8 @@ pub enum Verdict {
     Invalid(Vec<String>),
     /// No workspace type has this `apiVersion` and `kind`.
     Unknown,
+    /// Not parsed: the document trips one of the reader's [`Limits`]. Counted as invalid.
+    Refused(Refusal),
 }
 
 impl fmt::Display for Verdict {
@@ -156,6 +66,7 @@ impl fmt::Display for Verdict {
             Verdict::Lossy(paths) => write!(f, "lossy: {}", paths.join(", ")),
             Verdict::Invalid(reasons) => write!(f, "invalid: {}", reasons.join("; ")),
             Verdict::Unknown => f.write_str("unknown kind"),
+            Verdict::Refused(refusal) => write!(f, "refused: {refusal}"),
         }
     }
 }
@@ -167,6 +78,8 @@ pub struct Report {
     pub source: PathBuf,
     /// Position in the file, from 1.
     pub index: usize,
+    /// The line the document starts on, from 1.
+    pub line: usize,
     /// `apiVersion`, when present.
     pub api_version: Option<String>,
     /// `kind`, when present.
@@ -209,14 +122,19 @@ impl Summary {
     pub fn of(reports: &[Report]) -> Summary {
         let mut s = Summary::default();
         for r in reports {
-            match r.verdict {
-                Verdict::Lossless => s.lossless += 1,
-                Verdict::Lossy(_) => s.lossy += 1,
-                Verdict::Invalid(_) => s.invalid += 1,
-                Verdict::Unknown => s.unknown += 1,
-            }
+            s.add(&r.verdict);
         }
         s
+    }
+
+    /// Counts one more verdict (a refused document as invalid).
+    pub fn add(&mut self, verdict: &Verdict) {
+        match verdict {
+            Verdict::Lossless => self.lossless += 1,
+            Verdict::Lossy(_) => self.lossy += 1,
+            Verdict::Invalid(_) | Verdict::Refused(_) => self.invalid += 1,
+            Verdict::Unknown => self.unknown += 1,
+        }
     }
 
     /// The checker's exit status: 2 when some input was unreadable, else 1 when anything is
@@ -590,6 +508,7 @@ impl Checker {
         Report {
             source: doc.source.clone(),
             index: doc.index,
+            line: doc.line,
             api_version,
             kind,
             name,
