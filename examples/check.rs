@@ -23,6 +23,7 @@ use distributed_galera::check::{CheckOptions, Checker, Format, Input, Printer};
 /// file, line and column, and the next document is read.
 #[derive(Parser)]
 #[command(
+    name = "check",
     version,
     after_help = "Output:\n  text   one line per document, `<file>#<n> <kind> <namespace/name>: <verdict>`,\n         unreadable input on standard error, then `N documents: ...`\n  json   {\"documents\": [...], \"errors\": [...], \"summary\": {...}} (see the README)\n  junit  a JUnit XML report: a suite per file, a case per document\n\nExit status:\n  0  every document is lossless or of an unknown kind\n  1  some document is lossy, invalid or refused\n  2  some input could not be read or is malformed YAML, or the arguments are wrong"
 )]

@@ -2,11 +2,12 @@
 //! `examples/seed/`) against the workspace types and admission rules, converts the legacy
 //! PlacementPolicy to the current API shape, and checks the result again.
 //!
-//! Exits 0 when the converted bundle has nothing lossy or invalid.
+//! Exits 0 when the converted bundle has nothing lossy or invalid (see `seed --help`).
 
 use std::path::Path;
 use std::process::ExitCode;
 
+use clap::Parser;
 use distributed_galera::check::{Checker, Document, Summary, parse_yaml};
 use kubedb_types::apps::v1::PlacementPolicy;
 
@@ -27,6 +28,20 @@ const SEED: [(&str, &str); 5] = [
     ("05-mariadb.yaml", include_str!("seed/05-mariadb.yaml")),
 ];
 
+/// Checks the walkthrough's own manifests, converts its legacy PlacementPolicy, checks again.
+///
+/// Reads no input: the manifests are bundled (examples/seed/). Prints the checker's line for
+/// each document (`<file>#<n> <kind> <namespace/name>: <verdict>`) and its summary, the
+/// PlacementPolicy converted from the legacy `spec.ocm` shape to `spec.clusterSpreadConstraint`
+/// (with any gap the conversion cannot fill), and the check of the converted bundle.
+#[derive(Parser)]
+#[command(
+    name = "seed",
+    version,
+    after_help = "Exit status:\n  0  the converted bundle has nothing lossy or invalid\n  1  it has\n  2  a bundled manifest is not YAML, or the arguments are wrong"
+)]
+struct Args {}
+
 fn check(title: &str, docs: &[Document]) -> Summary {
     println!("== {title}");
     let reports = Checker::new().check(docs);
@@ -39,6 +54,7 @@ fn check(title: &str, docs: &[Document]) -> Summary {
 }
 
 fn main() -> ExitCode {
+    Args::parse();
     let mut docs = Vec::new();
     for (name, text) in SEED {
         match parse_yaml(Path::new(name), text) {
