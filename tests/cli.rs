@@ -429,7 +429,7 @@ fn each_limit_is_named_and_only_its_document_is_refused() {
     let items = check_with(&text, limits);
     assert_eq!(refused_limit(&items[1]), Some("document size"));
     assert!(
-        matches!(&items[1], Item::Report(r) if r.verdict.to_string().starts_with("refused: document size (2004 bytes, at most 1000)")),
+        matches!(&items[1], Item::Report(r) if r.verdict.to_string().starts_with("refused: document size (2008 bytes, at most 1000)")),
         "{:?}",
         items[1]
     );
