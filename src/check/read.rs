@@ -478,15 +478,8 @@ struct Cutter<R> {
     max: usize,
     /// Lines handed out so far.
     line: usize,
-    /// The `---` line that ended the last piece and starts the next.
-    pending: Option<Line>,
-}
-
-struct Line {
-    /// The text (cut at the cap when longer).
-    text: Vec<u8>,
-    /// Its full size.
-    bytes: usize,
+    /// The `---` line that ended the last piece and starts the next, and its full size.
+    pending: Option<(Vec<u8>, usize)>,
 }
 
 impl<R: BufRead> Cutter<R> {
@@ -499,23 +492,20 @@ impl<R: BufRead> Cutter<R> {
         }
     }
 
-    /// The next line, its text kept up to `max + 1` bytes; `None` at the end.
-    fn read_line(&mut self) -> io::Result<Option<Line>> {
-        let mut text = Vec::new();
+    /// Appends the next line to `text`, keeping at most `max + 1` bytes of it; returns its
+    /// full size (0 at the end).
+    fn read_line(&mut self, text: &mut Vec<u8>) -> io::Result<usize> {
         let cap = self.max.saturating_add(1) as u64;
-        let n = (&mut self.reader).take(cap).read_until(b'\n', &mut text)?;
-        if n == 0 {
-            return Ok(None);
-        }
+        let n = (&mut self.reader).take(cap).read_until(b'\n', text)?;
         let mut bytes = n;
-        if text.last() != Some(&b'\n') && n as u64 == cap {
+        if n as u64 == cap && text.last() != Some(&b'\n') {
             // Longer than any document may be: count the rest without keeping it.
             loop {
                 let buf = self.reader.fill_buf()?;
                 if buf.is_empty() {
                     break;
                 }
-                let (used, done) = match buf.iter().position(|&b| b == b'\n') {
+                let (used, done) = match memchr::memchr(b'\n', buf) {
                     Some(i) => (i + 1, true),
                     None => (buf.len(), false),
                 };
@@ -526,7 +516,7 @@ impl<R: BufRead> Cutter<R> {
                 }
             }
         }
-        Ok(Some(Line { text, bytes }))
+        Ok(bytes)
     }
 
     fn next_piece(&mut self) -> io::Result<Option<Piece>> {
@@ -537,26 +527,33 @@ impl<R: BufRead> Cutter<R> {
             text: Vec::new(),
             oversized: false,
         };
+        if let Some((text, bytes)) = self.pending.take() {
+            self.line += 1;
+            piece.start = self.line;
+            piece.bytes = bytes;
+            piece.oversized = bytes > self.max;
+            if !piece.oversized {
+                piece.text = text;
+            }
+        }
         loop {
-            let line = match self.pending.take() {
-                Some(l) => l,
-                None => match self.read_line()? {
-                    Some(l) => l,
-                    None => break,
-                },
-            };
-            let kind = line_kind(&line.text);
+            let at = piece.text.len();
+            let bytes = self.read_line(&mut piece.text)?;
+            if bytes == 0 {
+                break;
+            }
+            let kind = line_kind(&piece.text[at..]);
             if kind == LineKind::Start && piece.start != 0 {
-                self.pending = Some(line);
+                self.pending = Some((piece.text.split_off(at), bytes));
                 break;
             }
             self.line += 1;
-            piece.bytes = piece.bytes.saturating_add(line.bytes);
+            piece.bytes = piece.bytes.saturating_add(bytes);
             if piece.bytes > self.max {
                 piece.oversized = true;
+            }
+            if piece.oversized {
                 piece.text = Vec::new();
-            } else {
-                piece.text.extend_from_slice(&line.text);
             }
             if piece.start == 0 && matches!(kind, LineKind::Start | LineKind::Content) {
                 piece.start = self.line;
@@ -916,7 +913,7 @@ fn policies(sources: &[Source<'_>], limits: &Limits) -> Vec<(PathBuf, PlacementP
     let mut found = Vec::new();
     read_sources(sources, limits, &mut |work| {
         if let Work::Piece(no, piece) = work
-            && piece.text.windows(needle.len()).any(|w| w == needle)
+            && memchr::memmem::find(&piece.text, needle).is_some()
         {
             for parsed in parse_piece(&sources[no].name, piece, limits, &options) {
                 if let Parsed::Document(doc) = parsed
