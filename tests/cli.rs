@@ -66,11 +66,19 @@ const EXAMPLES: [&str; 5] = ["check", "walkthrough", "placement", "failover", "s
 fn every_example_has_help_version_and_refuses_unknown_flags() {
     for name in EXAMPLES {
         let help = run(name, &["--help"], "");
-        assert_eq!(help.status.code(), Some(0), "{name} --help: {}", stderr(&help));
+        assert_eq!(
+            help.status.code(),
+            Some(0),
+            "{name} --help: {}",
+            stderr(&help)
+        );
         let text = stdout(&help);
         assert!(text.contains(&format!("Usage: {name}")), "{name}: {text}");
         assert!(text.contains("Exit status:"), "{name}: {text}");
-        assert!(text.contains("Reads"), "{name} --help says what it reads: {text}");
+        assert!(
+            text.contains("Reads"),
+            "{name} --help says what it reads: {text}"
+        );
 
         let version = run(name, &["--version"], "");
         assert_eq!(version.status.code(), Some(0));
@@ -86,7 +94,11 @@ fn every_example_has_help_version_and_refuses_unknown_flags() {
             "{name}: {}",
             stderr(&bogus)
         );
-        assert!(stdout(&bogus).is_empty(), "{name} printed {}", stdout(&bogus));
+        assert!(
+            stdout(&bogus).is_empty(),
+            "{name} printed {}",
+            stdout(&bogus)
+        );
     }
 }
 
@@ -266,7 +278,10 @@ fn malformed_yaml_names_file_line_and_column_and_the_stream_goes_on() {
         err.starts_with(&format!("{path}: malformed YAML: ")),
         "{err}"
     );
-    assert!(err.contains(" at line 6, column ") || err.contains(" at line 7, column "), "{err}");
+    assert!(
+        err.contains(" at line 6, column ") || err.contains(" at line 7, column "),
+        "{err}"
+    );
 }
 
 #[test]
@@ -279,7 +294,10 @@ fn policies_are_found_anywhere_in_standard_input() {
     let out = run("check", &["-"], &text);
     let stdout = stdout(&out);
     let first = stdout.lines().next().unwrap_or_default();
-    assert!(first.starts_with("-#1 MariaDB demo/m: invalid: "), "{stdout}");
+    assert!(
+        first.starts_with("-#1 MariaDB demo/m: invalid: "),
+        "{stdout}"
+    );
     assert!(first.contains("missing replica index [3]"), "{stdout}");
 }
 
@@ -323,7 +341,12 @@ fn json_and_junit_carry_the_text_counts() {
     assert_eq!(docs.len() as u64, documents);
     let count = |verdict: &str| docs.iter().filter(|d| d["verdict"] == verdict).count() as u64;
     assert_eq!(
-        [count("lossless"), count("lossy"), count("invalid"), count("unknown")],
+        [
+            count("lossless"),
+            count("lossy"),
+            count("invalid"),
+            count("unknown")
+        ],
         [lossless, lossy, invalid, unknown]
     );
     assert_eq!(docs[1]["fields"], serde_json::json!(["spec.bogus"]));
@@ -348,8 +371,7 @@ fn json_and_junit_carry_the_text_counts() {
     assert_eq!(report.failures, lossy + invalid);
     assert_eq!(report.skipped, unknown);
     assert_eq!(report.errors, 1);
-    let cases: Vec<&junit_parser::TestCase> =
-        report.suites.iter().flat_map(|s| &s.cases).collect();
+    let cases: Vec<&junit_parser::TestCase> = report.suites.iter().flat_map(|s| &s.cases).collect();
     let passed = cases
         .iter()
         .filter(|c| matches!(c.status, junit_parser::TestStatus::Success))

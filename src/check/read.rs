@@ -230,7 +230,9 @@ pub fn read_path(path: &Path) -> (Vec<Document>, Vec<ReadError>) {
     let mut errors = Vec::new();
     let sources = expand(&[Input::Path(path.to_owned())], None);
     let mut docs = Vec::new();
-    collect(&sources, &Limits::default(), &mut docs, &mut |e| errors.push(e));
+    collect(&sources, &Limits::default(), &mut docs, &mut |e| {
+        errors.push(e)
+    });
     (docs, errors)
 }
 
@@ -601,7 +603,11 @@ fn parse_piece(
         Err(e) => {
             let before = &piece.text[..e.valid_up_to()];
             let newlines = before.iter().filter(|&&b| b == b'\n').count();
-            let column = before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = before.len()
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
             return vec![Parsed::Malformed(ReadError::Yaml {
                 path: source.to_owned(),
                 line: piece.first_line + newlines,
@@ -787,9 +793,7 @@ impl Checker {
         options: &CheckOptions,
         mut emit: impl FnMut(Item),
     ) -> Summary {
-        let stdin = inputs
-            .contains(&Input::Stdin)
-            .then(spool_stdin);
+        let stdin = inputs.contains(&Input::Stdin).then(spool_stdin);
         let sources = expand(inputs, stdin.as_ref());
         let limits = options.limits;
         let policies = policies(&sources, &limits);
@@ -906,14 +910,16 @@ impl Checker {
 }
 
 /// The PlacementPolicies of `sources`, each with its file: only pieces that mention the kind
-/// are parsed; unreadable or malformed ones are left for the second pass to report.
+/// (as a word: not a MariaDB's `podPlacementPolicy`) are parsed; unreadable or malformed ones
+/// are left for the second pass to report.
 fn policies(sources: &[Source<'_>], limits: &Limits) -> Vec<(PathBuf, PlacementPolicy)> {
     let options = limits.options();
     let needle = b"PlacementPolicy";
     let mut found = Vec::new();
     read_sources(sources, limits, &mut |work| {
         if let Work::Piece(no, piece) = work
-            && memchr::memmem::find(&piece.text, needle).is_some()
+            && memchr::memmem::find_iter(&piece.text, needle)
+                .any(|at| at == 0 || !piece.text[at - 1].is_ascii_alphanumeric())
         {
             for parsed in parse_piece(&sources[no].name, piece, limits, &options) {
                 if let Parsed::Document(doc) = parsed
