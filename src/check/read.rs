@@ -247,7 +247,6 @@ fn collect(
     let mut numbering = Numbering::default();
     read_sources(sources, limits, &mut |work| {
         match work {
-            Work::Unreadable(no) => error(sources[no].unreadable()),
             Work::Failed(no, e) => error(sources[no].io_error(e)),
             Work::Piece(no, piece) => {
                 for parsed in parse_piece(&sources[no].name, piece, limits, &options) {
@@ -322,13 +321,6 @@ impl<'a> Source<'a> {
         ReadError::Io {
             path: self.name.clone(),
             source,
-        }
-    }
-
-    fn unreadable(&self) -> ReadError {
-        match self.open() {
-            Err(e) => self.io_error(e),
-            Ok(_) => self.io_error(io::Error::other("unreadable")),
         }
     }
 }
@@ -408,7 +400,7 @@ struct Piece {
 
 enum Work {
     Piece(usize, Piece),
-    Unreadable(usize),
+    /// The source could not be opened or read on (the rest of it is skipped).
     Failed(usize, io::Error),
 }
 
@@ -418,8 +410,8 @@ fn read_sources(sources: &[Source<'_>], limits: &Limits, send: &mut dyn FnMut(Wo
     for (no, source) in sources.iter().enumerate() {
         let reader = match source.open() {
             Ok(r) => r,
-            Err(_) => {
-                if !send(Work::Unreadable(no)) {
+            Err(e) => {
+                if !send(Work::Failed(no, e)) {
                     return;
                 }
                 continue;
@@ -876,7 +868,6 @@ impl Checker {
         work: Work,
     ) -> Vec<(usize, Item)> {
         let (no, piece) = match work {
-            Work::Unreadable(no) => return vec![(no, Item::Error(sources[no].unreadable()))],
             Work::Failed(no, e) => return vec![(no, Item::Error(sources[no].io_error(e)))],
             Work::Piece(no, piece) => (no, piece),
         };
