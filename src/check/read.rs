@@ -759,7 +759,8 @@ impl Checker {
     /// hands each [`Item`] to `emit` in input order; returns the counts.
     ///
     /// Documents are read one at a time, parsed and judged on `options.jobs` threads,
-    /// holding at most one parsed document per thread (and a few unparsed ones in flight).
+    /// holding at most one parsed document per thread (and a few batches of unparsed ones in
+    /// flight).
     /// A MariaDB's or PetSet's PlacementPolicy is looked up in the whole input, as by
     /// [`Checker::check`]: a first pass keeps only the PlacementPolicies (standard input is
     /// spooled to a temporary file for it). A document over one of `options.limits` is a
@@ -812,20 +813,35 @@ impl Checker {
             return summary;
         }
         let jobs = options.jobs;
-        let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Work)>(jobs);
+        // Pieces travel in small batches: one hand-over per piece costs more in locking than
+        // a small document takes to check.
+        const BATCH: usize = 16;
+        let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Vec<Work>)>(jobs);
         let work_rx = Mutex::new(work_rx);
         let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<(usize, Item)>)>();
-        // At most this many pieces between the reader and the output.
+        // At most this many batches between the reader and the output.
         let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(4 * jobs);
         let (sources, work_rx, work) = (&sources, &work_rx, &work);
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 let mut seq = 0;
-                read_sources(sources, &limits, &mut |w| {
-                    let sent = permit_tx.send(()).is_ok() && work_tx.send((seq, w)).is_ok();
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut send = |batch: Vec<Work>| {
+                    let sent = permit_tx.send(()).is_ok() && work_tx.send((seq, batch)).is_ok();
                     seq += 1;
                     sent
+                };
+                let mut open = true;
+                read_sources(sources, &limits, &mut |w| {
+                    batch.push(w);
+                    if batch.len() == BATCH {
+                        open = send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                    }
+                    open
                 });
+                if open && !batch.is_empty() {
+                    send(batch);
+                }
             });
             for _ in 0..jobs {
                 let done_tx = done_tx.clone();
@@ -836,8 +852,26 @@ impl Checker {
                             Ok(rx) => rx.recv(),
                             Err(_) => return,
                         };
-                        let Ok((seq, w)) = next else { return };
-                        if done_tx.send((seq, work(w, &parser))).is_err() {
+                        let Ok((seq, batch)) = next else { return };
+                        let mut items = Vec::with_capacity(batch.len());
+                        for w in batch {
+                            let no = match &w {
+                                Work::Piece(no, _) | Work::Failed(no, _) => *no,
+                            };
+                            // A panic would leave a hole the output waits for forever: report
+                            // it as an error in its place (the panic hook has printed it).
+                            let done =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    work(w, &parser)
+                                }))
+                                .unwrap_or_else(|_| {
+                                    let e =
+                                        io::Error::other("the checker failed on a document here");
+                                    vec![(no, Item::Error(sources[no].io_error(e)))]
+                                });
+                            items.extend(done);
+                        }
+                        if done_tx.send((seq, items)).is_err() {
                             return;
                         }
                     }
