@@ -3,11 +3,34 @@
 //! The walkthrough's layout (mariadb-0 and mariadb-2 on demo-controller, mariadb-1 on
 //! demo-worker) losing demo-worker, then (from healthy again) losing demo-controller; or the
 //! clusters given, lost together. For each loss: every pod's predicted `wsrep%` status, whether
-//! a Primary survives, and when none does, the recovery the `galera` crate plans.
+//! a Primary survives, and when none does, the recovery the `galera` crate plans (see
+//! `failover --help`).
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use deployer::{Drill, Environment, PodOutcome, drill, plan};
+
+/// What the walkthrough's MariaDB does when clusters are lost.
+///
+/// Reads no input: the layout is the walkthrough's (mariadb-0 and mariadb-2 on
+/// demo-controller, mariadb-1 on demo-worker). Without CLUSTERs it loses demo-worker, then
+/// (from healthy again) demo-controller; with CLUSTERs it loses those together. For each
+/// loss it prints every pod's predicted `wsrep%` status (`wsrep_cluster_status`, size, weight,
+/// ready), whether a Primary component survives, and when none does, the recovery the
+/// `galera` crate plans: which survivor to bootstrap with `pc.bootstrap=YES`, the join order,
+/// and the status after it.
+#[derive(Parser)]
+#[command(
+    name = "failover",
+    version,
+    after_help = "Exit status:\n  0  every drill ran (whether or not the database survives)\n  2  a CLUSTER is not in the layout, or the arguments are wrong"
+)]
+struct Args {
+    /// Clusters lost together [default: demo-worker, then demo-controller, one at a time].
+    #[arg(value_name = "CLUSTER")]
+    clusters: Vec<String>,
+}
 
 fn show(pods: &[PodOutcome]) {
     for p in pods {
@@ -52,6 +75,7 @@ fn report(d: &Drill) {
 }
 
 fn main() -> ExitCode {
+    let args = Args::parse();
     let plan = match plan(&Environment::seed()) {
         Ok(p) => p,
         Err(e) => {
@@ -59,11 +83,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let drills: Vec<Vec<&str>> = if args.is_empty() {
+    let drills: Vec<Vec<&str>> = if args.clusters.is_empty() {
         vec![vec!["demo-worker"], vec!["demo-controller"]]
     } else {
-        vec![args.iter().map(String::as_str).collect()]
+        vec![args.clusters.iter().map(String::as_str).collect()]
     };
     for lost in drills {
         match drill(&plan, &lost) {

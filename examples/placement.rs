@@ -1,65 +1,62 @@
-//! `cargo run --example placement -- POLICY.yaml [--replicas N] [--name NAME]`
+//! `cargo run --example placement -- [--replicas N] [--name NAME] POLICY.yaml|-`
 //!
 //! Reads a PlacementPolicy (current or legacy `spec.ocm` shape), prints where each ordinal
 //! runs (`<name>-<ordinal>  <cluster>  <storage class>`) and which single-cluster losses the
 //! Galera cluster survives (strict majority of one vote per replica). Invalid policies print
-//! every violation and exit 1; unreadable input exits 2.
+//! every violation and exit 1; unreadable input exits 2 (see `placement --help`).
 
+use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use distributed_galera::check::parse_yaml;
+use clap::Parser;
+use distributed_galera::check::{STDIN, parse_yaml};
 use kubedb_types::apps::v1::PlacementPolicy;
 use placement::plan::{Failure, StrictMajority, survival_report, votes_of};
 use placement::{Mapping, Policy};
 
+/// Where each ordinal of a PlacementPolicy runs, and which single-cluster losses the Galera
+/// cluster survives.
+///
+/// Reads the first PlacementPolicy document (current or legacy `spec.ocm` shape) of
+/// POLICY.yaml, or of standard input with `-`. Prints one line per ordinal, `<name>-<ordinal>
+/// <cluster>  <storage class>`, then `lose <cluster>: survives` or `lose <cluster>: loses
+/// quorum (<alive>/<all> votes)` for each cluster (a strict majority of one vote per
+/// replica keeps a Primary component). An invalid policy prints `invalid: <reason>` lines.
+#[derive(Parser)]
+#[command(
+    name = "placement",
+    version,
+    after_help = "Exit status:\n  0  the policy is valid (the survival lines say what it survives)\n  1  the policy is invalid\n  2  the input cannot be read, is not YAML or has no PlacementPolicy, or the arguments are wrong"
+)]
 struct Args {
-    path: String,
+    /// The PlacementPolicy YAML, or `-` for standard input.
+    #[arg(value_name = "POLICY.yaml")]
+    path: PathBuf,
+    /// Replicas to place [default: as many as the policy's rules name].
+    #[arg(long, value_name = "N")]
     replicas: Option<u32>,
+    /// The database's name, for the pod names.
+    #[arg(long, default_value = "mariadb")]
     name: String,
 }
 
-fn args() -> Result<Args, String> {
-    let mut it = std::env::args().skip(1);
-    let mut path = None;
-    let mut replicas = None;
-    let mut name = "mariadb".to_owned();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--replicas" => {
-                let v = it.next().ok_or("--replicas needs a number")?;
-                replicas = Some(
-                    v.parse()
-                        .map_err(|_| format!("--replicas {v:?} is not a number"))?,
-                );
-            }
-            "--name" => name = it.next().ok_or("--name needs a value")?,
-            _ if path.is_none() => path = Some(arg),
-            _ => return Err(format!("unexpected argument {arg:?}")),
-        }
-    }
-    Ok(Args {
-        path: path.ok_or("usage: placement POLICY.yaml [--replicas N] [--name NAME]")?,
-        replicas,
-        name,
-    })
-}
-
 fn main() -> ExitCode {
-    let args = match args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+    let args = Args::parse();
+    let read = if args.path.as_os_str() == STDIN {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(&args.path)
     };
-    let text = match std::fs::read_to_string(&args.path) {
+    let text = match read {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{}: cannot read: {e}", args.path);
+            eprintln!("{}: cannot read: {e}", args.path.display());
             return ExitCode::from(2);
         }
     };
-    let docs = match parse_yaml(args.path.as_ref(), &text) {
+    let docs = match parse_yaml(&args.path, &text) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("{e}");
@@ -67,7 +64,7 @@ fn main() -> ExitCode {
         }
     };
     let Some(doc) = docs.iter().find(|d| d.value["kind"] == "PlacementPolicy") else {
-        eprintln!("{}: no PlacementPolicy document", args.path);
+        eprintln!("{}: no PlacementPolicy document", args.path.display());
         return ExitCode::from(2);
     };
     let pp: PlacementPolicy = match serde_path_to_error::deserialize(&doc.value) {

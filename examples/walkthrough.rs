@@ -16,12 +16,14 @@
 //! against the pinned upstream CRDs in `../shared/upstream` when that folder exists); with
 //! `--kubeconfig` (and `--context`) against that hub.
 //!
-//! Exits 1 when preflight finds errors or the apply or verification fails, 2 on bad input.
+//! Exits 1 when preflight finds errors or the apply or verification fails, 2 on bad input
+//! (see `walkthrough --help`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use deployer::testkit::{FakeHub, Spoke, World, serve_kubedb_release};
 use deployer::{
     ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, render_pod_table,
@@ -30,64 +32,60 @@ use deployer::{
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
 use kubedb_types::release::Release;
 
-#[derive(Default)]
+/// Plans the walkthrough's distributed MariaDB over OCM and KubeSlice; with --apply, applies
+/// and verifies it.
+///
+/// Reads the environment (hub, spokes, slice, database) from --input (`-` for standard
+/// input), or the walkthrough's own. Prints the preflight findings (`error|warning|info
+/// <object>: <finding>` with a remedy), where each pod goes, which single-cluster losses the
+/// Galera cluster survives, the ordered plan, the ManifestWorks PetSet will create on each
+/// spoke and one pod's galera.cnf; --out DIR also writes plan.yaml and one
+/// <cluster>.manifestworks.yaml per spoke. --apply then applies the plan with server-side
+/// apply, waiting between steps, waits for the MariaDB to be Ready and verifies it as the
+/// walkthrough's Step 8 does: against the in-process fake hub with simulated spokes, or the
+/// hub of --kubeconfig (a file) and --context.
+#[derive(Parser)]
+#[command(
+    name = "walkthrough",
+    version,
+    after_help = "Exit status:\n  0  planned (and, with --apply, applied and verified)\n  1  preflight found errors, or the apply or the verification failed\n  2  the input cannot be read or is invalid, --out cannot be written, or the arguments are wrong"
+)]
 struct Args {
+    /// The environment YAML, or `-` for standard input [default: the walkthrough's].
+    #[arg(long, value_name = "ENV.yaml")]
     input: Option<PathBuf>,
+    /// Also write plan.yaml and <cluster>.manifestworks.yaml files to this folder.
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Apply the plan, wait for the MariaDB to be Ready and verify it.
+    #[arg(long)]
     apply: bool,
+    /// With --apply: the server validates every object and stores none.
+    #[arg(long, requires = "apply")]
     dry_run: bool,
+    /// With --apply: the hub's kubeconfig [default: the in-process fake hub].
+    #[arg(long, value_name = "FILE", requires = "apply")]
     kubeconfig: Option<PathBuf>,
+    /// With --apply: the kubeconfig context [default: its current one].
+    #[arg(long, value_name = "NAME", requires = "apply")]
     context: Option<String>,
+    /// The KubeDB release the hub runs (v2025.7.31, v2026.7.10), overriding the environment's
+    /// `kubedb.release`: it decides the PlacementPolicy shape and the webhook rules.
+    #[arg(long = "kubedb-release", value_name = "R", value_parser = |s: &str| s.parse::<Release>().map_err(|e| e.to_string()))]
     release: Option<Release>,
 }
 
-const USAGE: &str = "usage: walkthrough [--input ENV.yaml] [--kubedb-release R] [--out DIR] [--apply [--dry-run] [--kubeconfig FILE] [--context NAME]]";
-
-fn args() -> Result<Args, String> {
-    let mut it = std::env::args_os().skip(1);
-    let mut args = Args::default();
-    while let Some(a) = it.next() {
-        match a.to_str() {
-            Some("--input") => args.input = Some(it.next().ok_or("--input needs a file")?.into()),
-            Some("--out") => args.out = Some(it.next().ok_or("--out needs a folder")?.into()),
-            Some("--apply") => args.apply = true,
-            Some("--dry-run") => args.dry_run = true,
-            Some("--kubeconfig") => {
-                args.kubeconfig = Some(it.next().ok_or("--kubeconfig needs a file")?.into())
-            }
-            Some("--context") => {
-                let c = it.next().ok_or("--context needs a name")?;
-                args.context = Some(c.to_string_lossy().into_owned());
-            }
-            Some("--kubedb-release") => {
-                let r = it
-                    .next()
-                    .ok_or("--kubedb-release needs a release, for example v2025.7.31")?;
-                args.release = Some(r.to_string_lossy().parse().map_err(|e| format!("{e}"))?);
-            }
-            _ => return Err(format!("unexpected argument {a:?}; {USAGE}")),
-        }
-    }
-    if (args.dry_run || args.kubeconfig.is_some() || args.context.is_some()) && !args.apply {
-        return Err(format!(
-            "--dry-run, --kubeconfig and --context go with --apply; {USAGE}"
-        ));
-    }
-    Ok(args)
-}
-
 fn main() -> ExitCode {
-    let args = match args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
     let mut env = match &args.input {
         None => Environment::seed(),
         Some(path) => {
-            let loaded = std::fs::read_to_string(path)
+            let text = if path.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())
+            } else {
+                std::fs::read_to_string(path)
+            };
+            let loaded = text
                 .map_err(|e| format!("{}: cannot read: {e}", path.display()))
                 .and_then(|text| {
                     Environment::from_yaml(&path.display().to_string(), &text)

@@ -44,6 +44,9 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "cargo test (all targets, examples and benches built)"
 # The Galera conformance suite prints one `scenario <name>: ...` line per scenario.
 mkdir -p target
+# The CLI tests run the example binaries (target/debug/examples/<name>), which `cargo test`
+# alone compiles but does not put there.
+cargo build --workspace --examples --all-features
 set +e
 cargo test --workspace --all-targets --all-features -- --nocapture >target/test.log 2>&1
 rc=$?

@@ -23,6 +23,14 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod output;
+mod read;
+
+pub use output::{Format, Printer};
+pub use read::{
+    CheckOptions, Document, Input, Item, Limits, ReadError, Refusal, STDIN, parse_yaml, read_path,
+};
+
 use kube::{CustomResourceExt, Resource};
 use kubedb_types::admission::{self, Lookup, MariaDBInputs, PolicyLookup};
 use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
@@ -37,106 +45,6 @@ use serde_json::Value;
 
 use crate::schema;
 
-/// One YAML document and where it came from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Document {
-    /// The file it was read from.
-    pub source: PathBuf,
-    /// Its position in the file, from 1.
-    pub index: usize,
-    /// The document as JSON.
-    pub value: Value,
-}
-
-/// Why input could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    /// The file or folder could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        /// The path.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file is not well-formed YAML.
-    #[error("{path}: malformed YAML: {message}")]
-    Yaml {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message, with line and column.
-        message: String,
-    },
-}
-
-/// Parses a multi-document YAML text. Empty documents are skipped.
-pub fn parse_yaml(source: &Path, text: &str) -> Result<Vec<Document>, ReadError> {
-    // Duplicate keys: the last one wins, as in the YAML libraries the upstream validation
-    // used.
-    let options = serde_saphyr::options! {
-        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::LastWins,
-    };
-    let values: Vec<Value> =
-        serde_saphyr::from_multiple_with_options(text, options).map_err(|e| ReadError::Yaml {
-            path: source.to_owned(),
-            message: e.to_string().lines().next().unwrap_or_default().to_owned(),
-        })?;
-    Ok(values
-        .into_iter()
-        .enumerate()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(i, value)| Document {
-            source: source.to_owned(),
-            index: i + 1,
-            value,
-        })
-        .collect())
-}
-
-/// Reads a YAML file, or every `*.yaml`/`*.yml` file below a folder (in path order).
-/// Returns the documents that could be read and an error for each file that could not.
-pub fn read_path(path: &Path) -> (Vec<Document>, Vec<ReadError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    collect_files(path, &mut files, &mut errors);
-    files.sort();
-    let mut docs = Vec::new();
-    for file in files {
-        match std::fs::read_to_string(&file) {
-            Err(source) => errors.push(ReadError::Io { path: file, source }),
-            Ok(text) => match parse_yaml(&file, &text) {
-                Ok(mut d) => docs.append(&mut d),
-                Err(e) => errors.push(e),
-            },
-        }
-    }
-    (docs, errors)
-}
-
-fn collect_files(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
-    if !path.is_dir() {
-        files.push(path.to_owned());
-        return;
-    }
-    let entries = match std::fs::read_dir(path) {
-        Ok(e) => e,
-        Err(source) => {
-            errors.push(ReadError::Io {
-                path: path.to_owned(),
-                source,
-            });
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let p = entry.path();
-        let is_yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
-        if p.is_dir() || is_yaml {
-            collect_files(&p, files, errors);
-        }
-    }
-}
-
 /// What the checker says of one document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -148,6 +56,8 @@ pub enum Verdict {
     Invalid(Vec<String>),
     /// No workspace type has this `apiVersion` and `kind`.
     Unknown,
+    /// Not parsed: the document trips one of the reader's [`Limits`]. Counted as invalid.
+    Refused(Refusal),
 }
 
 impl fmt::Display for Verdict {
@@ -157,6 +67,7 @@ impl fmt::Display for Verdict {
             Verdict::Lossy(paths) => write!(f, "lossy: {}", paths.join(", ")),
             Verdict::Invalid(reasons) => write!(f, "invalid: {}", reasons.join("; ")),
             Verdict::Unknown => f.write_str("unknown kind"),
+            Verdict::Refused(refusal) => write!(f, "refused: {refusal}"),
         }
     }
 }
@@ -168,6 +79,8 @@ pub struct Report {
     pub source: PathBuf,
     /// Position in the file, from 1.
     pub index: usize,
+    /// The line the document starts on, from 1.
+    pub line: usize,
     /// `apiVersion`, when present.
     pub api_version: Option<String>,
     /// `kind`, when present.
@@ -176,6 +89,9 @@ pub struct Report {
     pub name: Option<String>,
     /// The verdict.
     pub verdict: Verdict,
+    /// What the webhooks admit but this checker warns about (deliberately stricter rules, a
+    /// deprecated version), and rules it could not run for want of an object the input lacks.
+    pub warnings: Vec<String>,
 }
 
 impl fmt::Display for Report {
@@ -188,7 +104,11 @@ impl fmt::Display for Report {
             self.kind.as_deref().unwrap_or("-"),
             self.name.as_deref().unwrap_or("-"),
             self.verdict
-        )
+        )?;
+        if !self.warnings.is_empty() {
+            write!(f, " (warning: {})", self.warnings.join("; "))?;
+        }
+        Ok(())
     }
 }
 
@@ -210,14 +130,19 @@ impl Summary {
     pub fn of(reports: &[Report]) -> Summary {
         let mut s = Summary::default();
         for r in reports {
-            match r.verdict {
-                Verdict::Lossless => s.lossless += 1,
-                Verdict::Lossy(_) => s.lossy += 1,
-                Verdict::Invalid(_) => s.invalid += 1,
-                Verdict::Unknown => s.unknown += 1,
-            }
+            s.add(&r.verdict);
         }
         s
+    }
+
+    /// Counts one more verdict (a refused document as invalid).
+    pub fn add(&mut self, verdict: &Verdict) {
+        match verdict {
+            Verdict::Lossless => self.lossless += 1,
+            Verdict::Lossy(_) => self.lossy += 1,
+            Verdict::Invalid(_) | Verdict::Refused(_) => self.invalid += 1,
+            Verdict::Unknown => self.unknown += 1,
+        }
     }
 
     /// The checker's exit status: 2 when some input was unreadable, else 1 when anything is
@@ -252,15 +177,70 @@ impl fmt::Display for Summary {
     }
 }
 
+/// What the input's documents say about each other: the objects the admission rules of other
+/// documents read (PlacementPolicies with their file, MariaDBVersions, SliceConfigs), as a hub
+/// would hold them.
+#[derive(Clone, Debug, Default)]
+pub struct References {
+    policies: Vec<(PathBuf, PlacementPolicy)>,
+    versions: Vec<CatalogEntry>,
+    /// `(namespace, name, spec.clusters)` of each SliceConfig.
+    slices: Vec<(String, String, Vec<String>)>,
+}
+
+impl References {
+    /// The kinds worth a first pass over the input, as they are spelled in a document.
+    pub const KINDS: [&'static str; 3] = ["PlacementPolicy", "MariaDBVersion", "SliceConfig"];
+
+    /// Keeps `doc` when it is one of [`References::KINDS`] and parses.
+    pub fn add(&mut self, doc: &Document) {
+        let v = &doc.value;
+        match (v["apiVersion"].as_str(), v["kind"].as_str()) {
+            (Some("apps.k8s.appscode.com/v1"), Some("PlacementPolicy")) => {
+                if let Ok(pp) = serde_json::from_value(v.clone()) {
+                    self.policies.push((doc.source.clone(), pp));
+                }
+            }
+            (Some("catalog.kubedb.com/v1alpha1"), Some("MariaDBVersion")) => {
+                if let Ok(mv) = serde_json::from_value::<MariaDBVersion>(v.clone()) {
+                    self.versions.push(CatalogEntry::from(&mv));
+                }
+            }
+            (Some("controller.kubeslice.io/v1alpha1"), Some("SliceConfig")) => {
+                if let Ok(sc) =
+                    serde_json::from_value::<ks::controller::v1alpha1::SliceConfig>(v.clone())
+                {
+                    self.slices.push((
+                        sc.metadata.namespace.clone().unwrap_or_default(),
+                        sc.metadata.name.clone().unwrap_or_default(),
+                        sc.spec.clusters().to_vec(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The MariaDBVersion catalog a hub of `release` with these objects applied has: the
+    /// release's default catalog, overridden by the input's MariaDBVersions.
+    pub fn catalog(&self, release: Release) -> Catalog {
+        let mut catalog = release.catalog().unwrap_or_default();
+        for v in &self.versions {
+            catalog.upsert(v.clone());
+        }
+        catalog
+    }
+}
+
 /// What the admission rules of one document may read besides the document: the KubeDB
-/// release judged against, the PlacementPolicies of the input and the MariaDBVersion catalog
-/// (the release's default install, overridden by MariaDBVersion documents of the input, as
-/// objects on the hub would be).
+/// release judged against, the input's [`References`] and the MariaDBVersion catalog (the
+/// release's default install, overridden by MariaDBVersion documents of the input, as objects
+/// on the hub would be).
 pub struct Context<'a> {
-    source: &'a Path,
-    policies: &'a [(PathBuf, PlacementPolicy)],
-    release: Release,
-    catalog: &'a Catalog,
+    pub(crate) source: &'a Path,
+    pub(crate) refs: &'a References,
+    pub(crate) release: Release,
+    pub(crate) catalog: &'a Catalog,
 }
 
 impl Context<'_> {
@@ -270,6 +250,7 @@ impl Context<'_> {
     pub fn policy(&self, name: &str) -> PolicyLookup<'_> {
         let named = |pp: &&(PathBuf, PlacementPolicy)| pp.1.metadata.name.as_deref() == Some(name);
         if let Some((_, pp)) = self
+            .refs
             .policies
             .iter()
             .filter(named)
@@ -277,7 +258,7 @@ impl Context<'_> {
         {
             return PolicyLookup::Known(Some(pp));
         }
-        let mut candidates = self.policies.iter().filter(named).map(|(_, pp)| pp);
+        let mut candidates = self.refs.policies.iter().filter(named).map(|(_, pp)| pp);
         match (candidates.next(), candidates.next()) {
             (Some(first), None) => PolicyLookup::Known(Some(first)),
             (Some(first), Some(second)) if first == second => PolicyLookup::Known(Some(first)),
@@ -288,6 +269,20 @@ impl Context<'_> {
     /// The KubeDB release the input is judged against.
     pub fn release(&self) -> Release {
         self.release
+    }
+
+    /// The `spec.clusters` of the SliceConfig `namespace/name` when the input has it; unknown
+    /// otherwise (it may exist on the hub).
+    pub fn slice(&self, namespace: &str, name: &str) -> Lookup<'_, [String]> {
+        match self
+            .refs
+            .slices
+            .iter()
+            .find(|(ns, n, _)| ns == namespace && n == name)
+        {
+            Some((_, _, clusters)) => Lookup::Known(Some(clusters.as_slice())),
+            None => Lookup::Unknown,
+        }
     }
 
     /// The MariaDBVersion called `name`, as a hub of the release with the input's
@@ -303,6 +298,20 @@ pub trait Checked:
 {
     /// Admission violations, as `path: reason` lines.
     fn admit(&self, ctx: &Context<'_>) -> Vec<String>;
+
+    /// Warnings: findings the webhooks admit, and rules skipped for want of an object.
+    fn warnings(&self, _ctx: &Context<'_>) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// The warnings among `violations`, as `path: reason` lines.
+fn warning_lines(violations: Vec<admission::Violation>) -> Vec<String> {
+    violations
+        .iter()
+        .filter(|v| !v.is_refusal())
+        .map(|v| format!("{v}"))
+        .collect()
 }
 
 /// The refusals as `path: reason` lines, with the release's webhook message where upstream has
@@ -319,27 +328,68 @@ fn lines(violations: Vec<admission::Violation>) -> Vec<String> {
         .collect()
 }
 
-impl Checked for MariaDB {
-    fn admit(&self, ctx: &Context<'_>) -> Vec<String> {
-        let name = self.placement_policy_name().unwrap_or("default");
-        let hub = MariaDBInputs {
-            policy: ctx.policy(name),
-            version: ctx.version(&self.spec.version),
-            storage_classes: None,
-        };
-        lines(admission::validate_mariadb(self, ctx.release, &hub))
+/// What a MariaDB's webhook reads, from the input (the hub's storage classes are unknown).
+fn mariadb_inputs<'a>(md: &MariaDB, ctx: &'a Context<'_>) -> MariaDBInputs<'a> {
+    let name = md.placement_policy_name().unwrap_or("default");
+    MariaDBInputs {
+        policy: ctx.policy(name),
+        version: ctx.version(&md.spec.version),
+        storage_classes: None,
     }
 }
 
-/// The SliceConfig a policy names is on the hub, not in a manifest check: the slice rule of
-/// v2026.7.10 is skipped.
+impl Checked for MariaDB {
+    fn admit(&self, ctx: &Context<'_>) -> Vec<String> {
+        lines(admission::validate_mariadb(
+            self,
+            ctx.release,
+            &mariadb_inputs(self, ctx),
+        ))
+    }
+
+    fn warnings(&self, ctx: &Context<'_>) -> Vec<String> {
+        let inputs = mariadb_inputs(self, ctx);
+        let mut out = warning_lines(admission::validate_mariadb(self, ctx.release, &inputs));
+        if self.is_distributed() && matches!(inputs.policy, Lookup::Unknown) {
+            out.push(format!(
+                "spec.podTemplate.spec.podPlacementPolicy: PlacementPolicy {:?} is not in the input (or is there more than once): the rules that read it were not checked",
+                self.placement_policy_name().unwrap_or("default")
+            ));
+        }
+        out
+    }
+}
+
+/// The slice rule of v2026.7.10 reads the SliceConfig the policy names: from the input when it
+/// is there, else it is skipped (the SliceConfig may exist on the hub).
 impl Checked for PlacementPolicy {
     fn admit(&self, ctx: &Context<'_>) -> Vec<String> {
+        let slice = match &self.spec.cluster_spread_constraint {
+            Some(csc) => ctx.slice(&csc.slice.project_namespace, &csc.slice.slice_name),
+            None => Lookup::Unknown,
+        };
         lines(admission::validate_placement_policy(
             self,
             ctx.release,
-            Lookup::Unknown,
+            slice,
         ))
+    }
+
+    fn warnings(&self, ctx: &Context<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        if ctx.release.policy_webhook_checks_slice()
+            && let Some(csc) = &self.spec.cluster_spread_constraint
+            && matches!(
+                ctx.slice(&csc.slice.project_namespace, &csc.slice.slice_name),
+                Lookup::Unknown
+            )
+        {
+            out.push(format!(
+                "spec.clusterSpreadConstraint.slice: SliceConfig {}/{} is not in the input: whether it onboards the policy's clusters was not checked",
+                csc.slice.project_namespace, csc.slice.slice_name
+            ));
+        }
+        out
     }
 }
 
@@ -350,6 +400,14 @@ impl Checked for PetSet {
             None => PolicyLookup::Unknown,
         };
         lines(admission::validate_petset(self, ctx.release, lookup))
+    }
+
+    fn warnings(&self, ctx: &Context<'_>) -> Vec<String> {
+        let lookup = match &self.spec.pod_placement_policy {
+            Some(r) => ctx.policy(&r.name),
+            None => PolicyLookup::Unknown,
+        };
+        warning_lines(admission::validate_petset(self, ctx.release, lookup))
     }
 }
 
@@ -465,6 +523,7 @@ enum Outcome {
     Parsed {
         roundtrip: Value,
         violations: Vec<String>,
+        warnings: Vec<String>,
     },
     Rejected(String),
 }
@@ -485,6 +544,7 @@ fn run<K: Checked>(value: &Value, ctx: &Context<'_>) -> Outcome {
         Ok(obj) => match serde_json::to_value(&obj) {
             Ok(roundtrip) => Outcome::Parsed {
                 violations: obj.admit(ctx),
+                warnings: obj.warnings(ctx),
                 roundtrip,
             },
             Err(e) => Outcome::Rejected(e.to_string()),
@@ -690,32 +750,16 @@ impl Checker {
     /// Checks every document; references between documents (a MariaDB's PlacementPolicy)
     /// are resolved within the input.
     pub fn check(&self, docs: &[Document]) -> Vec<Report> {
-        let policies: Vec<(PathBuf, PlacementPolicy)> = docs
-            .iter()
-            .filter(|d| {
-                d.value["apiVersion"] == "apps.k8s.appscode.com/v1"
-                    && d.value["kind"] == "PlacementPolicy"
-            })
-            .filter_map(|d| {
-                serde_json::from_value(d.value.clone())
-                    .ok()
-                    .map(|pp| (d.source.clone(), pp))
-            })
-            .collect();
-        let mut catalog = self.release.catalog().unwrap_or_default();
-        for doc in docs.iter().filter(|d| {
-            d.value["apiVersion"] == "catalog.kubedb.com/v1alpha1"
-                && d.value["kind"] == "MariaDBVersion"
-        }) {
-            if let Ok(v) = serde_json::from_value::<MariaDBVersion>(doc.value.clone()) {
-                catalog.upsert(CatalogEntry::from(&v));
-            }
+        let mut refs = References::default();
+        for doc in docs {
+            refs.add(doc);
         }
+        let catalog = refs.catalog(self.release);
         docs.iter()
             .map(|doc| {
                 let ctx = Context {
                     source: &doc.source,
-                    policies: &policies,
+                    refs: &refs,
                     release: self.release,
                     catalog: &catalog,
                 };
@@ -737,22 +781,25 @@ impl Checker {
             api_version.as_deref() == Some(k.api_version.as_str())
                 && kind.as_deref() == Some(k.kind.as_str())
         });
-        let verdict = match entry {
-            None => Verdict::Unknown,
+        let (verdict, warnings) = match entry {
+            None => (Verdict::Unknown, Vec::new()),
             Some(entry) => judge(entry, &doc.value, ctx),
         };
         Report {
             source: doc.source.clone(),
             index: doc.index,
+            line: doc.line,
             api_version,
             kind,
             name,
             verdict,
+            warnings,
         }
     }
 }
 
-fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
+/// The verdict on one document, and the warnings of its admission rules.
+fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> (Verdict, Vec<String>) {
     // What the API server stores: unknown fields and nulls pruned.
     let mut doc = value.clone();
     let mut lost: Vec<String> = schema::prune(&mut doc, &entry.schema);
@@ -760,7 +807,10 @@ fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
     // keys and CEL rules, before any webhook sees the object.
     let refused = entry.validator.validate(&doc, None);
     if !refused.is_empty() {
-        return Verdict::Invalid(refused.iter().map(ToString::to_string).collect());
+        return (
+            Verdict::Invalid(refused.iter().map(ToString::to_string).collect()),
+            Vec::new(),
+        );
     }
     // The types always carry `metadata` and (for kinds with one) `spec`; the server accepts
     // objects without them. Parse such objects with the type's empty value and compare
@@ -778,15 +828,16 @@ fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
             fill("spec", &entry.default_spec);
         }
     }
-    let (mut roundtrip, violations) = match (entry.run)(&doc, ctx) {
-        Outcome::Rejected(reason) => return Verdict::Invalid(vec![reason]),
+    let (mut roundtrip, violations, warnings) = match (entry.run)(&doc, ctx) {
+        Outcome::Rejected(reason) => return (Verdict::Invalid(vec![reason]), Vec::new()),
         Outcome::Parsed {
             roundtrip,
             violations,
-        } => (roundtrip, violations),
+            warnings,
+        } => (roundtrip, violations, warnings),
     };
     if !violations.is_empty() {
-        return Verdict::Invalid(violations);
+        return (Verdict::Invalid(violations), warnings);
     }
     for key in absent {
         if roundtrip.get(key) == doc.get(key)
@@ -801,9 +852,10 @@ fn judge(entry: &KindEntry, value: &Value, ctx: &Context<'_>) -> Verdict {
             .iter()
             .map(ToString::to_string),
     );
-    if lost.is_empty() {
+    let verdict = if lost.is_empty() {
         Verdict::Lossless
     } else {
         Verdict::Lossy(lost)
-    }
+    };
+    (verdict, warnings)
 }
