@@ -65,7 +65,7 @@ fn bench(c: &mut Criterion) {
     let file = dir.path().join("stream.yaml");
     std::fs::write(&file, stream()).expect("written");
     let inputs = [Input::Path(file)];
-    let checker = Checker::new();
+    let checker = Checker::new().expect("the release files are embedded");
     let summary = checker.check_inputs(&inputs, &CheckOptions::default(), |_| {});
     eprintln!("the stream: {summary}");
     let mut group = c.benchmark_group("check");

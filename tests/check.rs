@@ -164,3 +164,55 @@ fn summary_line_and_exit_codes() {
         0
     );
 }
+
+/// Warnings (the webhook admits, the checker is stricter or could not look) are shown on the
+/// report without changing its verdict; a SliceConfig in the input is read by the newest
+/// release's slice rule.
+#[test]
+fn warnings_and_slices_from_the_input() {
+    use kubedb_types::release::Release;
+    let checker = Checker::for_release(Release::V2026_7_10).expect("embedded");
+    // A distributed MariaDB whose policy is not in the input: admitted, with a warning.
+    let docs = parse_yaml(
+        "t.yaml".as_ref(),
+        &format!(
+            "{MD}spec: {{version: 11.5.2, replicas: 3, distributed: true, {STORAGE}, podTemplate: {{spec: {{podPlacementPolicy: {{name: elsewhere}}}}}}}}\n"
+        ),
+    )
+    .expect("YAML");
+    let r = &checker.check(&docs)[0];
+    assert_eq!(r.verdict, Verdict::Lossless);
+    assert!(
+        r.warnings[0].contains("PlacementPolicy \"elsewhere\" is not in the input"),
+        "{r}"
+    );
+    assert!(r.to_string().contains("(warning: "), "{r}");
+    // A deprecated MariaDBVersion in the input: admitted with a warning.
+    let docs = parse_yaml(
+        "t.yaml".as_ref(),
+        &format!(
+            "apiVersion: catalog.kubedb.com/v1alpha1\nkind: MariaDBVersion\nmetadata: {{name: 10.4.17}}\nspec: {{version: 10.4.17, deprecated: true, db: {{image: x}}, exporter: {{image: x}}, initContainer: {{image: x}}, coordinator: {{image: x}}, podSecurityPolicies: {{databasePolicyName: x}}}}\n---\n{MD}spec: {{version: 10.4.17, {STORAGE}}}\n"
+        ),
+    )
+    .expect("YAML");
+    let r = &checker.check(&docs)[1];
+    assert_eq!(r.verdict, Verdict::Lossless, "{r}");
+    assert!(r.warnings.iter().any(|w| w.contains("deprecated")), "{r}");
+    // The slice rule reads a SliceConfig of the input.
+    let policy = "apiVersion: apps.k8s.appscode.com/v1\nkind: PlacementPolicy\nmetadata: {name: p}\nspec:\n  clusterSpreadConstraint:\n    slice: {projectNamespace: kubeslice-x, sliceName: s}\n    distributionRules:\n    - {clusterName: a, replicaIndices: [0]}\n    - {clusterName: b, replicaIndices: [1]}\n";
+    let slice = "apiVersion: controller.kubeslice.io/v1alpha1\nkind: SliceConfig\nmetadata: {name: s, namespace: kubeslice-x}\nspec: {clusters: [a], sliceSubnet: 10.1.0.0/16, maxClusters: 16, sliceGatewayProvider: {sliceGatewayType: OpenVPN, sliceCaType: Local}, sliceIpamType: Local}\n";
+    let docs = parse_yaml("t.yaml".as_ref(), &format!("{policy}---\n{slice}")).expect("YAML");
+    let r = &checker.check(&docs)[0];
+    assert!(
+        matches!(&r.verdict, Verdict::Invalid(why) if why[0].contains("\"b\" is not onboarded to slice \"s\"")),
+        "{r}"
+    );
+    // Without it, the policy is admitted and the unchecked rule named.
+    let docs = parse_yaml("t.yaml".as_ref(), policy).expect("YAML");
+    let r = &checker.check(&docs)[0];
+    assert_eq!(r.verdict, Verdict::Lossless, "{r}");
+    assert!(
+        r.warnings[0].contains("SliceConfig kubeslice-x/s is not in the input"),
+        "{r}"
+    );
+}
