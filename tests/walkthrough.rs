@@ -353,7 +353,7 @@ fn preflight_catches_fewer_than_three_replicas() {
     let e = errors(&env);
     assert!(
         e.iter()
-            .any(|e| e.contains("a Galera cluster needs at least 3 replicas, got 2")),
+            .any(|e| e.contains("needs at least 3 replicas, got 2")),
         "{e:#?}"
     );
 }
