@@ -303,6 +303,20 @@ pub trait Checked:
     fn warnings(&self, _ctx: &Context<'_>) -> Vec<String> {
         Vec::new()
     }
+
+    /// The refusals and the warnings; kinds whose rules yield both override it to run them
+    /// once.
+    fn admission(&self, ctx: &Context<'_>) -> (Vec<String>, Vec<String>) {
+        (self.admit(ctx), self.warnings(ctx))
+    }
+}
+
+/// The refusals and the warnings among `violations`, as `path: reason` lines.
+fn split(violations: Vec<admission::Violation>) -> (Vec<String>, Vec<String>) {
+    let (refused, warned): (Vec<_>, Vec<_>) = violations
+        .into_iter()
+        .partition(admission::Violation::is_refusal);
+    (lines(refused), warning_lines(warned))
 }
 
 /// The warnings among `violations`, as `path: reason` lines.
@@ -310,7 +324,7 @@ fn warning_lines(violations: Vec<admission::Violation>) -> Vec<String> {
     violations
         .iter()
         .filter(|v| !v.is_refusal())
-        .map(|v| format!("{v}"))
+        .map(ToString::to_string)
         .collect()
 }
 
@@ -347,16 +361,17 @@ impl Checked for MariaDB {
         ))
     }
 
-    fn warnings(&self, ctx: &Context<'_>) -> Vec<String> {
+    fn admission(&self, ctx: &Context<'_>) -> (Vec<String>, Vec<String>) {
         let inputs = mariadb_inputs(self, ctx);
-        let mut out = warning_lines(admission::validate_mariadb(self, ctx.release, &inputs));
+        let (refused, mut warnings) =
+            split(admission::validate_mariadb(self, ctx.release, &inputs));
         if self.is_distributed() && matches!(inputs.policy, Lookup::Unknown) {
-            out.push(format!(
+            warnings.push(format!(
                 "spec.podTemplate.spec.podPlacementPolicy: PlacementPolicy {:?} is not in the input (or is there more than once): the rules that read it were not checked",
                 self.placement_policy_name().unwrap_or("default")
             ));
         }
-        out
+        (refused, warnings)
     }
 }
 
@@ -402,12 +417,12 @@ impl Checked for PetSet {
         lines(admission::validate_petset(self, ctx.release, lookup))
     }
 
-    fn warnings(&self, ctx: &Context<'_>) -> Vec<String> {
+    fn admission(&self, ctx: &Context<'_>) -> (Vec<String>, Vec<String>) {
         let lookup = match &self.spec.pod_placement_policy {
             Some(r) => ctx.policy(&r.name),
             None => PolicyLookup::Unknown,
         };
-        warning_lines(admission::validate_petset(self, ctx.release, lookup))
+        split(admission::validate_petset(self, ctx.release, lookup))
     }
 }
 
@@ -542,11 +557,14 @@ fn run<K: Checked>(value: &Value, ctx: &Context<'_>) -> Outcome {
     match serde_path_to_error::deserialize::<_, K>(value) {
         Err(e) => Outcome::Rejected(format!("{}: {}", e.path(), e.inner())),
         Ok(obj) => match serde_json::to_value(&obj) {
-            Ok(roundtrip) => Outcome::Parsed {
-                violations: obj.admit(ctx),
-                warnings: obj.warnings(ctx),
-                roundtrip,
-            },
+            Ok(roundtrip) => {
+                let (violations, warnings) = obj.admission(ctx);
+                Outcome::Parsed {
+                    violations,
+                    warnings,
+                    roundtrip,
+                }
+            }
             Err(e) => Outcome::Rejected(e.to_string()),
         },
     }

@@ -1185,32 +1185,45 @@ impl Walk<'_> {
         }
     }
 
-    fn slice(&mut self, node: &Node, items: &[Value]) {
-        let name = self.here();
-        let size = items.len() as i64;
-        if let Some(min) = node.min_items
+    /// `minItems`/`maxItems` and `minProperties`/`maxProperties`: the same two checks over a
+    /// count, the minimum worded with `what` (`items`, `properties`), the maximum always in
+    /// items as kube-openapi words both.
+    fn count_bounds(
+        &mut self,
+        name: &str,
+        size: i64,
+        (min, max): (Option<i64>, Option<i64>),
+        what: &str,
+    ) {
+        if let Some(min) = min
             && size < min
         {
-            let detail = format!("{name} in body should have at least {min} items");
+            let detail = format!("{name} in body should have at least {min} {what}");
             self.field_error(
-                name.clone(),
+                name.to_owned(),
                 ViolationKind::Invalid,
                 Bad::Int(size),
                 &detail,
             );
         }
-        if let Some(max) = node.max_items
+        if let Some(max) = max
             && size > max
         {
             let unit = if max == 1 { "item" } else { "items" };
             let detail = format!("must have at most {max} {unit}");
             self.field_error(
-                name.clone(),
+                name.to_owned(),
                 ViolationKind::TooMany,
                 Bad::Int(size),
                 &detail,
             );
         }
+    }
+
+    fn slice(&mut self, node: &Node, items: &[Value]) {
+        let name = self.here();
+        let size = items.len() as i64;
+        self.count_bounds(&name, size, (node.min_items, node.max_items), "items");
         if node.unique_items
             && items
                 .iter()
@@ -1249,29 +1262,12 @@ impl Walk<'_> {
     fn object(&mut self, node: &Node, map: &Map<String, Value>) {
         let name = self.here();
         let size = map.len() as i64;
-        if let Some(min) = node.min_properties
-            && size < min
-        {
-            let detail = format!("{name} in body should have at least {min} properties");
-            self.field_error(
-                name.clone(),
-                ViolationKind::Invalid,
-                Bad::Int(size),
-                &detail,
-            );
-        }
-        if let Some(max) = node.max_properties
-            && size > max
-        {
-            let unit = if max == 1 { "item" } else { "items" };
-            let detail = format!("must have at most {max} {unit}");
-            self.field_error(
-                name.clone(),
-                ViolationKind::TooMany,
-                Bad::Int(size),
-                &detail,
-            );
-        }
+        self.count_bounds(
+            &name,
+            size,
+            (node.min_properties, node.max_properties),
+            "properties",
+        );
         if node.additional_forbidden {
             for k in map.keys().filter(|k| !node.properties.contains_key(*k)) {
                 let detail = format!("{name}.{k} in body is a forbidden property");
