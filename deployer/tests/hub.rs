@@ -386,13 +386,7 @@ async fn both_releases_converge_on_their_own_hub() {
 /// is admitted, and the PetSet KubeDB then creates is refused with PetSet's message.
 #[tokio::test]
 async fn ordinal_coverage_is_refused_at_the_petset() {
-    let (env, plan) = seed();
-    let hub = upstream_hub();
-    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
-    apply_plan(&hub.client(), &plan, &options(), |_| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    converge(&hub, DatabasePhase::Ready).await;
+    let (hub, world) = deployed().await;
     // Scale the database past the policy: the MariaDB webhook admits it.
     let api: Api<MariaDB> = Api::namespaced(hub.client(), "demo");
     let patch = json!({"spec": {"replicas": 4}});
