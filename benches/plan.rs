@@ -9,16 +9,17 @@
 //!   generated schemas), waited for until the MariaDB is Ready.
 //! - `fake_hub/reapply_unchanged`: the seed applied again to a hub that already has it.
 //! - `schema/validate_mariadb`: the walkthrough's MariaDB validated against the pinned
-//!   v2025.7.31 MariaDB CRD (`deployer::schema::Validator`, compiled once), as the checker
+//!   v2025.7.31 MariaDB CRD (`structural_schema::Validator`, compiled once), as the checker
 //!   does per document; `schema/compile_mariadb_crd`: compiling that schema.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use deployer::testkit::{FakeHub, Spoke, World};
 use deployer::{ApplyOptions, Environment, apply_plan, draft, plan, wait_for_phase};
+use emulated_hub::FakeHub;
 use kubedb_types::kubedb::v1::DatabasePhase;
 use serde_json::json;
+use simulated_clusters::{Spoke, World};
 
 fn large(n: u32) -> Environment {
     let mut v = serde_json::to_value(Environment::seed()).expect("seed");
@@ -94,7 +95,7 @@ fn schema_validation(c: &mut Criterion) {
     let doc_text =
         std::fs::read_to_string(root.join("examples/seed/05-mariadb.yaml")).expect("seed MariaDB");
     let doc: serde_json::Value = serde_saphyr::from_str(&doc_text).expect("MariaDB YAML");
-    let validator = deployer::schema::Validator::for_crd(&crd, "v1").expect("v1 schema");
+    let validator = structural_schema::Validator::for_crd(&crd, "v1").expect("v1 schema");
     assert!(
         validator.validate(&doc, None).is_empty(),
         "the seed MariaDB is valid"
@@ -106,7 +107,7 @@ fn schema_validation(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("compile_mariadb_crd", |b| {
         b.iter(|| {
-            deployer::schema::Validator::for_crd(black_box(&crd), "v1").map(|v| v.problems().len())
+            structural_schema::Validator::for_crd(black_box(&crd), "v1").map(|v| v.problems().len())
         })
     });
     group.finish();
@@ -143,13 +144,13 @@ fn fake_hub(c: &mut Criterion) {
     group.bench_function("seed_to_ready", |b| {
         b.iter(|| {
             rt.block_on(async {
-                let hub = FakeHub::new();
+                let hub = simulated_clusters::hub();
                 let _world = World::start(&hub, &env, &seed, Spoke::of(&env));
                 converge(&hub, &seed, &options).await;
             })
         })
     });
-    let hub = rt.block_on(async { FakeHub::new() });
+    let hub = rt.block_on(async { simulated_clusters::hub() });
     let world = rt.block_on(async {
         let world = World::start(&hub, &env, &seed, Spoke::of(&env));
         converge(&hub, &seed, &options).await;

@@ -24,13 +24,13 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use deployer::testkit::{FakeHub, Spoke, World, serve_kubedb_release};
 use deployer::{
     ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, render_pod_table,
     wait_for_phase, watch_pods,
 };
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
 use kubedb_types::release::Release;
+use simulated_clusters::{Spoke, World, serve_kubedb_release};
 
 /// Plans the walkthrough's distributed MariaDB over OCM and KubeSlice; with --apply, applies
 /// and verifies it.
@@ -223,7 +223,7 @@ async fn connect(
         );
         return Ok((client, None));
     }
-    let hub = FakeHub::new();
+    let hub = simulated_clusters::hub();
     let upstream = PathBuf::from("../shared/upstream");
     let mut versions = 0;
     for project in ["kubeslice", "ocm"] {

@@ -35,6 +35,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 command -v ip >/dev/null || { echo "the conformance suite needs iproute2 (ip netns)" >&2; exit 1; }
 
+# A clean build for one run gains nothing from incremental caches, which take disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+printf 'disk before the build: %s\n' "$(df -h . | awk 'NR==2 {print $4 " free of " $2}')"
+
 step "cargo fmt --check"
 cargo fmt --all --check
 
@@ -52,6 +56,7 @@ cargo test --workspace --all-targets --all-features -- --nocapture >target/test.
 rc=$?
 set -e
 grep -E '^(scenario |recovery plan|live adapter|test result|     Running)' target/test.log || true
+printf 'target/ after the tests: %s; disk free: %s\n' "$(du -sh target | cut -f1)" "$(df -h . | awk 'NR==2 {print $4}')"
 if [ "$rc" -ne 0 ]; then
     echo "tests failed (full output in target/test.log); its end:" >&2
     tail -n 200 target/test.log >&2

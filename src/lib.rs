@@ -13,4 +13,4 @@ pub use ocm_types;
 pub use placement;
 
 pub mod check;
-pub use deployer::schema;
+pub use structural_schema as schema;

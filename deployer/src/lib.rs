@@ -22,12 +22,9 @@ mod findings;
 mod observe;
 mod plan;
 mod preflight;
-pub mod schema;
 #[cfg(feature = "live")]
 mod sql;
 mod survival;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 
 pub use apply::*;
 pub use connect::*;

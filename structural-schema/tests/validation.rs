@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use deployer::schema::{self, Validator};
 use serde_json::{Value, json};
+use structural_schema::{self, Validator};
 
 /// `../shared` beside the project root, or `None` (the test then says why it checks nothing).
 fn shared() -> Option<PathBuf> {
@@ -670,7 +670,7 @@ fn every_constraint_keyword_of_the_pinned_crds_is_enforced_or_named() {
     let schema = json!({"type": "object", "properties": {"f": {"type": "object",
         "properties": {"type": {"type": "string"}, "condition": {"type": "string"}},
         "x-kubernetes-validations": [{"rule": rules[0], "message": "Condition is required for CEL rules"}]}}});
-    let v = schema::validate(&json!({"f": {"type": "CEL", "condition": ""}}), &schema);
+    let v = structural_schema::validate(&json!({"f": {"type": "CEL", "condition": ""}}), &schema);
     assert_eq!(
         v.iter().map(ToString::to_string).collect::<Vec<_>>(),
         ["f: Invalid value: Condition is required for CEL rules"]

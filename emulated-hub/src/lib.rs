@@ -1,5 +1,23 @@
-//! The in-process API server: a store of JSON objects with resource versions, field
-//! ownership and a change feed, served over HTTP semantics to a [`kube::Client`].
+//! An in-process Kubernetes API server for tests, demos and the tools that embed this
+//! workspace: a store of JSON objects with resource versions, field ownership and a change
+//! feed, served with the API server's HTTP semantics to a [`kube::Client`] (in process) or
+//! over TCP ([`FakeHub::serve_http`]).
+//!
+//! It is generic: it serves the core kinds it starts with (Namespace, Secret, ConfigMap,
+//! StorageClass) and whatever CustomResourceDefinitions are registered with it, from a type
+//! ([`FakeHub::register`]), a JSON CRD ([`FakeHub::register_crd`]) or a directory of pinned
+//! upstream YAML ([`FakeHub::load_crds`]), and runs the validating admission functions
+//! registered with [`FakeHub::register_admission`]. Nothing in it knows OCM, KubeSlice or
+//! KubeDB: the simulated components that do are in the `simulated-clusters` crate.
+//!
+//! What it emulates: get, list (label and field selectors), watch (resume from a resource
+//! version, `410 Gone` past its history), create, update, merge patch, server-side apply
+//! with managed fields, conflicts and `force`, the `status` subresource, delete, `dryRun=All`,
+//! structural pruning and OpenAPI validation with CEL rules ([`structural_schema`]), and
+//! injected faults. What it leaves out: authentication and RBAC, API discovery beyond the
+//! registered resources, garbage collection and finalizers, defaulting from schemas,
+//! conversion webhooks (each served version is stored as written), strategic merge patch
+//! and JSON patch, pagination, and resource quotas.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::convert::Infallible;
@@ -16,8 +34,10 @@ use kube::{CustomResourceExt, Resource};
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use super::fields::{self, FieldPath};
-use crate::schema;
+mod fields;
+
+use fields::FieldPath;
+use structural_schema as schema;
 
 /// The body type of the fake hub's answers.
 pub type HubBody = UnsyncBoxBody<Bytes, Infallible>;
@@ -311,10 +331,11 @@ struct Inner {
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-/// use deployer::testkit::FakeHub;
+/// use emulated_hub::FakeHub;
 /// use kube::api::{Api, Patch, PatchParams};
 /// use kubedb_types::apps::v1::PlacementPolicy;
 /// let hub = FakeHub::new();
+/// hub.register::<PlacementPolicy>();
 /// let api: Api<PlacementPolicy> = Api::all(hub.client());
 /// let policy: PlacementPolicy = serde_json::from_value(serde_json::json!({
 ///     "apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
@@ -347,9 +368,8 @@ impl Default for FakeHub {
 }
 
 impl FakeHub {
-    /// A hub serving namespaces, secrets, config maps and storage classes, and every OCM, KubeSlice and KubeDB
-    /// kind the deployer reads or writes, with the schemas generated from the workspace types.
-    /// [`FakeHub::load_crds`] replaces those with the pinned upstream CRDs.
+    /// A hub serving namespaces, secrets, config maps and storage classes (`v1` and
+    /// `storage.k8s.io/v1`), without schemas. Custom resources are served once registered.
     pub fn new() -> Self {
         let (events, _) = broadcast::channel(1024);
         let hub = FakeHub {
@@ -378,35 +398,6 @@ impl FakeHub {
                 });
             }
         }
-        // Generating the CRDs and compiling their schemas is the costly part of a new hub: do
-        // it once per process.
-        static GENERATED: std::sync::OnceLock<Vec<(Value, Compiled)>> = std::sync::OnceLock::new();
-        let crds = GENERATED.get_or_init(|| {
-            use kubedb_types::{apps::v1 as apps, catalog::v1alpha1 as catalog, kubedb::v1 as db};
-            use kubeslice_types::{controller::v1alpha1 as ks, worker::v1alpha1 as worker};
-            use ocm_types::{cluster::v1 as cluster, work::v1 as work};
-            vec![
-                crd::<ks::Project>(),
-                crd::<ks::Cluster>(),
-                crd::<ks::SliceConfig>(),
-                crd::<worker::WorkerSliceConfig>(),
-                crd::<apps::PlacementPolicy>(),
-                crd::<apps::PetSet>(),
-                crd::<catalog::MariaDBVersion>(),
-                crd::<db::MariaDB>(),
-                crd::<cluster::ManagedCluster>(),
-                crd::<work::ManifestWork>(),
-            ]
-            .into_iter()
-            .map(|crd| {
-                let compiled = compile_versions(&crd);
-                (crd, compiled)
-            })
-            .collect()
-        });
-        for (crd, compiled) in crds {
-            hub.register_compiled(crd, compiled);
-        }
         hub
     }
 
@@ -417,9 +408,24 @@ impl FakeHub {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Serves `K` with the schema generated from its type.
+    /// Serves `K` with the CRD (and schemas) generated from its type. Generating a CRD and
+    /// compiling its schemas is the costly part of a new hub, so both are done once per
+    /// process and type.
     pub fn register<K: CustomResourceExt>(&self) {
-        self.register_crd(&crd::<K>());
+        static GENERATED: Mutex<BTreeMap<String, Arc<(Value, Compiled)>>> =
+            Mutex::new(BTreeMap::new());
+        let key = format!("{}/{}", K::crd_name(), K::api_resource().version);
+        let generated = {
+            let mut cache = GENERATED
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(cache.entry(key).or_insert_with(|| {
+                let crd = crd::<K>();
+                let compiled = compile_versions(&crd);
+                Arc::new((crd, compiled))
+            }))
+        };
+        self.register_compiled(&generated.0, &generated.1);
     }
 
     /// Serves every served version of a `CustomResourceDefinition` (as JSON), replacing what
@@ -465,6 +471,11 @@ impl FakeHub {
             n += 1;
         }
         n
+    }
+
+    /// `true` when the hub serves `apiVersion`/`kind` (a core kind or a registered version).
+    pub fn serves(&self, api_version: &str, kind: &str) -> bool {
+        self.lock().find_kind(api_version, kind).is_some()
     }
 
     /// Registers a validating admission webhook called `name` for writes of
@@ -666,7 +677,7 @@ impl FakeHub {
     ///
     /// ```
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// use deployer::testkit::FakeHub;
+    /// use emulated_hub::FakeHub;
     /// let hub = FakeHub::new();
     /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     /// let url = format!("http://{}", listener.local_addr().unwrap());

@@ -620,7 +620,7 @@ fn cel_env() -> cel::Env {
 ///
 /// ```
 /// use serde_json::json;
-/// use deployer::schema::Validator;
+/// use structural_schema::Validator;
 /// let schema = json!({"type": "object", "properties": {"spec": {"type": "object",
 ///     "required": ["version"],
 ///     "properties": {"version": {"type": "string"}, "replicas": {"type": "integer", "minimum": 1}}}}});

@@ -5,17 +5,18 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use deployer::testkit::{FakeHub, Fault, RequestRecord, Spoke, Verb, World, serve_kubedb_release};
 use deployer::{
     ApplyError, ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pod_table,
     wait_for_phase, watch_pods,
 };
+use emulated_hub::{FakeHub, Fault, RequestRecord, Verb};
 use galera::status::ClusterStatus;
 use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
 use kubedb_types::release::Release;
 use ocm_types::work::v1::ManifestWork;
 use serde_json::json;
+use simulated_clusters::{Spoke, World, serve_kubedb_release};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -32,7 +33,7 @@ fn release_hub(release: Release) -> FakeHub {
         "{} is missing: the fake hub checks objects against the pinned upstream CRDs there; run the tests from a checkout with shared/ next to it",
         root.display()
     );
-    let hub = FakeHub::new();
+    let hub = simulated_clusters::hub();
     let mut versions = 0;
     for project in ["kubeslice", "ocm"] {
         versions += hub
@@ -436,7 +437,7 @@ async fn injected_faults_are_survived() {
 
 #[tokio::test]
 async fn server_side_apply_tracks_owners_and_conflicts() {
-    let hub = FakeHub::new();
+    let hub = simulated_clusters::hub();
     namespace(&hub, "demo");
     let api: Api<DynamicObject> = Api::namespaced_with(
         hub.client(),
@@ -707,7 +708,7 @@ async fn a_slice_partition_and_heal_reach_the_hub() {
 async fn watches_resume_from_a_resource_version_and_expire_when_too_old() {
     use futures::{StreamExt, TryStreamExt};
     use kube::api::{WatchEvent, WatchParams};
-    let hub = FakeHub::new();
+    let hub = simulated_clusters::hub();
     namespace(&hub, "demo");
     let cm = |n: u32| {
         json!({"apiVersion": "v1", "kind": "ConfigMap",
@@ -751,7 +752,7 @@ async fn watches_resume_from_a_resource_version_and_expire_when_too_old() {
 async fn create_update_and_merge_patch_follow_the_api_server() {
     use k8s_openapi::api::core::v1::ConfigMap;
     use kube::api::PostParams;
-    let hub = FakeHub::new();
+    let hub = simulated_clusters::hub();
     namespace(&hub, "demo");
     let api: Api<ConfigMap> = Api::namespaced(hub.client(), "demo");
     let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": "c"},

@@ -15,7 +15,7 @@ use kubeslice_types::controller::v1alpha1::SliceConfig;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::hub::{FakeHub, Operation};
+use emulated_hub::{FakeHub, Operation};
 
 /// Name of KubeDB's MariaDB validating webhook (kubedb/installer's
 /// `ValidatingWebhookConfiguration` for `mariadbs`).

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use deployer::testkit::FakeHub;
+use emulated_hub::FakeHub;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 

@@ -10,8 +10,8 @@ use galera::status::WsrepStatus;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use super::hub::{Change, FakeHub};
-use crate::{Environment, Plan, ROLE_LABEL};
+use deployer::{Environment, Plan, ROLE_LABEL};
+use emulated_hub::{Change, FakeHub};
 
 /// Field manager of the simulated KubeSlice controller and workers.
 pub const KUBESLICE_MANAGER: &str = "kubeslice-controller";
@@ -84,12 +84,13 @@ struct Sim {
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-/// use deployer::testkit::{FakeHub, Spoke, World};
+/// use emulated_hub::FakeHub;
+/// use simulated_clusters::{Spoke, World};
 /// use deployer::{apply_plan, plan, wait_for_phase, ApplyOptions, Environment};
 /// use kubedb_types::kubedb::v1::DatabasePhase;
 /// let env = Environment::seed();
 /// let plan = plan(&env).unwrap();
-/// let hub = FakeHub::new();
+/// let hub = simulated_clusters::hub();
 /// let world = World::start(&hub, &env, &plan, Spoke::of(&env));
 /// apply_plan(&hub.client(), &plan, &ApplyOptions::default(), |_| {}).await.unwrap();
 /// let wait = std::time::Duration::from_secs(10);
@@ -393,7 +394,7 @@ impl Sim {
                 self.apply(
                     KUBESLICE_MANAGER,
                     &json!({"apiVersion": "v1", "kind": "Namespace",
-                        "metadata": {"name": crate::project_namespace(&name),
+                        "metadata": {"name": deployer::project_namespace(&name),
                                      "labels": {"kubeslice-project": name}}}),
                     false,
                 );
@@ -437,7 +438,7 @@ impl Sim {
                     );
                 }
                 for cluster in clusters {
-                    let worker_name = crate::worker_slice_config_name(&name, &cluster);
+                    let worker_name = deployer::worker_slice_config_name(&name, &cluster);
                     let worker = json!({"apiVersion": "worker.kubeslice.io/v1alpha1", "kind": "WorkerSliceConfig",
                         "metadata": {"name": worker_name, "namespace": ns,
                             "labels": {"worker-cluster": cluster, "original-slice-name": name}},

@@ -35,7 +35,7 @@ fn flag(schema: &Value, name: &str) -> bool {
 /// let schema = json!({"type": "object", "properties": {
 ///     "spec": {"type": "object", "properties": {"a": {"type": "string"}}}}});
 /// let mut doc = json!({"apiVersion": "x/v1", "kind": "X", "spec": {"a": "1", "b": 2}});
-/// let pruned = deployer::schema::prune(&mut doc, &schema);
+/// let pruned = structural_schema::prune(&mut doc, &schema);
 /// assert_eq!(pruned, vec!["spec.b".to_owned()]);
 /// assert_eq!(doc, json!({"apiVersion": "x/v1", "kind": "X", "spec": {"a": "1"}}));
 /// ```
@@ -154,7 +154,7 @@ impl Coverage {
 /// use serde_json::json;
 /// let up = json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}});
 /// let ours = json!({"type": "object", "properties": {"a": {"type": "string"}}});
-/// let c = deployer::schema::coverage(&up, &ours);
+/// let c = structural_schema::coverage(&up, &ours);
 /// assert_eq!((c.covered, c.total), (2, 3));
 /// assert_eq!(c.missing[0].0, "b");
 /// ```
@@ -243,7 +243,7 @@ impl std::fmt::Display for Difference {
 ///
 /// ```
 /// use serde_json::json;
-/// use deployer::schema::{diff, Change};
+/// use structural_schema::{diff, Change};
 /// let d = diff(&json!({"a": 1, "b": null, "c": [1, 2]}), &json!({"c": [1]}));
 /// let paths: Vec<_> = d.iter().map(|d| (d.path.as_str(), d.change)).collect();
 /// assert_eq!(paths, vec![("a", Change::Dropped), ("c[1]", Change::Dropped)]);
@@ -325,7 +325,7 @@ fn numbers_equal(a: &Value, b: &Value) -> bool {
 /// ```
 /// use serde_json::json;
 /// let bad = json!({"type": "object", "properties": {"a": {"$ref": "#/x"}}});
-/// assert_eq!(deployer::schema::structural_violations(&bad).len(), 2);
+/// assert_eq!(structural_schema::structural_violations(&bad).len(), 2);
 /// ```
 pub fn structural_violations(schema: &Value) -> Vec<String> {
     let mut out = Vec::new();
@@ -367,7 +367,7 @@ fn structural_at(schema: &Value, path: &str, out: &mut Vec<String>) {
 /// use serde_json::json;
 /// let schema = json!({"type": "object", "properties": {"spec": {"type": "object",
 ///     "properties": {"size": {"type": "string", "enum": ["a", "b"]}}}}});
-/// let v = deployer::schema::validate(&json!({"spec": {"size": "z"}}), &schema);
+/// let v = structural_schema::validate(&json!({"spec": {"size": "z"}}), &schema);
 /// assert_eq!(v[0].to_string(), r#"spec.size: Unsupported value: "z": supported values: "a", "b""#);
 /// ```
 pub fn validate(value: &Value, schema: &Value) -> Vec<Violation> {
