@@ -1,17 +1,19 @@
 //! Applying a plan to the hub: server-side apply of every step's object, in order, with a
 //! field manager and force, optional server-side dry-run, and retries with backoff on
-//! conflicts, throttling and server errors. Every object is checked before the first write,
-//! so bad input writes nothing.
+//! conflicts, throttling and server errors ([`ApplyOptions::retry_policy`]). Every object is
+//! checked before the first write, so bad input writes nothing. Between steps it waits for
+//! what the next steps depend on (`conditions::gates`).
 
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::core::ApiResource;
 use kube::{Client, Resource};
 
-use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
-
-use crate::{Plan, PlanObject};
+use crate::conditions::gates;
+use crate::plan::{Plan, PlanObject};
+use crate::watch::await_gate;
 
 /// The field manager used unless told otherwise.
 pub const FIELD_MANAGER: &str = "galera-deployer";
@@ -23,9 +25,10 @@ pub struct ApplyOptions {
     pub field_manager: String,
     /// Server-side dry-run (`dryRun=All`): the server validates and answers, stores nothing.
     pub dry_run: bool,
-    /// Attempts per object (at least 1).
+    /// Attempts per object (at least 1), see [`ApplyOptions::retry_policy`].
     pub attempts: u32,
-    /// Delay before the first retry; doubled for each further one.
+    /// Delay before the first retry; doubled for each further one, see
+    /// [`ApplyOptions::retry_policy`].
     pub backoff: Duration,
     /// How long to wait, after a step, for what the next steps depend on (the project
     /// namespace, a registered cluster, a healthy slice on every cluster); `None` applies
@@ -42,6 +45,32 @@ impl Default for ApplyOptions {
             backoff: Duration::from_millis(200),
             wait: Some(Duration::from_secs(300)),
         }
+    }
+}
+
+impl ApplyOptions {
+    /// The retry policy of every write: [`backon`]'s exponential backoff (the crate kube-runtime's
+    /// own watcher backoff is built on, `kube-rs/kube@5.0.0:kube-runtime/src/watcher.rs`), first
+    /// delay [`backoff`](Self::backoff), doubled each time, no cap and no jitter (the delays
+    /// reported in [`Progress::Retrying`] are the ones slept), at most
+    /// [`attempts`](Self::attempts)` - 1` retries. Conflicts (409), throttling (429) and
+    /// server errors (5xx) are retried; any other answer is final. Watches are not retried by
+    /// it: they use kube-runtime's default watcher backoff.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use backon::BackoffBuilder;
+    /// let options = deployer::ApplyOptions { attempts: 4, backoff: Duration::from_millis(200), ..Default::default() };
+    /// let delays: Vec<Duration> = options.retry_policy().build().collect();
+    /// assert_eq!(delays[0], Duration::from_millis(200));
+    /// assert_eq!(delays.len(), 3);
+    /// ```
+    pub fn retry_policy(&self) -> ExponentialBuilder {
+        ExponentialBuilder::new()
+            .with_min_delay(self.backoff)
+            .with_factor(2.0)
+            .without_max_delay()
+            .with_max_times(self.attempts.max(1) as usize - 1)
     }
 }
 
@@ -186,6 +215,8 @@ impl PlanObject {
     }
 }
 
+/// The HTTP status of an answer worth retrying: a conflict (409: another writer got in
+/// between), throttling (429) or a server error (5xx); `None` for anything else, which is final.
 fn retryable(e: &kube::Error) -> Option<u16> {
     match e {
         kube::Error::Api(s) if s.code == 409 || s.code == 429 || s.code >= 500 => Some(s.code),
@@ -244,37 +275,33 @@ pub async fn apply_plan(
             Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
             None => Api::all_with(client.clone(), &resource),
         };
-        let mut attempt = 0;
-        let applied = loop {
-            attempt += 1;
-            match api.patch(&name, &params, &Patch::Apply(&body)).await {
-                Ok(o) => break o,
-                Err(e) => match retryable(&e) {
-                    Some(code) if attempt < options.attempts.max(1) => {
-                        let delay = options.backoff * 2u32.saturating_pow(attempt - 1);
-                        tracing::warn!(%object, code, ?delay, "retrying");
-                        progress(Progress::Retrying {
-                            object: object.clone(),
-                            attempt,
-                            code,
-                            delay,
-                        });
-                        report.retries += 1;
-                        tokio::time::sleep(delay).await;
-                    }
-                    _ => {
-                        return Err(ApplyError::Server {
-                            index: i + 1,
-                            object,
-                            attempts: attempt,
-                            applied: i,
-                            dry_run: options.dry_run,
-                            source: e,
-                        });
-                    }
-                },
-            }
-        };
+        let patch = Patch::Apply(&body);
+        let mut attempt = 1;
+        let applied = (|| api.patch(&name, &params, &patch))
+            .retry(options.retry_policy())
+            .sleep(tokio::time::sleep)
+            .when(|e| retryable(e).is_some())
+            .notify(|e, delay| {
+                let code = retryable(e).unwrap_or_default();
+                tracing::warn!(%object, code, ?delay, "retrying");
+                progress(Progress::Retrying {
+                    object: object.clone(),
+                    attempt,
+                    code,
+                    delay,
+                });
+                report.retries += 1;
+                attempt += 1;
+            })
+            .await
+            .map_err(|source| ApplyError::Server {
+                index: i + 1,
+                object: object.clone(),
+                attempts: attempt,
+                applied: i,
+                dry_run: options.dry_run,
+                source,
+            })?;
         progress(Progress::Applied {
             object: object.clone(),
             resource_version: applied.metadata.resource_version.clone(),
@@ -287,7 +314,7 @@ pub async fn apply_plan(
                     condition: condition.clone(),
                 });
                 tracing::info!(%object, %condition, "waiting");
-                if !gate.wait(client, timeout).await {
+                if !await_gate(client, &gate, timeout).await {
                     return Err(StepTimeout {
                         index: i + 1,
                         object,
@@ -305,176 +332,4 @@ pub async fn apply_plan(
         report.applied.push(applied);
     }
     Ok(report)
-}
-
-/// A condition on one object that later steps depend on.
-struct Gate {
-    resource: ApiResource,
-    namespace: Option<String>,
-    name: String,
-    /// JSON path segments and the value they must have (`None`: the object exists).
-    field: Option<(&'static [&'static str], &'static str)>,
-}
-
-impl Gate {
-    fn describe(&self) -> String {
-        let object = match &self.namespace {
-            Some(ns) => format!("{}/{ns}/{}", self.resource.kind, self.name),
-            None => format!("{}/{}", self.resource.kind, self.name),
-        };
-        match self.field {
-            None => format!("{object} exists"),
-            Some((path, value)) => format!("{object} {}={value}", path.join(".")),
-        }
-    }
-
-    /// Watches the object until the condition holds; false on timeout.
-    async fn wait(&self, client: &Client, timeout: Duration) -> bool {
-        let api: Api<DynamicObject> = match &self.namespace {
-            Some(ns) => Api::namespaced_with(client.clone(), ns, &self.resource),
-            None => Api::all_with(client.clone(), &self.resource),
-        };
-        let field = self.field;
-        let holds = move |o: Option<&DynamicObject>| match (o, field) {
-            (None, _) => false,
-            (Some(_), None) => true,
-            (Some(o), Some((path, value))) => {
-                path.iter()
-                    .try_fold(&o.data, |v, k| v.get(k))
-                    .and_then(serde_json::Value::as_str)
-                    == Some(value)
-            }
-        };
-        let watch = kube::runtime::wait::await_condition(api, &self.name, holds);
-        matches!(tokio::time::timeout(timeout, watch).await, Ok(Ok(_)))
-    }
-}
-
-/// What must hold after applying `object` before the next step, `hub` being the cluster the
-/// database is created on.
-fn gates(object: &PlanObject, hub: Option<&str>) -> Vec<Gate> {
-    use kubeslice_types::worker::v1alpha1::WorkerSliceConfig;
-    match object {
-        PlanObject::Project(p) => vec![Gate {
-            resource: ApiResource::erase::<k8s_openapi::api::core::v1::Namespace>(&()),
-            namespace: None,
-            name: crate::project_namespace(p.metadata.name.as_deref().unwrap_or_default()),
-            field: None,
-        }],
-        PlanObject::Cluster(c) => vec![Gate {
-            resource: object.api_resource(),
-            namespace: c.metadata.namespace.clone(),
-            name: c.metadata.name.clone().unwrap_or_default(),
-            field: Some((&["status", "registrationStatus"], "Registered")),
-        }],
-        PlanObject::SliceConfig(s) => {
-            let slice = s.metadata.name.clone().unwrap_or_default();
-            let workers = s.spec.clusters().iter().map(|cluster| Gate {
-                resource: ApiResource::erase::<WorkerSliceConfig>(&()),
-                namespace: s.metadata.namespace.clone(),
-                name: crate::worker_slice_config_name(&slice, cluster),
-                field: Some((&["status", "sliceHealth", "sliceHealthStatus"], "Normal")),
-            });
-            // When the hub is in the slice, its KubeSlice worker creates the application
-            // namespaces the database goes into.
-            let namespaces = hub
-                .map(|h| s.spec.application_namespaces_on(h))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|ns| Gate {
-                    resource: ApiResource::erase::<k8s_openapi::api::core::v1::Namespace>(&()),
-                    namespace: None,
-                    name: ns.to_owned(),
-                    field: None,
-                });
-            workers.chain(namespaces).collect()
-        }
-        PlanObject::PlacementPolicy(_) | PlanObject::MariaDB(_) => Vec::new(),
-    }
-}
-
-/// Why waiting for the database stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum WaitError {
-    /// The phase did not arrive in time.
-    #[error(
-        "MariaDB {object} did not reach phase {wanted:?} within {timeout:?} (last phase: {last:?}, last watch error: {last_error:?}); check the MariaDB conditions and the pod table (pod_table) for the cluster that lags"
-    )]
-    Timeout {
-        /// `namespace/name`.
-        object: String,
-        /// The phase waited for.
-        wanted: DatabasePhase,
-        /// The time allowed.
-        timeout: Duration,
-        /// The last phase seen, if any.
-        last: Option<DatabasePhase>,
-        /// The last watch error (the watch is retried with backoff until the deadline).
-        last_error: Option<String>,
-    },
-}
-
-/// Progress while waiting: each phase change of the watched MariaDB.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PhaseSeen {
-    /// `namespace/name`.
-    pub object: String,
-    /// The phase now (`None` before the operator set one).
-    pub phase: Option<DatabasePhase>,
-}
-
-/// Watches the MariaDB `namespace/name` (list then watch, resuming after dropped watches and
-/// retrying errors with backoff) until its `status.phase` is `wanted`, reporting every phase change; no polling.
-pub async fn wait_for_phase(
-    client: &Client,
-    namespace: &str,
-    name: &str,
-    wanted: DatabasePhase,
-    timeout: Duration,
-    mut progress: impl FnMut(PhaseSeen),
-) -> Result<MariaDB, WaitError> {
-    use futures::StreamExt;
-    use kube::runtime::{WatchStreamExt, watcher};
-
-    let object = format!("{namespace}/{name}");
-    let api: Api<MariaDB> = Api::namespaced(client.clone(), namespace);
-    let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
-    let mut last: Option<Option<DatabasePhase>> = None;
-    let mut last_error = None;
-    let watch = async {
-        let stream = watcher(api, config).default_backoff().applied_objects();
-        let mut stream = std::pin::pin!(stream);
-        while let Some(item) = stream.next().await {
-            let db = match item {
-                Ok(db) => db,
-                Err(e) => {
-                    tracing::warn!(%object, error = %e, "watch error; retrying");
-                    last_error = Some(e.to_string());
-                    continue;
-                }
-            };
-            let phase = db.status.as_ref().and_then(|s| s.phase);
-            if last != Some(phase) {
-                last = Some(phase);
-                progress(PhaseSeen {
-                    object: object.clone(),
-                    phase,
-                });
-            }
-            if phase == Some(wanted) {
-                return Some(db);
-            }
-        }
-        None
-    };
-    match tokio::time::timeout(timeout, watch).await {
-        Ok(Some(db)) => Ok(db),
-        _ => Err(WaitError::Timeout {
-            object,
-            wanted,
-            timeout,
-            last: last.flatten(),
-            last_error,
-        }),
-    }
 }

@@ -6,7 +6,7 @@ use galera::recovery::{NodeReport, RecoveryOptions, RecoveryPlan, Refusal, plan_
 use galera::sim::{Cluster, Event, NodeSpec, Prediction};
 use galera::status::ClusterStatus;
 
-use crate::Plan;
+use crate::plan::Plan;
 
 /// The history UUID the drill's nodes share (any valid UUID: only equality matters).
 const DRILL_UUID: &str = "00000000-0000-0000-0000-0000000d7111";

@@ -1,4 +1,4 @@
-//! Preflight findings.
+//! Findings (preflight's and the pod table's) and how they name objects.
 
 use std::fmt;
 
@@ -28,7 +28,7 @@ impl fmt::Display for Severity {
 pub struct Finding {
     /// Severity.
     pub severity: Severity,
-    /// The object, as `Kind/name` (or `Kind/namespace/name`).
+    /// The object, as [`object_id`] writes it: `Kind/name` or `Kind/namespace/name`.
     pub object: String,
     /// What was found.
     pub message: String,
@@ -60,4 +60,32 @@ impl fmt::Display for Finding {
         }
         Ok(())
     }
+}
+
+/// How the deployer names an object everywhere (findings, progress, wait conditions, plan
+/// steps): `Kind/namespace/name`, or `Kind/name` for a cluster-scoped object.
+///
+/// ```
+/// use deployer::object_id;
+/// assert_eq!(object_id("MariaDB", Some("demo"), "mariadb"), "MariaDB/demo/mariadb");
+/// assert_eq!(object_id("PlacementPolicy", None, "distributed-mariadb"), "PlacementPolicy/distributed-mariadb");
+/// ```
+pub fn object_id(kind: &str, namespace: Option<&str>, name: &str) -> String {
+    match namespace {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
+    }
+}
+
+/// The error for a spoke whose work agent does not return JsonRaw status feedback
+/// (`RawFeedbackJsonString` off): `message` says how it was found out (from the Klusterlet in
+/// preflight, or from pod feedback with a phase but no Ready condition). The gate is the one
+/// [`ocm_types::operator::v1::Klusterlet::raw_feedback_json_string`] reads.
+pub(crate) fn raw_feedback_gate_off(cluster: &str, message: &str) -> Finding {
+    Finding::new(
+        Severity::Error,
+        object_id("Klusterlet", None, cluster),
+        message,
+        "add workConfiguration.featureGates [{feature: RawFeedbackJsonString, mode: Enable}] to the klusterlet (or join with --feature-gates=RawFeedbackJsonString=true)",
+    )
 }

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    LocalObjectReference, PersistentVolumeClaimSpec, VolumeResourceRequirements,
+    Container, DownwardAPIVolumeFile, DownwardAPIVolumeSource, EmptyDirVolumeSource, EnvVar,
+    LocalObjectReference, ObjectFieldSelector, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    PersistentVolumeClaimVolumeSource, Pod, Volume, VolumeMount, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubedb_types::apps::v1::{
@@ -26,10 +28,10 @@ use ocm_types::work::v1::{
     ServerSideApplyConfig, UpdateStrategy, UpdateStrategyType,
 };
 use placement::{Mapping, Policy};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::environment::Environment;
-use crate::findings::Finding;
+use crate::findings::{Finding, object_id};
 use crate::survival::SurvivalAnalysis;
 
 /// The annotation PetSet puts on pods and PVCs of distributed sets.
@@ -65,15 +67,14 @@ impl PlanObject {
         r.unwrap_or_default()
     }
 
-    /// `Kind/name` or `Kind/namespace/name`.
+    /// `Kind/name` or `Kind/namespace/name` ([`object_id`]).
     pub fn describe(&self) -> String {
         let v = self.to_json();
-        let kind = v["kind"].as_str().unwrap_or_default();
-        let name = v["metadata"]["name"].as_str().unwrap_or_default();
-        match v["metadata"]["namespace"].as_str() {
-            Some(ns) => format!("{kind}/{ns}/{name}"),
-            None => format!("{kind}/{name}"),
-        }
+        object_id(
+            v["kind"].as_str().unwrap_or_default(),
+            v["metadata"]["namespace"].as_str(),
+            v["metadata"]["name"].as_str().unwrap_or_default(),
+        )
     }
 }
 
@@ -537,56 +538,101 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
         // work's own labels stay the selectors the hub watches by.
         let mut pod_manifest_labels = labels.clone();
         pod_manifest_labels.insert(COMPONENT_LABEL.into(), "database".into());
-        let container = |name: &str, image: &Option<String>| {
-            let mut c = json!({"name": name});
-            if let Some(image) = image {
-                c["image"] = json!(image);
-            }
-            c
+        let mount = |name: &str, path: &str| VolumeMount {
+            name: name.to_owned(),
+            mount_path: path.to_owned(),
+            ..VolumeMount::default()
         };
-        let mut db_container = container("mariadb", &db_image);
-        db_container["env"] = json!([
-            {"name": "DISTRIBUTED", "value": "true"},
-            {"name": "CLUSTER_NAME", "value": db.name},
-            {"name": "WSREP_SST_METHOD", "value": sst.as_str()}
-        ]);
+        let env = |name: &str, value: &str| EnvVar {
+            name: name.to_owned(),
+            value: Some(value.to_owned()),
+            ..EnvVar::default()
+        };
         // What a distributed pod needs to start (kubedb/mariadb-init-docker `on-start.sh`): the
         // `/scripts` volume where the coordinator writes `peer-list`, and the `podip` volume at
         // `/etc/podip` whose `podip` file holds the slice overlay IP that KubeSlice labels the
         // pod with (`kubeslice.io/nsmIP`; names from `apimachinery@v0.57.0:apis/kubedb/
         // constants.go`). The PetSet controller's `controller-revision-hash` label is left out:
         // it names a ControllerRevision that exists only once the PetSet does.
-        let scripts_mount = json!({"name": "init-scripts", "mountPath": "/scripts"});
-        db_container["volumeMounts"] = json!([
-            {"name": "data", "mountPath": "/var/lib/mysql"},
-            scripts_mount,
-            {"name": "podip", "mountPath": "/etc/podip"}
-        ]);
-        let mut coordinator = container("md-coordinator", &coordinator_image);
-        coordinator["volumeMounts"] = json!([scripts_mount]);
+        let db_container = Container {
+            name: "mariadb".to_owned(),
+            image: db_image.clone(),
+            env: Some(vec![
+                env("DISTRIBUTED", "true"),
+                env("CLUSTER_NAME", &db.name),
+                env("WSREP_SST_METHOD", sst.as_str()),
+            ]),
+            volume_mounts: Some(vec![
+                mount("data", "/var/lib/mysql"),
+                mount("init-scripts", "/scripts"),
+                mount("podip", "/etc/podip"),
+            ]),
+            ..Container::default()
+        };
+        let coordinator = Container {
+            name: "md-coordinator".to_owned(),
+            image: coordinator_image.clone(),
+            volume_mounts: Some(vec![mount("init-scripts", "/scripts")]),
+            ..Container::default()
+        };
         let claim = format!("data-{}", p.pod);
-        let pod = json!({
-            "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": p.pod, "namespace": db.namespace, "labels": pod_manifest_labels,
-                         "annotations": {CLUSTER_NAME_ANNOTATION: p.cluster}},
-            "spec": {
-                "hostname": p.pod, "subdomain": format!("{}-pods", db.name),
-                "containers": [db_container, coordinator],
-                "volumes": [
-                    {"name": "data", "persistentVolumeClaim": {"claimName": claim}},
-                    {"name": "init-scripts", "emptyDir": {}},
-                    {"name": "podip", "downwardAPI": {"items": [
-                        {"path": "podip", "fieldRef": {"fieldPath": "metadata.labels['kubeslice.io/nsmIP']"}}]}}
-                ]
-            }
-        });
+        let annotations = Some(BTreeMap::from([(
+            CLUSTER_NAME_ANNOTATION.to_owned(),
+            p.cluster.clone(),
+        )]));
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: Some(p.pod.clone()),
+                namespace: Some(db.namespace.clone()),
+                labels: Some(pod_manifest_labels),
+                annotations: annotations.clone(),
+                ..ObjectMeta::default()
+            },
+            spec: Some(k8s_openapi::api::core::v1::PodSpec {
+                hostname: Some(p.pod.clone()),
+                subdomain: Some(format!("{}-pods", db.name)),
+                containers: vec![db_container, coordinator],
+                volumes: Some(vec![
+                    Volume {
+                        name: "data".to_owned(),
+                        persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                            claim_name: claim.clone(),
+                            read_only: None,
+                        }),
+                        ..Volume::default()
+                    },
+                    Volume {
+                        name: "init-scripts".to_owned(),
+                        empty_dir: Some(EmptyDirVolumeSource::default()),
+                        ..Volume::default()
+                    },
+                    Volume {
+                        name: "podip".to_owned(),
+                        downward_api: Some(DownwardAPIVolumeSource {
+                            items: Some(vec![DownwardAPIVolumeFile {
+                                path: "podip".to_owned(),
+                                field_ref: Some(ObjectFieldSelector {
+                                    field_path: "metadata.labels['kubeslice.io/nsmIP']".to_owned(),
+                                    api_version: None,
+                                }),
+                                ..DownwardAPIVolumeFile::default()
+                            }]),
+                            default_mode: None,
+                        }),
+                        ..Volume::default()
+                    },
+                ]),
+                ..k8s_openapi::api::core::v1::PodSpec::default()
+            }),
+            status: None,
+        };
         let mut pod_labels = labels.clone();
         pod_labels.insert(ROLE_LABEL.into(), "pod".into());
         preview.works.push(work(
             &p.pod,
             &p.cluster,
             pod_labels,
-            pod,
+            manifest(&pod),
             ManifestConfigOption {
                 resource_identifier: ResourceIdentifier {
                     group: Some(String::new()),
@@ -609,25 +655,34 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
                 condition_rules: None,
             },
         ));
-        let mut pvc_spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": db.storage}}});
-        if let Some(class) = &p.storage_class {
-            pvc_spec["storageClassName"] = json!(class);
-        }
         let mut claim_labels = offshoot_labels(&db.name, &db.namespace);
         claim_labels.insert(COMPONENT_LABEL.into(), "database".into());
-        let pvc = json!({
-            "apiVersion": "v1", "kind": "PersistentVolumeClaim",
-            "metadata": {"name": claim, "namespace": db.namespace, "labels": claim_labels,
-                         "annotations": {CLUSTER_NAME_ANNOTATION: p.cluster}},
-            "spec": pvc_spec
-        });
+        let pvc = PersistentVolumeClaim {
+            metadata: ObjectMeta {
+                name: Some(claim.clone()),
+                namespace: Some(db.namespace.clone()),
+                labels: Some(claim_labels),
+                annotations,
+                ..ObjectMeta::default()
+            },
+            spec: Some(PersistentVolumeClaimSpec {
+                access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+                resources: Some(VolumeResourceRequirements {
+                    requests: Some(BTreeMap::from([("storage".to_owned(), db.storage.clone())])),
+                    limits: None,
+                }),
+                storage_class_name: p.storage_class.clone(),
+                ..PersistentVolumeClaimSpec::default()
+            }),
+            status: None,
+        };
         let mut pvc_labels = offshoot_labels(&db.name, &db.namespace);
         pvc_labels.insert(ROLE_LABEL.into(), "pvc".into());
         preview.works.push(work(
             &claim,
             &p.cluster,
             pvc_labels,
-            pvc,
+            manifest(&pvc),
             ManifestConfigOption {
                 resource_identifier: ResourceIdentifier {
                     group: Some(String::new()),
@@ -656,11 +711,21 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
     by_cluster.into_values().collect()
 }
 
+/// A typed object as a ManifestWork manifest, `apiVersion` and `kind` filled in.
+fn manifest<K>(object: &K) -> Manifest
+where
+    K: kube::Resource<DynamicType = ()> + serde::Serialize,
+{
+    // Serialising a k8s-openapi object to a JSON value cannot fail (string keys, no
+    // non-finite numbers).
+    Manifest::from_resource(object).unwrap_or_default()
+}
+
 fn work(
     name: &str,
     cluster: &str,
     labels: BTreeMap<String, String>,
-    manifest: Value,
+    manifest: Manifest,
     config: ManifestConfigOption,
 ) -> ManifestWork {
     ManifestWork {
@@ -672,7 +737,7 @@ fn work(
         },
         spec: ManifestWorkSpec {
             workload: Some(ManifestsTemplate {
-                manifests: Some(vec![Manifest(manifest)]),
+                manifests: Some(vec![manifest]),
             }),
             manifest_configs: Some(vec![config]),
             ..ManifestWorkSpec::default()

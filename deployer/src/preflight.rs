@@ -5,13 +5,16 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kubedb_types::admission::{self, Lookup, MariaDBInputs, PolicyLookup};
+use kubedb_types::apps::v1::PlacementPolicy;
+use kubedb_types::kubedb::v1::MariaDB;
 use kubedb_types::release::{CatalogEntry, PolicyShape};
-use kubeslice_types::controller::v1alpha1::SliceConfig;
+use kubeslice_types::controller::v1alpha1::{Project, SliceConfig};
 use kubeslice_types::validation::{self as ks_validation, HubState};
+use ocm_types::cluster::v1::ManagedCluster;
 use placement::Policy;
 
 use crate::environment::Environment;
-use crate::findings::{Finding, Severity};
+use crate::findings::{Finding, Severity, object_id, raw_feedback_gate_off};
 use crate::plan::{PlanObject, Step};
 use crate::survival::SurvivalAnalysis;
 
@@ -48,70 +51,133 @@ pub fn quantity_value(q: &Quantity) -> Option<f64> {
 }
 
 fn object(kind: &str, name: &str) -> String {
-    format!("{kind}/{name}")
+    object_id(kind, None, name)
 }
 
-/// Checks the environment and the planned objects; errors mean the plan would fail.
+/// The first object of each kind among the planned steps.
+#[derive(Default)]
+struct Planned<'a> {
+    project: Option<&'a Project>,
+    slice: Option<&'a SliceConfig>,
+    policy: Option<&'a PlacementPolicy>,
+    mariadb: Option<&'a MariaDB>,
+}
+
+impl<'a> Planned<'a> {
+    fn of(steps: &'a [Step]) -> Self {
+        let mut planned = Planned::default();
+        for step in steps {
+            match &step.object {
+                PlanObject::Project(p) => planned.project = planned.project.or(Some(p)),
+                PlanObject::SliceConfig(s) => planned.slice = planned.slice.or(Some(s)),
+                PlanObject::PlacementPolicy(p) => planned.policy = planned.policy.or(Some(p)),
+                PlanObject::MariaDB(m) => planned.mariadb = planned.mariadb.or(Some(m)),
+                PlanObject::Cluster(_) => {}
+            }
+        }
+        planned
+    }
+}
+
+/// Checks the environment and the planned objects; errors mean the plan would fail. One
+/// concern per function, in this order: the placement policy, what the release's policy shape
+/// cannot carry, the MariaDB admission rules, each placement cluster (registration with the
+/// hub, Kubernetes version, capacity, node size, its klusterlet's feedback gate), the hub's
+/// feature gate, the KubeSlice project and slice (the slice's rules, the policy's clusters in
+/// it, the namespaces onboarded, gateway interfaces), and survival.
 pub(crate) fn preflight(
     env: &Environment,
     policy: &Policy,
     steps: &[Step],
     survival: Option<&SurvivalAnalysis>,
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let db = &env.database;
+    let planned = Planned::of(steps);
+    let clusters = placement_clusters(policy);
+    let mut out = placement_rules(env, policy);
+    out.extend(release_gaps(env, policy));
+    if let (Some(md), Some(pp)) = (planned.mariadb, planned.policy) {
+        out.extend(mariadb_admission(env, md, pp));
+        out.extend(storage_class_unknown(env, md));
+    }
+    for cluster in &clusters {
+        out.extend(placement_cluster(env, policy, cluster));
+    }
+    out.extend(hub_feature_gate(env));
+    if let Some(project) = planned.project {
+        out.extend(kubeslice_project(env, project));
+    }
+    if let Some(slice) = planned.slice {
+        out.extend(slice_rules(env, slice));
+        if let Some(pp) = planned.policy {
+            out.extend(policy_clusters_in_slice(env, pp, slice));
+        }
+        out.extend(namespaces_onboarded(env, slice, &clusters));
+        out.extend(gateway_interfaces(slice, env));
+    }
+    if let Some(s) = survival {
+        out.extend(single_cluster_loss(env, s));
+    }
+    out
+}
+
+/// The policy's clusters, in first-use order.
+fn placement_clusters(policy: &Policy) -> Vec<&str> {
     let mut clusters: Vec<&str> = Vec::new();
     for r in &policy.rules {
         if !clusters.contains(&r.cluster.as_str()) {
             clusters.push(&r.cluster);
         }
     }
-    let find = |kind: &str| {
-        steps.iter().find_map(|s| match (&s.object, kind) {
-            (PlanObject::PlacementPolicy(p), "pp") => Some(PlanObject::PlacementPolicy(p.clone())),
-            (PlanObject::SliceConfig(p), "sc") => Some(PlanObject::SliceConfig(p.clone())),
-            (PlanObject::MariaDB(p), "md") => Some(PlanObject::MariaDB(p.clone())),
-            (PlanObject::Project(p), "project") => Some(PlanObject::Project(p.clone())),
-            _ => None,
-        })
-    };
-    let pp_name = object("PlacementPolicy", &db.placement_policy);
+    clusters
+}
 
-    // Placement.
-    for v in policy.validate() {
-        out.push(Finding::new(
+fn policy_name(env: &Environment) -> String {
+    object("PlacementPolicy", &env.database.placement_policy)
+}
+
+/// The placement's own rules (`placement::Policy::validate`) and its cover of the replicas.
+fn placement_rules(env: &Environment, policy: &Policy) -> Vec<Finding> {
+    let pp_name = policy_name(env);
+    let own = policy.validate().into_iter().map(|v| {
+        Finding::new(
             Severity::Error,
             &pp_name,
             v.to_string(),
             "list every ordinal from 0 once, in one distribution rule",
-        ));
-    }
-    for v in policy.validate_replicas(db.replicas as i32, 0) {
-        out.push(Finding::new(
-            Severity::Error,
-            &pp_name,
-            v.to_string(),
-            "give every ordinal below replicas a cluster",
-        ));
-    }
+        )
+    });
+    let cover = policy
+        .validate_replicas(env.database.replicas as i32, 0)
+        .into_iter()
+        .map(|v| {
+            Finding::new(
+                Severity::Error,
+                &pp_name,
+                v.to_string(),
+                "give every ordinal below replicas a cluster",
+            )
+        });
+    own.chain(cover).collect()
+}
 
-    // The release's shape, and MariaDB admission against the planned policy, as the hub's
-    // KubeDB release judges them.
+/// The MariaDB against the planned policy, as the MariaDB webhook of the hub's KubeDB release
+/// judges it (`kubedb_types::admission::validate_mariadb`), with the release's catalog and the
+/// request's MariaDBVersion.
+fn mariadb_admission(env: &Environment, md: &MariaDB, pp: &PlacementPolicy) -> Vec<Finding> {
+    let db = &env.database;
     let release = env.kubedb.release;
-    out.extend(release_gaps(env, policy));
-    if let (Some(PlanObject::MariaDB(md)), Some(PlanObject::PlacementPolicy(pp))) =
-        (find("md"), find("pp"))
-    {
-        let mut catalog = release.catalog().unwrap_or_default();
-        if let Some(v) = &db.mariadb_version {
-            catalog.upsert(CatalogEntry::from(v));
-        }
-        let hub = MariaDBInputs {
-            policy: PolicyLookup::Known(Some(&pp)),
-            version: Lookup::Known(catalog.get(&db.version)),
-            storage_classes: env.kubedb.storage_classes.as_deref(),
-        };
-        for v in admission::validate_mariadb(&md, release, &hub) {
+    let mut catalog = release.catalog().unwrap_or_default();
+    if let Some(v) = &db.mariadb_version {
+        catalog.upsert(CatalogEntry::from(v));
+    }
+    let hub = MariaDBInputs {
+        policy: PolicyLookup::Known(Some(pp)),
+        version: Lookup::Known(catalog.get(&db.version)),
+        storage_classes: env.kubedb.storage_classes.as_deref(),
+    };
+    admission::validate_mariadb(md, release, &hub)
+        .into_iter()
+        .map(|v| {
             let remedy = match v.rule {
                 admission::Rule::GaleraTooSmall { .. } => {
                     "set replicas to 3 or more: Galera needs a majority to survive one failure"
@@ -149,221 +215,309 @@ pub(crate) fn preflight(
             } else {
                 Severity::Warning
             };
-            out.push(Finding::new(severity, md_name(env), v.to_string(), remedy));
-        }
-        if env.kubedb.storage_classes.is_none()
-            && let Some(class) = md
-                .spec
-                .storage
-                .as_ref()
-                .and_then(|s| s.storage_class_name.as_ref())
-        {
+            Finding::new(severity, md_name(env), v.to_string(), remedy)
+        })
+        .collect()
+}
+
+/// A storage class the MariaDB asks for that cannot be checked: the hub's classes are not in
+/// the input.
+fn storage_class_unknown(env: &Environment, md: &MariaDB) -> Option<Finding> {
+    if env.kubedb.storage_classes.is_some() {
+        return None;
+    }
+    let class = md
+        .spec
+        .storage
+        .as_ref()
+        .and_then(|s| s.storage_class_name.as_ref())?;
+    Some(Finding::new(
+        Severity::Info,
+        object("StorageClass", class),
+        "the hub's storage classes are not known from the input: the MariaDB webhook refuses a class the hub does not have",
+        format!(
+            "check with `kubectl get storageclass {class}` on the hub, or list the classes in kubedb.storageClasses"
+        ),
+    ))
+}
+
+/// One placement cluster: a ManagedCluster of the hub (nothing else is checked when it is
+/// not), its registration, Kubernetes version, capacity, node size and feedback gate.
+fn placement_cluster(env: &Environment, policy: &Policy, cluster: &str) -> Vec<Finding> {
+    let Some(mc) = env
+        .hub
+        .managed_clusters
+        .iter()
+        .find(|m| m.metadata.name.as_deref() == Some(cluster))
+    else {
+        return vec![Finding::new(
+            Severity::Error,
+            object("ManagedCluster", cluster),
+            "is not a ManagedCluster of the hub",
+            format!(
+                "join it: clusteradm join --cluster-name {cluster} ..., then clusteradm accept --clusters {cluster} on the hub"
+            ),
+        )];
+    };
+    let mut out = registration(mc, cluster);
+    out.extend(kubernetes_version(mc, cluster));
+    out.extend(capacity(env, policy, mc, cluster));
+    out.extend(node_size(mc, cluster));
+    out.extend(spoke_feature_gate(env, cluster));
+    out
+}
+
+/// Accepted by the hub, joined and available (`ocm_types` ManagedCluster conditions).
+fn registration(mc: &ManagedCluster, cluster: &str) -> Vec<Finding> {
+    let name = object("ManagedCluster", cluster);
+    let mut out = Vec::new();
+    if !mc.is_hub_accepted() {
+        out.push(Finding::new(
+            Severity::Error,
+            &name,
+            "the hub has not accepted it",
+            format!("clusteradm accept --clusters {cluster}"),
+        ));
+    }
+    if !mc.is_joined() {
+        out.push(Finding::new(Severity::Error, &name, "has not joined (ManagedClusterJoined is not True)", "check the klusterlet on the cluster; retry clusteradm accept every 10 seconds until it joins"));
+    }
+    if !mc.is_available() {
+        out.push(Finding::new(
+            Severity::Error,
+            &name,
+            "is not available (ManagedClusterConditionAvailable is not True)",
+            "check the klusterlet and the cluster's API server",
+        ));
+    }
+    out
+}
+
+/// Kubernetes [`MIN_KUBERNETES`] or newer.
+fn kubernetes_version(mc: &ManagedCluster, cluster: &str) -> Option<Finding> {
+    let name = object("ManagedCluster", cluster);
+    match mc.kubernetes_version() {
+        Some(v) if v < MIN_KUBERNETES => Some(Finding::new(
+            Severity::Error,
+            &name,
+            format!(
+                "runs Kubernetes {}.{}, older than {}.{}",
+                v.0, v.1, MIN_KUBERNETES.0, MIN_KUBERNETES.1
+            ),
+            "upgrade the cluster to 1.26 or newer",
+        )),
+        Some(_) => None,
+        None => Some(Finding::new(
+            Severity::Warning,
+            &name,
+            "reports no Kubernetes version",
+            "make sure it runs 1.26 or newer",
+        )),
+    }
+}
+
+/// Allocatable CPU and memory for the pods the policy puts on the cluster.
+fn capacity(
+    env: &Environment,
+    policy: &Policy,
+    mc: &ManagedCluster,
+    cluster: &str,
+) -> Vec<Finding> {
+    let name = object("ManagedCluster", cluster);
+    let pods = policy
+        .rules
+        .iter()
+        .filter(|r| r.cluster == cluster)
+        .flat_map(|r| r.indices.iter())
+        .filter(|&&i| (i as u32) < env.database.replicas)
+        .count();
+    let mut out = Vec::new();
+    for resource in ["cpu", "memory"] {
+        let (Some(need), Some(have)) = (
+            env.pod_request(resource).as_ref().and_then(quantity_value),
+            mc.allocatable(resource).and_then(quantity_value),
+        ) else {
             out.push(Finding::new(
                 Severity::Info,
-                object("StorageClass", class),
-                "the hub's storage classes are not known from the input: the MariaDB webhook refuses a class the hub does not have",
-                format!("check with `kubectl get storageclass {class}` on the hub, or list the classes in kubedb.storageClasses"),
+                &name,
+                format!("reports no allocatable {resource}: capacity not checked"),
+                "",
             ));
-        }
-    }
-
-    // Managed clusters.
-    for cluster in &clusters {
-        let name = object("ManagedCluster", cluster);
-        let Some(mc) = env
-            .hub
-            .managed_clusters
-            .iter()
-            .find(|m| m.metadata.name.as_deref() == Some(*cluster))
-        else {
-            out.push(Finding::new(Severity::Error, &name, "is not a ManagedCluster of the hub", format!("join it: clusteradm join --cluster-name {cluster} ..., then clusteradm accept --clusters {cluster} on the hub")));
             continue;
         };
-        if !mc.is_hub_accepted() {
+        if need * pods as f64 > have {
             out.push(Finding::new(
-                Severity::Error,
-                &name,
-                "the hub has not accepted it",
-                format!("clusteradm accept --clusters {cluster}"),
-            ));
-        }
-        if !mc.is_joined() {
-            out.push(Finding::new(Severity::Error, &name, "has not joined (ManagedClusterJoined is not True)", "check the klusterlet on the cluster; retry clusteradm accept every 10 seconds until it joins"));
-        }
-        if !mc.is_available() {
-            out.push(Finding::new(
-                Severity::Error,
-                &name,
-                "is not available (ManagedClusterConditionAvailable is not True)",
-                "check the klusterlet and the cluster's API server",
-            ));
-        }
-        match mc.kubernetes_version() {
-            Some(v) if v < MIN_KUBERNETES => out.push(Finding::new(
                 Severity::Error,
                 &name,
                 format!(
-                    "runs Kubernetes {}.{}, older than {}.{}",
-                    v.0, v.1, MIN_KUBERNETES.0, MIN_KUBERNETES.1
+                    "{pods} pods need {} {resource}, the cluster has {} allocatable",
+                    fmt_amount(need * pods as f64, resource),
+                    fmt_amount(have, resource)
                 ),
-                "upgrade the cluster to 1.26 or newer",
-            )),
-            Some(_) => {}
-            None => out.push(Finding::new(
-                Severity::Warning,
-                &name,
-                "reports no Kubernetes version",
-                "make sure it runs 1.26 or newer",
-            )),
-        }
-        let pods = policy
-            .rules
-            .iter()
-            .filter(|r| r.cluster == *cluster)
-            .flat_map(|r| r.indices.iter())
-            .filter(|&&i| (i as u32) < db.replicas)
-            .count();
-        for resource in ["cpu", "memory"] {
-            let (Some(need), Some(have)) = (
-                env.pod_request(resource).as_ref().and_then(quantity_value),
-                mc.allocatable(resource).and_then(quantity_value),
-            ) else {
-                out.push(Finding::new(
-                    Severity::Info,
-                    &name,
-                    format!("reports no allocatable {resource}: capacity not checked"),
-                    "",
-                ));
-                continue;
-            };
-            if need * pods as f64 > have {
-                out.push(Finding::new(
-                    Severity::Error,
-                    &name,
-                    format!(
-                        "{pods} pods need {} {resource}, the cluster has {} allocatable",
-                        fmt_amount(need * pods as f64, resource),
-                        fmt_amount(have, resource)
-                    ),
-                    "add nodes, lower the pod requests, or move ordinals to another cluster",
-                ));
-            }
-        }
-        let small_cpu = mc
-            .capacity("cpu")
-            .and_then(quantity_value)
-            .is_some_and(|c| c < 4.0);
-        let small_mem = mc
-            .capacity("memory")
-            .and_then(quantity_value)
-            .is_some_and(|m| m < 15.0 * 1024f64.powi(3));
-        if small_cpu || small_mem {
-            out.push(Finding::new(
-                Severity::Warning,
-                &name,
-                "has less than the 4 vCPU / 16 GB the walkthrough asks of each node",
-                "use larger nodes",
+                "add nodes, lower the pod requests, or move ordinals to another cluster",
             ));
         }
-        // Spoke feature gate.
-        match env.hub.klusterlets.get(*cluster) {
-            Some(k) if !k.raw_feedback_json_string() => out.push(Finding::new(Severity::Error, object("Klusterlet", cluster), "RawFeedbackJsonString is not enabled: the pod Ready condition never reaches the hub and the database stays NotReady", crate::observe::RAW_FEEDBACK_REMEDY)),
-            Some(_) => {}
-            None => out.push(Finding::new(Severity::Info, object("Klusterlet", cluster), "RawFeedbackJsonString not known from the input", "the deployer detects it when applying: pod feedback with a phase but no ReadyCondition means the gate is off")),
-        }
     }
+    out
+}
 
-    // Hub gate.
+/// The walkthrough's 4 vCPU / 16 GB guidance (15 GiB allowed for what the system keeps).
+fn node_size(mc: &ManagedCluster, cluster: &str) -> Option<Finding> {
+    let small_cpu = mc
+        .capacity("cpu")
+        .and_then(quantity_value)
+        .is_some_and(|c| c < 4.0);
+    let small_mem = mc
+        .capacity("memory")
+        .and_then(quantity_value)
+        .is_some_and(|m| m < 15.0 * 1024f64.powi(3));
+    (small_cpu || small_mem).then(|| {
+        Finding::new(
+            Severity::Warning,
+            object("ManagedCluster", cluster),
+            "has less than the 4 vCPU / 16 GB the walkthrough asks of each node",
+            "use larger nodes",
+        )
+    })
+}
+
+/// The spoke's `RawFeedbackJsonString` gate, from its Klusterlet when given.
+fn spoke_feature_gate(env: &Environment, cluster: &str) -> Option<Finding> {
+    match env.hub.klusterlets.get(cluster) {
+        Some(k) if !k.raw_feedback_json_string() => Some(raw_feedback_gate_off(
+            cluster,
+            "RawFeedbackJsonString is not enabled: the pod Ready condition never reaches the hub and the database stays NotReady",
+        )),
+        Some(_) => None,
+        None => Some(Finding::new(
+            Severity::Info,
+            object("Klusterlet", cluster),
+            "RawFeedbackJsonString not known from the input",
+            "the deployer detects it when applying: pod feedback with a phase but no ReadyCondition means the gate is off",
+        )),
+    }
+}
+
+/// The hub's `ManifestWorkReplicaSet` gate, from the ClusterManager when given.
+fn hub_feature_gate(env: &Environment) -> Option<Finding> {
     match &env.hub.cluster_manager {
-        Some(cm) if !cm.manifest_work_replica_set() => out.push(Finding::new(
+        Some(cm) if !cm.manifest_work_replica_set() => Some(Finding::new(
             Severity::Warning,
             "ClusterManager/cluster-manager",
             "ManifestWorkReplicaSet is not enabled on the hub",
             "clusteradm init --feature-gates=ManifestWorkReplicaSet=true, as the walkthrough does",
         )),
-        Some(_) => {}
-        None => out.push(Finding::new(
+        Some(_) => None,
+        None => Some(Finding::new(
             Severity::Info,
             "ClusterManager/cluster-manager",
             "hub feature gates not known from the input",
             "the deployer reads the ClusterManager when applying",
         )),
     }
+}
 
-    // KubeSlice.
-    if let Some(PlanObject::Project(project)) = find("project") {
-        for v in ks_validation::validate_project(&project, &env.kubeslice.controller_namespace) {
-            out.push(Finding::new(
+/// The KubeSlice controller's Project rules (`kubeslice_types::validation`).
+fn kubeslice_project(env: &Environment, project: &Project) -> Vec<Finding> {
+    ks_validation::validate_project(project, &env.kubeslice.controller_namespace)
+        .into_iter()
+        .map(|v| {
+            Finding::new(
                 Severity::Error,
                 object("Project", &env.kubeslice.project),
                 v.to_string(),
                 "fix the KubeSlice project",
-            ));
-        }
-    }
-    if let Some(PlanObject::SliceConfig(slice)) = find("sc") {
-        let registered = (!env.kubeslice.registered_clusters.is_empty())
-            .then_some(env.kubeslice.registered_clusters.as_slice());
-        let hub = HubState {
-            clusters: registered,
-            ..HubState::default()
-        };
-        let sc_name = object(
-            "SliceConfig",
-            &slice.metadata.name.clone().unwrap_or_default(),
-        );
-        for v in ks_validation::validate_slice_config(&slice, &hub) {
-            out.push(Finding::new(
-                Severity::Error,
-                &sc_name,
-                v.to_string(),
-                "fix the slice",
-            ));
-        }
-        if let Some(PlanObject::PlacementPolicy(pp)) = find("pp") {
-            for v in admission::validate_placement_policy_slice(&pp, slice.spec.clusters()) {
-                out.push(Finding::new(Severity::Error, &pp_name, v.to_string(), "add the cluster to the SliceConfig's spec.clusters (and register it in the project)"));
-            }
-        }
-        for ns in [
-            db.namespace.as_str(),
-            env.kubeslice.operator_namespace.as_str(),
-        ] {
-            for cluster in &clusters {
-                if !onboarded(&slice, ns, cluster) {
-                    out.push(Finding::new(Severity::Error, &sc_name, format!("namespace {ns} is not onboarded on {cluster}"), format!("add {{namespace: {ns}, clusters: ['*']}} to namespaceIsolationProfile.applicationNamespaces")));
-                }
-            }
-        }
-        for cluster in slice.spec.clusters() {
-            if !env.kubeslice.network_interfaces.contains_key(cluster) {
-                out.push(Finding::new(Severity::Warning, object("Cluster", cluster), "no network interface given for the KubeSlice gateway", "run `ip route get 8.8.8.8 | awk '{ print $5 }'` on the gateway node and set kubeslice.networkInterfaces"));
-            }
-        }
-    }
+            )
+        })
+        .collect()
+}
 
-    // Survival.
-    if let Some(s) = survival
-        && !s.survives_any_single_loss()
-    {
-        let fatal: Vec<String> = s
-            .lines()
-            .into_iter()
-            .filter(|l| l.contains("loses quorum"))
-            .collect();
-        let fixes: Vec<String> = s.fixes.iter().map(|f| f.summary.clone()).collect();
-        out.push(Finding::new(
-            Severity::Warning,
-            &pp_name,
-            fatal.join("; "),
-            if fixes.is_empty() {
-                "spread the replicas over more clusters".to_owned()
-            } else {
-                fixes.join("; or ")
-            },
-        ));
+fn slice_name(slice: &SliceConfig) -> String {
+    object(
+        "SliceConfig",
+        slice.metadata.name.as_deref().unwrap_or_default(),
+    )
+}
+
+/// The KubeSlice controller's SliceConfig rules, with the registrations the input gives.
+fn slice_rules(env: &Environment, slice: &SliceConfig) -> Vec<Finding> {
+    let registered = (!env.kubeslice.registered_clusters.is_empty())
+        .then_some(env.kubeslice.registered_clusters.as_slice());
+    let hub = HubState {
+        clusters: registered,
+        ..HubState::default()
+    };
+    let sc_name = slice_name(slice);
+    ks_validation::validate_slice_config(slice, &hub)
+        .into_iter()
+        .map(|v| Finding::new(Severity::Error, &sc_name, v.to_string(), "fix the slice"))
+        .collect()
+}
+
+/// Every cluster of the policy is in the slice (KubeDB's PlacementPolicy webhook rule).
+fn policy_clusters_in_slice(
+    env: &Environment,
+    pp: &PlacementPolicy,
+    slice: &SliceConfig,
+) -> Vec<Finding> {
+    admission::validate_placement_policy_slice(pp, slice.spec.clusters())
+        .into_iter()
+        .map(|v| Finding::new(Severity::Error, policy_name(env), v.to_string(), "add the cluster to the SliceConfig's spec.clusters (and register it in the project)"))
+        .collect()
+}
+
+/// The application and operator namespaces are onboarded on every placement cluster, as
+/// KubeSlice reads `namespaceIsolationProfile.applicationNamespaces`
+/// ([`SliceConfigSpec::application_namespaces_on`](kubeslice_types::controller::v1alpha1::SliceConfigSpec::application_namespaces_on):
+/// `*` means every cluster of the slice, and a cluster outside the slice has none).
+fn namespaces_onboarded(env: &Environment, slice: &SliceConfig, clusters: &[&str]) -> Vec<Finding> {
+    let sc_name = slice_name(slice);
+    let mut out = Vec::new();
+    for ns in [
+        env.database.namespace.as_str(),
+        env.kubeslice.operator_namespace.as_str(),
+    ] {
+        for cluster in clusters {
+            if !slice.spec.application_namespaces_on(cluster).contains(&ns) {
+                out.push(Finding::new(Severity::Error, &sc_name, format!("namespace {ns} is not onboarded on {cluster}"), format!("add {{namespace: {ns}, clusters: ['*']}} to namespaceIsolationProfile.applicationNamespaces")));
+            }
+        }
     }
     out
+}
+
+/// A gateway network interface for every slice cluster.
+fn gateway_interfaces(slice: &SliceConfig, env: &Environment) -> Vec<Finding> {
+    slice
+        .spec
+        .clusters()
+        .iter()
+        .filter(|c| !env.kubeslice.network_interfaces.contains_key(*c))
+        .map(|cluster| Finding::new(Severity::Warning, object("Cluster", cluster), "no network interface given for the KubeSlice gateway", "run `ip route get 8.8.8.8 | awk '{ print $5 }'` on the gateway node and set kubeslice.networkInterfaces"))
+        .collect()
+}
+
+/// The single-cluster losses Galera's quorum rule says are fatal, with the verified fixes.
+fn single_cluster_loss(env: &Environment, s: &SurvivalAnalysis) -> Option<Finding> {
+    if s.survives_any_single_loss() {
+        return None;
+    }
+    let fatal: Vec<String> = s
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("loses quorum"))
+        .collect();
+    let fixes: Vec<String> = s.fixes.iter().map(|f| f.summary.clone()).collect();
+    Some(Finding::new(
+        Severity::Warning,
+        policy_name(env),
+        fatal.join("; "),
+        if fixes.is_empty() {
+            "spread the replicas over more clusters".to_owned()
+        } else {
+            fixes.join("; or ")
+        },
+    ))
 }
 
 /// What the release's PlacementPolicy shape cannot carry from the request: per-cluster storage
@@ -400,7 +554,7 @@ fn version_key(name: &str) -> Vec<u64> {
 }
 
 fn md_name(env: &Environment) -> String {
-    format!("MariaDB/{}/{}", env.database.namespace, env.database.name)
+    object_id("MariaDB", Some(&env.database.namespace), &env.database.name)
 }
 
 fn fmt_amount(v: f64, resource: &str) -> String {
@@ -409,21 +563,6 @@ fn fmt_amount(v: f64, resource: &str) -> String {
     } else {
         format!("{v:.2}")
     }
-}
-
-fn onboarded(slice: &SliceConfig, namespace: &str, cluster: &str) -> bool {
-    slice
-        .spec
-        .namespace_isolation_profile
-        .iter()
-        .flat_map(|p| p.application_namespaces.iter().flatten())
-        .any(|e| {
-            e.namespace.as_deref() == Some(namespace)
-                && e.clusters
-                    .iter()
-                    .flatten()
-                    .any(|c| c == "*" || c == cluster)
-        })
 }
 
 /// Clusters the planner may use for `auto` placement, with the pods each can hold.

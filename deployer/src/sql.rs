@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::Secret;
 use kube::{Api, Client};
 use kubedb_types::kubedb::v1::MariaDB;
 
-use crate::PodRow;
+use crate::pod_table::PodRow;
 
 /// The database's root credentials.
 #[derive(Clone, PartialEq, Eq)]

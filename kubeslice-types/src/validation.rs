@@ -429,7 +429,7 @@ fn cluster_rules(
         let status = cluster.status.clone().unwrap_or_default();
         let checked_for_registration = only.is_none_or(|s| s.contains(name.as_str()));
         if checked_for_registration {
-            if status.registration_status != Some(RegistrationStatus::Registered) {
+            if !cluster.is_registered() {
                 out.push(v(
                     &path,
                     Rule::ClusterNotReady {

@@ -125,6 +125,26 @@ pub struct KubernetesDashboard {
     pub endpoint: Option<String>,
 }
 
+impl Cluster {
+    /// `true` when `status.registrationStatus` is `Registered`: the registration is complete
+    /// and slices may onboard the cluster (the SliceConfig webhook's test,
+    /// `kubeslice/kubeslice-controller@b7f871e5:service/slice_config_webhook_validation.go`
+    /// `validateClustersOnCreate`).
+    ///
+    /// ```
+    /// use kubeslice_types::controller::v1alpha1::Cluster;
+    /// let c: Cluster = serde_json::from_value(serde_json::json!({
+    ///     "apiVersion": "controller.kubeslice.io/v1alpha1", "kind": "Cluster",
+    ///     "metadata": {"name": "a", "namespace": "kubeslice-p"}, "spec": {},
+    ///     "status": {"registrationStatus": "InProgress"}})).unwrap();
+    /// assert!(!c.is_registered());
+    /// ```
+    pub fn is_registered(&self) -> bool {
+        self.status.as_ref().and_then(|s| s.registration_status)
+            == Some(RegistrationStatus::Registered)
+    }
+}
+
 /// What the controller knows of a registered cluster.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -1,15 +1,15 @@
 //! What the hub knows about the database's pods: the PetSet controller's pod ManifestWorks
-//! decoded into a `kubectl get pods`-like table across clusters, as `PetSet` reads them.
+//! decoded into a `kubectl get pods`-like table across clusters, as `PetSet` reads them. Pure:
+//! the watch that feeds it is [`watch_pods`](crate::watch_pods).
 
 use std::fmt::Write as _;
 
 use k8s_openapi::api::core::v1::PodCondition;
-use ocm_types::work::v1::{FieldValue, ManifestWork};
+use kube::core::Selector;
+use ocm_types::work::v1::{FeedbackError, FieldValue, ManifestWork};
 
-use crate::{Finding, Severity};
-
-/// What to do when a spoke's work agent does not return JsonRaw feedback.
-pub(crate) const RAW_FEEDBACK_REMEDY: &str = "add workConfiguration.featureGates [{feature: RawFeedbackJsonString, mode: Enable}] to the klusterlet (or join with --feature-gates=RawFeedbackJsonString=true)";
+use crate::findings::{Finding, Severity, object_id, raw_feedback_gate_off};
+use crate::plan::{ROLE_LABEL, offshoot_labels};
 
 /// Whether a pod is Ready, from its `ReadyCondition` feedback.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,8 +101,8 @@ pub fn pod_table(works: &[ManifestWork]) -> (Vec<PodRow>, Vec<Finding>) {
                 Ok(c) => {
                     Readiness::NotReady(c.reason.unwrap_or_else(|| format!("Ready={}", c.status)))
                 }
-                Err(ocm_types::work::v1::FeedbackError::Missing { .. })
-                | Err(ocm_types::work::v1::FeedbackError::NoManifestStatus { .. }) => {
+                Err(FeedbackError::Missing { .. })
+                | Err(FeedbackError::NoManifestStatus { .. }) => {
                     if phase.is_some() && !gate_off.contains(&cluster) {
                         gate_off.push(cluster.clone());
                     }
@@ -111,9 +111,10 @@ pub fn pod_table(works: &[ManifestWork]) -> (Vec<PodRow>, Vec<Finding>) {
                 Err(e) => {
                     findings.push(Finding::new(
                         Severity::Warning,
-                        format!(
-                            "ManifestWork/{cluster}/{}",
-                            mw.metadata.name.as_deref().unwrap_or("?")
+                        object_id(
+                            "ManifestWork",
+                            Some(&cluster),
+                            mw.metadata.name.as_deref().unwrap_or("?"),
                         ),
                         e.to_string(),
                         "check the work agent's version and the feedback rules of the work",
@@ -132,11 +133,9 @@ pub fn pod_table(works: &[ManifestWork]) -> (Vec<PodRow>, Vec<Finding>) {
         }
     }
     for cluster in gate_off {
-        findings.push(Finding::new(
-            Severity::Error,
-            format!("Klusterlet/{cluster}"),
+        findings.push(raw_feedback_gate_off(
+            &cluster,
             "pods on this cluster report a phase but no ReadyCondition: RawFeedbackJsonString is not enabled, so they never become Ready on the hub",
-            RAW_FEEDBACK_REMEDY,
         ));
     }
     rows.sort_by(|a, b| (&a.pod, &a.cluster).cmp(&(&b.pod, &b.cluster)));
@@ -168,67 +167,31 @@ pub fn render_pod_table(rows: &[PodRow]) -> String {
     out
 }
 
-/// The label selector of a database's pod ManifestWorks on the hub.
-fn pod_work_selector(namespace: &str, name: &str) -> String {
-    let mut terms: Vec<String> = crate::plan::offshoot_labels(name, namespace)
-        .into_iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    terms.push(format!("{}=pod", crate::ROLE_LABEL));
-    terms.join(",")
+/// The label selector of a database's pod ManifestWorks on the hub: KubeDB's selector labels
+/// and the `pod` role PetSet gives them.
+pub(crate) fn pod_work_selector(namespace: &str, name: &str) -> Selector {
+    let mut labels = offshoot_labels(name, namespace);
+    labels.insert(ROLE_LABEL.to_owned(), "pod".to_owned());
+    labels.into_iter().collect()
 }
 
-/// Watches the hub's pod ManifestWorks of the MariaDB `namespace/name` (list then watch,
-/// resumed after dropped watches) and hands the decoded pod table to `seen` after every
-/// change, until `seen` returns true or `timeout` passes. Returns the last table, and whether
-/// `seen` was satisfied.
-pub async fn watch_pods(
-    client: &kube::Client,
-    namespace: &str,
-    name: &str,
-    timeout: std::time::Duration,
-    mut seen: impl FnMut(&[PodRow], &[Finding]) -> bool,
-) -> ((Vec<PodRow>, Vec<Finding>), bool) {
-    use futures::StreamExt;
-    use kube::runtime::{WatchStreamExt, watcher};
+/// A condition on the pod table for [`watch_pods`](crate::watch_pods): `expected` pods, all
+/// [`Readiness::Ready`].
+pub fn pods_ready(expected: usize) -> impl Fn(&[PodRow], &[Finding]) -> bool {
+    move |rows, _| rows.iter().filter(|r| r.ready == Readiness::Ready).count() == expected
+}
 
-    let api: kube::Api<ManifestWork> = kube::Api::all(client.clone());
-    let config = watcher::Config::default().labels(&pod_work_selector(namespace, name));
-    let mut works: std::collections::BTreeMap<(String, String), ManifestWork> =
-        std::collections::BTreeMap::new();
-    let mut last = (Vec::new(), Vec::new());
-    let watch = async {
-        let stream = watcher(api, config).default_backoff();
-        let mut stream = std::pin::pin!(stream);
-        while let Some(event) = stream.next().await {
-            let key = |w: &ManifestWork| {
-                (
-                    w.metadata.namespace.clone().unwrap_or_default(),
-                    w.metadata.name.clone().unwrap_or_default(),
-                )
-            };
-            match event {
-                Ok(watcher::Event::Apply(w) | watcher::Event::InitApply(w)) => {
-                    works.insert(key(&w), w);
-                }
-                Ok(watcher::Event::Delete(w)) => {
-                    works.remove(&key(&w));
-                }
-                Ok(watcher::Event::Init) => works.clear(),
-                Ok(watcher::Event::InitDone) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "pod ManifestWork watch error; retrying");
-                    continue;
-                }
-            }
-            let all: Vec<ManifestWork> = works.values().cloned().collect();
-            last = pod_table(&all);
-            if seen(&last.0, &last.1) {
-                return true;
-            }
-        }
-        false
-    };
-    let done = tokio::time::timeout(timeout, watch).await.unwrap_or(false);
-    (last, done)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pod_work_selector_is_kubedbs_selector_labels_and_the_pod_role() {
+        assert_eq!(
+            pod_work_selector("demo", "mariadb").to_string(),
+            "app.kubernetes.io/instance=mariadb,app.kubernetes.io/managed-by=kubedb.com,\
+             app.kubernetes.io/name=mariadbs.kubedb.com,app.kubernetes.io/namespace=demo,\
+             open-cluster-management.io/role=pod"
+        );
+    }
 }

@@ -1,0 +1,201 @@
+//! The kube edge's watches: the MariaDB's phase, the pod table fed by the pod ManifestWorks,
+//! and the conditions between apply steps. List then watch, resumed after dropped watches;
+//! no polling. What they wait for is in the `conditions` module, the decoding in `pod_table`.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Namespace;
+use kube::core::NamespaceResourceScope;
+use kube::runtime::wait::{self, Condition, await_condition};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Api, Client, Resource};
+use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
+use kubeslice_types::controller::v1alpha1::Cluster;
+use kubeslice_types::worker::v1alpha1::WorkerSliceConfig;
+use ocm_types::work::v1::ManifestWork;
+use serde::de::DeserializeOwned;
+
+use crate::conditions::{
+    Gate, cluster_registered, mariadb_phase, namespace_exists, phase, slice_healthy,
+};
+use crate::findings::Finding;
+use crate::pod_table::{PodRow, pod_table, pod_work_selector};
+
+/// Awaits `gate` with kube-runtime's [`await_condition`] for at most `timeout`; false when it
+/// did not hold in time or the watch failed.
+pub(crate) async fn await_gate(client: &Client, gate: &Gate, timeout: Duration) -> bool {
+    match gate {
+        Gate::NamespaceExists { name } => {
+            let api = Api::<Namespace>::all(client.clone());
+            within(timeout, api, name, namespace_exists()).await
+        }
+        Gate::ClusterRegistered { namespace, name } => {
+            let api = api::<Cluster>(client, namespace.as_deref());
+            within(timeout, api, name, cluster_registered()).await
+        }
+        Gate::SliceHealthy { namespace, name } => {
+            let api = api::<WorkerSliceConfig>(client, namespace.as_deref());
+            within(timeout, api, name, slice_healthy()).await
+        }
+    }
+}
+
+/// The namespaced kind `K` in `namespace`, or in every namespace when `None`.
+fn api<K>(client: &Client, namespace: Option<&str>) -> Api<K>
+where
+    K: Resource<DynamicType = (), Scope = NamespaceResourceScope>,
+{
+    match namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    }
+}
+
+async fn within<K>(timeout: Duration, api: Api<K>, name: &str, condition: impl Condition<K>) -> bool
+where
+    K: Clone + std::fmt::Debug + Send + DeserializeOwned + Resource + 'static,
+{
+    let watch = await_condition(api, name, condition);
+    matches!(
+        tokio::time::timeout(timeout, watch).await,
+        Ok(Ok::<_, wait::Error>(_))
+    )
+}
+
+/// Why waiting for the database stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    /// The phase did not arrive in time.
+    #[error(
+        "MariaDB {object} did not reach phase {wanted:?} within {timeout:?} (last phase: {last:?}, last watch error: {last_error:?}); check the MariaDB conditions and the pod table (pod_table) for the cluster that lags"
+    )]
+    Timeout {
+        /// `namespace/name`.
+        object: String,
+        /// The phase waited for.
+        wanted: DatabasePhase,
+        /// The time allowed.
+        timeout: Duration,
+        /// The last phase seen, if any.
+        last: Option<DatabasePhase>,
+        /// The last watch error (the watch is retried with backoff until the deadline).
+        last_error: Option<String>,
+    },
+}
+
+/// Progress while waiting: each phase change of the watched MariaDB.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhaseSeen {
+    /// `namespace/name`.
+    pub object: String,
+    /// The phase now (`None` before the operator set one).
+    pub phase: Option<DatabasePhase>,
+}
+
+/// Watches the MariaDB `namespace/name` (list then watch, resuming after dropped watches and
+/// retrying errors with kube-runtime's default backoff) until [`mariadb_phase`]`(wanted)`
+/// holds, reporting every phase change; no polling.
+pub async fn wait_for_phase(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    wanted: DatabasePhase,
+    timeout: Duration,
+    mut progress: impl FnMut(PhaseSeen),
+) -> Result<MariaDB, WaitError> {
+    let object = format!("{namespace}/{name}");
+    let reached = mariadb_phase(wanted);
+    let api: Api<MariaDB> = Api::namespaced(client.clone(), namespace);
+    let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
+    let mut last: Option<Option<DatabasePhase>> = None;
+    let mut last_error = None;
+    let watch = async {
+        let stream = watcher(api, config).default_backoff().applied_objects();
+        let mut stream = std::pin::pin!(stream);
+        while let Some(item) = stream.next().await {
+            let db = match item {
+                Ok(db) => db,
+                Err(e) => {
+                    tracing::warn!(%object, error = %e, "watch error; retrying");
+                    last_error = Some(e.to_string());
+                    continue;
+                }
+            };
+            let phase = phase(Some(&db));
+            if last != Some(phase) {
+                last = Some(phase);
+                progress(PhaseSeen {
+                    object: object.clone(),
+                    phase,
+                });
+            }
+            if reached.matches_object(Some(&db)) {
+                return Some(db);
+            }
+        }
+        None
+    };
+    match tokio::time::timeout(timeout, watch).await {
+        Ok(Some(db)) => Ok(db),
+        _ => Err(WaitError::Timeout {
+            object,
+            wanted,
+            timeout,
+            last: last.flatten(),
+            last_error,
+        }),
+    }
+}
+
+/// Watches the hub's pod ManifestWorks of the MariaDB `namespace/name` (list then watch,
+/// resumed after dropped watches) and hands the decoded pod table to `seen` after every
+/// change, until `seen` returns true or `timeout` passes. Returns the last table, and whether
+/// `seen` was satisfied.
+pub async fn watch_pods(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    timeout: Duration,
+    mut seen: impl FnMut(&[PodRow], &[Finding]) -> bool,
+) -> ((Vec<PodRow>, Vec<Finding>), bool) {
+    let api: Api<ManifestWork> = Api::all(client.clone());
+    let config = watcher::Config::default().labels_from(&pod_work_selector(namespace, name));
+    let mut works: std::collections::BTreeMap<(String, String), ManifestWork> =
+        std::collections::BTreeMap::new();
+    let mut last = (Vec::new(), Vec::new());
+    let watch = async {
+        let stream = watcher(api, config).default_backoff();
+        let mut stream = std::pin::pin!(stream);
+        while let Some(event) = stream.next().await {
+            let key = |w: &ManifestWork| {
+                (
+                    w.metadata.namespace.clone().unwrap_or_default(),
+                    w.metadata.name.clone().unwrap_or_default(),
+                )
+            };
+            match event {
+                Ok(watcher::Event::Apply(w) | watcher::Event::InitApply(w)) => {
+                    works.insert(key(&w), w);
+                }
+                Ok(watcher::Event::Delete(w)) => {
+                    works.remove(&key(&w));
+                }
+                Ok(watcher::Event::Init) => works.clear(),
+                Ok(watcher::Event::InitDone) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "pod ManifestWork watch error; retrying");
+                    continue;
+                }
+            }
+            let all: Vec<ManifestWork> = works.values().cloned().collect();
+            last = pod_table(&all);
+            if seen(&last.0, &last.1) {
+                return true;
+            }
+        }
+        false
+    };
+    let done = tokio::time::timeout(timeout, watch).await.unwrap_or(false);
+    (last, done)
+}
