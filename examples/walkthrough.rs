@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use deployer::{
-    ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, render_pod_table,
-    wait_for_phase, watch_pods,
+    ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pods_ready,
+    render_pod_table, wait_for_phase, watch_pods,
 };
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
 use kubedb_types::release::Release;
@@ -347,15 +347,12 @@ async fn verify(
         phase.map_or("<none>".to_owned(), |p| format!("{p:?}"))
     );
     let replicas = d.replicas as usize;
-    let all_ready = |rows: &[deployer::PodRow], _: &[deployer::Finding]| {
-        rows.iter().filter(|r| r.ready == Readiness::Ready).count() == replicas
-    };
     let ((rows, findings), _) = watch_pods(
         client,
         &d.namespace,
         &d.name,
         Duration::from_secs(60),
-        all_ready,
+        pods_ready(replicas),
     )
     .await;
     print!("{}", render_pod_table(&rows));
