@@ -22,9 +22,16 @@
 //! `preflight`, `survival` and `environment`; `findings` names objects; `pod_table` decodes
 //! pod ManifestWorks (pure); `conditions` says what is waited for (pure); `watch`, `apply`,
 //! `connect` and `sql` talk to the hub. This file only declares and re-exports.
+//!
+//! Features: `client` (default) is the kube edge (`apply`, `conditions`, `watch`, `connect`;
+//! kube's client and runtime, Tokio timers); without it the crate plans and judges only and
+//! pulls no HTTP stack. `live` adds the `wsrep%` reader over SQL (`sql`).
 
+#[cfg(feature = "client")]
 mod apply;
+#[cfg(feature = "client")]
 mod conditions;
+#[cfg(feature = "client")]
 mod connect;
 mod environment;
 mod failover;
@@ -36,12 +43,16 @@ mod preflight;
 #[cfg(feature = "live")]
 mod sql;
 mod survival;
+#[cfg(feature = "client")]
 mod watch;
 
+#[cfg(feature = "client")]
 pub use apply::*;
+#[cfg(feature = "client")]
 pub use conditions::{
     Condition, cluster_registered, mariadb_phase, namespace_exists, slice_healthy,
 };
+#[cfg(feature = "client")]
 pub use connect::*;
 pub use environment::*;
 pub use failover::*;
@@ -53,4 +64,5 @@ pub use preflight::{MIN_KUBERNETES, quantity_value};
 #[cfg(feature = "live")]
 pub use sql::*;
 pub use survival::*;
+#[cfg(feature = "client")]
 pub use watch::{PhaseSeen, WaitError, wait_for_phase, watch_pods};

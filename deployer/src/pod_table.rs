@@ -169,6 +169,7 @@ pub fn render_pod_table(rows: &[PodRow]) -> String {
 
 /// The label selector of a database's pod ManifestWorks on the hub: KubeDB's selector labels
 /// and the `pod` role PetSet gives them.
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
 pub(crate) fn pod_work_selector(namespace: &str, name: &str) -> Selector {
     let mut labels = offshoot_labels(name, namespace);
     labels.insert(ROLE_LABEL.to_owned(), "pod".to_owned());
