@@ -113,7 +113,7 @@ impl Token {
     }
 
     /// In a place where values are read, `in` and `notin` are values.
-    fn as_value(self) -> Token {
+    fn in_values(self) -> Token {
         match self {
             Token::In => Token::Identifier("in".into()),
             Token::NotIn => Token::Identifier("notin".into()),
@@ -192,7 +192,7 @@ impl Parser {
             .get(self.at)
             .cloned()
             .unwrap_or(Token::End)
-            .as_value()
+            .in_values()
     }
 
     fn next_raw(&mut self) -> Token {
@@ -202,7 +202,7 @@ impl Parser {
     }
 
     fn next(&mut self) -> Token {
-        self.next_raw().as_value()
+        self.next_raw().in_values()
     }
 
     fn requirement(&mut self) -> Result<Expression, String> {
