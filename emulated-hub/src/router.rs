@@ -13,11 +13,11 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use bytes::Bytes;
 use futures::StreamExt;
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Bytes, Frame};
 use kube::core::response::{StatusCause, StatusDetails, reason};
 use kube::core::{ListMeta, ObjectList, Status, TypeMeta};
 use serde::Serialize;
@@ -368,7 +368,7 @@ impl Server {
         let lines = events.map(|event| {
             let mut line = serde_json::to_vec(&WatchLine::from(event)).unwrap_or_default();
             line.push(b'\n');
-            Ok::<_, Infallible>(http_body::Frame::data(Bytes::from(line)))
+            Ok::<_, Infallible>(Frame::data(Bytes::from(line)))
         });
         Response::new(StreamBody::new(lines).boxed_unsync())
     }

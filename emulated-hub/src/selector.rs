@@ -443,6 +443,15 @@ mod tests {
             ]
         );
         assert_eq!(labels("x="), [Equal("x".into(), String::new())]);
+        for empty in ["x=,z= ", "x= ,z= "] {
+            assert_eq!(
+                labels(empty),
+                [
+                    Equal("x".into(), String::new()),
+                    Equal("z".into(), String::new())
+                ]
+            );
+        }
         assert_eq!(labels(" x in ( in ) "), [In("x".into(), set(&["in"]))]);
         assert_eq!(labels("x in (,a)"), [In("x".into(), set(&["", "a"]))]);
         assert_eq!(labels(""), []);
