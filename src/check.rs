@@ -178,6 +178,12 @@ impl fmt::Display for Summary {
     }
 }
 
+/// Whether `v` has `K`'s `apiVersion` and `kind`.
+fn is<K: Resource<DynamicType = ()>>(v: &Value) -> bool {
+    v["apiVersion"].as_str() == Some(&*K::api_version(&()))
+        && v["kind"].as_str() == Some(&*K::kind(&()))
+}
+
 /// What the input's documents say about each other: the objects the admission rules of other
 /// documents read (PlacementPolicies with their file, MariaDBVersions, SliceConfigs), as a hub
 /// would hold them.
@@ -196,29 +202,23 @@ impl References {
     /// Keeps `doc` when it is one of [`References::KINDS`] and parses.
     pub fn add(&mut self, doc: &Document) {
         let v = &doc.value;
-        match (v["apiVersion"].as_str(), v["kind"].as_str()) {
-            (Some("apps.k8s.appscode.com/v1"), Some("PlacementPolicy")) => {
-                if let Ok(pp) = serde_json::from_value(v.clone()) {
-                    self.policies.push((doc.source.clone(), pp));
-                }
+        if is::<PlacementPolicy>(v) {
+            if let Ok(pp) = serde_json::from_value(v.clone()) {
+                self.policies.push((doc.source.clone(), pp));
             }
-            (Some("catalog.kubedb.com/v1alpha1"), Some("MariaDBVersion")) => {
-                if let Ok(mv) = serde_json::from_value::<MariaDBVersion>(v.clone()) {
-                    self.versions.push(CatalogEntry::from(&mv));
-                }
+        } else if is::<MariaDBVersion>(v) {
+            if let Ok(mv) = serde_json::from_value::<MariaDBVersion>(v.clone()) {
+                self.versions.push(CatalogEntry::from(&mv));
             }
-            (Some("controller.kubeslice.io/v1alpha1"), Some("SliceConfig")) => {
-                if let Ok(sc) =
-                    serde_json::from_value::<ks::controller::v1alpha1::SliceConfig>(v.clone())
-                {
-                    self.slices.push((
-                        sc.metadata.namespace.clone().unwrap_or_default(),
-                        sc.metadata.name.clone().unwrap_or_default(),
-                        sc.spec.clusters().to_vec(),
-                    ));
-                }
-            }
-            _ => {}
+        } else if is::<ks::controller::v1alpha1::SliceConfig>(v)
+            && let Ok(sc) =
+                serde_json::from_value::<ks::controller::v1alpha1::SliceConfig>(v.clone())
+        {
+            self.slices.push((
+                sc.metadata.namespace.clone().unwrap_or_default(),
+                sc.metadata.name.clone().unwrap_or_default(),
+                sc.spec.clusters().to_vec(),
+            ));
         }
     }
 
