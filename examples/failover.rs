@@ -43,7 +43,7 @@ fn show(pods: &[PodOutcome]) {
                 s.cluster_status,
                 s.size,
                 s.weight,
-                if s.ready { "ON" } else { "OFF" }
+                galera::status::on_off(s.ready)
             ),
         }
     }

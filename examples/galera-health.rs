@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use galera::health::{Verdict, assess};
 use galera::recovery::node_name;
-use galera::status::WsrepStatus;
+use galera::status::{WsrepStatus, on_off};
 
 const AFTER_HELP: &str = "\
 INPUT
@@ -122,8 +122,8 @@ fn main() -> ExitCode {
                 show(s.cluster_size.map(|n| n.to_string())),
                 show(s.cluster_conf_id.map(|n| n.to_string())),
                 show(s.local_state_comment.clone()),
-                show(s.ready.map(|b| if b { "ON" } else { "OFF" }.to_owned())),
-                show(s.connected.map(|b| if b { "ON" } else { "OFF" }.to_owned())),
+                show(s.ready.map(|b| on_off(b).to_owned())),
+                show(s.connected.map(|b| on_off(b).to_owned())),
                 show(s.cluster_state_uuid.clone()),
             );
         }

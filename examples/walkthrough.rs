@@ -28,6 +28,7 @@ use deployer::{
     ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pods_ready,
     render_pod_table, wait_for_phase, watch_pods,
 };
+use galera::status::on_off;
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
 use kubedb_types::release::Release;
 use simulated_clusters::{Spoke, World, serve_kubedb_release};
@@ -375,12 +376,8 @@ async fn verify(
                 .as_ref()
                 .map_or("-".to_owned(), ToString::to_string),
             s.cluster_size.map_or("-".to_owned(), |n| n.to_string()),
-            if s.connected == Some(true) {
-                "ON"
-            } else {
-                "OFF"
-            },
-            if s.ready == Some(true) { "ON" } else { "OFF" },
+            on_off(s.connected == Some(true)),
+            on_off(s.ready == Some(true)),
         );
     }
     let health = galera::health::assess(&wsrep, Some(u64::from(d.replicas)));

@@ -43,6 +43,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::kinds::{KindVisitor, Owner, WorkspaceKind, for_each_kind};
 use crate::schema;
 
 /// What the checker says of one document.
@@ -177,6 +178,12 @@ impl fmt::Display for Summary {
     }
 }
 
+/// Whether `v` has `K`'s `apiVersion` and `kind`.
+fn is<K: Resource<DynamicType = ()>>(v: &Value) -> bool {
+    v["apiVersion"].as_str() == Some(&*K::api_version(&()))
+        && v["kind"].as_str() == Some(&*K::kind(&()))
+}
+
 /// What the input's documents say about each other: the objects the admission rules of other
 /// documents read (PlacementPolicies with their file, MariaDBVersions, SliceConfigs), as a hub
 /// would hold them.
@@ -195,29 +202,23 @@ impl References {
     /// Keeps `doc` when it is one of [`References::KINDS`] and parses.
     pub fn add(&mut self, doc: &Document) {
         let v = &doc.value;
-        match (v["apiVersion"].as_str(), v["kind"].as_str()) {
-            (Some("apps.k8s.appscode.com/v1"), Some("PlacementPolicy")) => {
-                if let Ok(pp) = serde_json::from_value(v.clone()) {
-                    self.policies.push((doc.source.clone(), pp));
-                }
+        if is::<PlacementPolicy>(v) {
+            if let Ok(pp) = serde_json::from_value(v.clone()) {
+                self.policies.push((doc.source.clone(), pp));
             }
-            (Some("catalog.kubedb.com/v1alpha1"), Some("MariaDBVersion")) => {
-                if let Ok(mv) = serde_json::from_value::<MariaDBVersion>(v.clone()) {
-                    self.versions.push(CatalogEntry::from(&mv));
-                }
+        } else if is::<MariaDBVersion>(v) {
+            if let Ok(mv) = serde_json::from_value::<MariaDBVersion>(v.clone()) {
+                self.versions.push(CatalogEntry::from(&mv));
             }
-            (Some("controller.kubeslice.io/v1alpha1"), Some("SliceConfig")) => {
-                if let Ok(sc) =
-                    serde_json::from_value::<ks::controller::v1alpha1::SliceConfig>(v.clone())
-                {
-                    self.slices.push((
-                        sc.metadata.namespace.clone().unwrap_or_default(),
-                        sc.metadata.name.clone().unwrap_or_default(),
-                        sc.spec.clusters().to_vec(),
-                    ));
-                }
-            }
-            _ => {}
+        } else if is::<ks::controller::v1alpha1::SliceConfig>(v)
+            && let Ok(sc) =
+                serde_json::from_value::<ks::controller::v1alpha1::SliceConfig>(v.clone())
+        {
+            self.slices.push((
+                sc.metadata.namespace.clone().unwrap_or_default(),
+                sc.metadata.name.clone().unwrap_or_default(),
+                sc.spec.clusters().to_vec(),
+            ));
         }
     }
 
@@ -426,7 +427,9 @@ impl Checked for PetSet {
     }
 }
 
-/// Kinds without admission rules of their own.
+/// The kinds of [`for_each_kind`] without admission rules of their own. Every listed kind
+/// needs a [`Checked`] implementation, here or with its rules above: the compiler refuses a
+/// listed kind that has neither.
 macro_rules! no_admission_rules {
     ($($kind:ty),* $(,)?) => {$(
         impl Checked for $kind {
@@ -668,42 +671,33 @@ pub struct Checker {
 static KINDS: [std::sync::OnceLock<Result<Vec<KindEntry>, ReleaseDataError>>; 2] =
     [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
 
+/// The checker's table for `release`, one entry per kind of [`for_each_kind`]: KubeDB kinds
+/// with the release's pinned CRDs, the others with their pinned upstream CRDs.
 fn kinds(release: Release) -> Result<Vec<KindEntry>, ReleaseDataError> {
-    Ok(vec![
-        pinned::<MariaDB>(release)?,
-        pinned::<PlacementPolicy>(release)?,
-        pinned::<PetSet>(release)?,
-        pinned::<MariaDBVersion>(release)?,
-        upstream::<ks::controller::v1alpha1::Project>(),
-        upstream::<ks::controller::v1alpha1::Cluster>(),
-        upstream::<ks::controller::v1alpha1::SliceConfig>(),
-        upstream::<ks::controller::v1alpha1::SliceQoSConfig>(),
-        upstream::<ks::controller::v1alpha1::ServiceExportConfig>(),
-        upstream::<ks::controller::v1alpha1::VpnKeyRotation>(),
-        upstream::<ks::worker::v1alpha1::WorkerSliceConfig>(),
-        upstream::<ks::worker::v1alpha1::WorkerSliceGateway>(),
-        upstream::<ks::worker::v1alpha1::WorkerServiceImport>(),
-        upstream::<ks::worker::v1alpha1::WorkerSliceGwRecycler>(),
-        upstream::<ks::networking::v1beta1::ServiceExport>(),
-        upstream::<ks::networking::v1beta1::ServiceImport>(),
-        upstream::<ks::networking::v1beta1::SliceGateway>(),
-        upstream::<ks::networking::v1beta1::Slice>(),
-        upstream::<ocm::cluster::v1::ManagedCluster>(),
-        upstream::<ocm::cluster::v1beta2::ManagedClusterSet>(),
-        upstream::<ocm::cluster::v1beta2::ManagedClusterSetBinding>(),
-        upstream::<ocm::cluster::v1beta1::Placement>(),
-        upstream::<ocm::cluster::v1beta1::PlacementDecision>(),
-        upstream::<ocm::cluster::v1alpha1::AddOnPlacementScore>(),
-        upstream::<ocm::work::v1::ManifestWork>(),
-        upstream::<ocm::work::v1::AppliedManifestWork>(),
-        upstream::<ocm::work::v1alpha1::ManifestWorkReplicaSet>(),
-        upstream::<ocm::operator::v1::Klusterlet>(),
-        upstream::<ocm::operator::v1::ClusterManager>(),
-        upstream::<ocm::addon::v1alpha1::ClusterManagementAddOn>(),
-        upstream::<ocm::addon::v1alpha1::ManagedClusterAddOn>(),
-        upstream::<ocm::addon::v1beta1::ClusterManagementAddOn>(),
-        upstream::<ocm::addon::v1beta1::ManagedClusterAddOn>(),
-    ])
+    struct Table {
+        release: Release,
+        entries: Result<Vec<KindEntry>, ReleaseDataError>,
+    }
+    impl KindVisitor for Table {
+        fn visit<K: WorkspaceKind>(&mut self, owner: Owner) {
+            let Ok(entries) = &mut self.entries else {
+                return;
+            };
+            match owner {
+                Owner::KubeDb => match pinned::<K>(self.release) {
+                    Ok(entry) => entries.push(entry),
+                    Err(e) => self.entries = Err(e),
+                },
+                Owner::KubeSlice | Owner::Ocm => entries.push(upstream::<K>()),
+            }
+        }
+    }
+    let mut table = Table {
+        release,
+        entries: Ok(Vec::new()),
+    };
+    for_each_kind(&mut table);
+    table.entries
 }
 
 /// The pinned OCM API the OCM kinds are judged against (`../shared/reference/ocm.md`).

@@ -3,7 +3,8 @@
 //!
 //! This facade re-exports the workspace crates and adds the manifest [`check`]er, which
 //! recognises every kind the workspace types and tells whether a document survives a round
-//! trip through its type and the API server's pruning unchanged.
+//! trip through its type and the API server's pruning unchanged, and the one list of those
+//! [`kinds`].
 
 pub use deployer;
 pub use galera;
@@ -13,4 +14,5 @@ pub use ocm_types;
 pub use placement;
 
 pub mod check;
+pub mod kinds;
 pub use structural_schema as schema;

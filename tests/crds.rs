@@ -6,9 +6,9 @@ mod support;
 
 use std::path::Path;
 
+use distributed_galera::kinds::Owner;
 use distributed_galera::schema::structural_violations;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::CustomResourceExt;
 
 fn golden(krate: &str, crd: CustomResourceDefinition) {
     let name = crd.metadata.name.clone().unwrap_or_default();
@@ -61,56 +61,22 @@ fn golden(krate: &str, crd: CustomResourceDefinition) {
 
 #[test]
 fn kubedb_crds() {
-    use kubedb_types::{apps, catalog, kubedb};
-    golden("kubedb-types", kubedb::v1::MariaDB::crd());
-    golden("kubedb-types", apps::v1::PlacementPolicy::crd());
-    golden("kubedb-types", apps::v1::PetSet::crd());
-    golden("kubedb-types", catalog::v1alpha1::MariaDBVersion::crd());
+    for crd in support::crds(Owner::KubeDb) {
+        golden("kubedb-types", crd);
+    }
 }
 
 #[test]
 fn kubeslice_crds() {
-    for crd in support::kubeslice_crds() {
+    for crd in support::crds(Owner::KubeSlice) {
         golden("kubeslice-types", crd);
     }
 }
 
+/// The addon kinds serve v1alpha1 (storage) and v1beta1, as upstream: one CRD each.
 #[test]
 fn ocm_crds() {
-    use kube::core::crd::merge_crds;
-    use ocm_types::{addon, cluster, operator, work};
-    for crd in [
-        cluster::v1::ManagedCluster::crd(),
-        cluster::v1beta2::ManagedClusterSet::crd(),
-        cluster::v1beta2::ManagedClusterSetBinding::crd(),
-        cluster::v1beta1::Placement::crd(),
-        cluster::v1beta1::PlacementDecision::crd(),
-        cluster::v1alpha1::AddOnPlacementScore::crd(),
-        work::v1::ManifestWork::crd(),
-        work::v1::AppliedManifestWork::crd(),
-        work::v1alpha1::ManifestWorkReplicaSet::crd(),
-        operator::v1::Klusterlet::crd(),
-        operator::v1::ClusterManager::crd(),
-    ] {
+    for crd in support::crds(Owner::Ocm) {
         golden("ocm-types", crd);
     }
-    // The addon kinds serve v1alpha1 (storage) and v1beta1, as upstream.
-    let cma = merge_crds(
-        vec![
-            addon::v1alpha1::ClusterManagementAddOn::crd(),
-            addon::v1beta1::ClusterManagementAddOn::crd(),
-        ],
-        "v1alpha1",
-    )
-    .expect("ClusterManagementAddOn versions merge");
-    let mca = merge_crds(
-        vec![
-            addon::v1alpha1::ManagedClusterAddOn::crd(),
-            addon::v1beta1::ManagedClusterAddOn::crd(),
-        ],
-        "v1alpha1",
-    )
-    .expect("ManagedClusterAddOn versions merge");
-    golden("ocm-types", cma);
-    golden("ocm-types", mca);
 }

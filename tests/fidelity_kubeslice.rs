@@ -3,47 +3,29 @@
 mod support;
 
 use distributed_galera::check::{Checker, Verdict, parse_yaml};
-use kube::CustomResourceExt;
-use kubeslice_types::controller::v1alpha1 as ctl;
-use kubeslice_types::networking::v1beta1 as net;
-use kubeslice_types::worker::v1alpha1 as wrk;
+use distributed_galera::kinds::Owner;
 
-fn covered<K>(file: &str) -> distributed_galera::schema::Coverage
-where
-    K: kube::Resource<DynamicType = ()> + CustomResourceExt,
-{
-    support::coverage_of::<K>(&format!("kubeslice/crds/{file}"))
+/// The list of workspace kinds holds every KubeSlice CRD pinned upstream, at every version
+/// it serves, and nothing else.
+#[test]
+fn the_kind_list_matches_the_pinned_crds() {
+    support::assert_kinds_match_upstream(Owner::KubeSlice, "kubeslice/crds", true);
 }
 
 #[test]
 fn every_kind_is_fully_covered() {
-    let results = [
-        covered::<ctl::Project>("controller.kubeslice.io_projects.yaml"),
-        covered::<ctl::Cluster>("controller.kubeslice.io_clusters.yaml"),
-        covered::<ctl::SliceConfig>("controller.kubeslice.io_sliceconfigs.yaml"),
-        covered::<ctl::SliceQoSConfig>("controller.kubeslice.io_sliceqosconfigs.yaml"),
-        covered::<ctl::ServiceExportConfig>("controller.kubeslice.io_serviceexportconfigs.yaml"),
-        covered::<ctl::VpnKeyRotation>("controller.kubeslice.io_vpnkeyrotations.yaml"),
-        covered::<wrk::WorkerSliceConfig>("worker.kubeslice.io_workersliceconfigs.yaml"),
-        covered::<wrk::WorkerSliceGateway>("worker.kubeslice.io_workerslicegateways.yaml"),
-        covered::<wrk::WorkerServiceImport>("worker.kubeslice.io_workerserviceimports.yaml"),
-        covered::<wrk::WorkerSliceGwRecycler>("worker.kubeslice.io_workerslicegwrecyclers.yaml"),
-        covered::<net::ServiceExport>("networking.kubeslice.io_serviceexports.yaml"),
-        covered::<net::ServiceImport>("networking.kubeslice.io_serviceimports.yaml"),
-        covered::<net::SliceGateway>("networking.kubeslice.io_slicegateways.yaml"),
-        covered::<net::Slice>("networking.kubeslice.io_slices.yaml"),
-    ];
-    support::assert_all_covered(&results);
+    support::assert_all_covered(&support::coverage_of_kinds(
+        Owner::KubeSlice,
+        "kubeslice/crds",
+    ));
 }
 
 /// Scope, names, short names, status subresource and printer columns match upstream.
 #[test]
 fn crd_names_match_upstream() {
-    for crd in support::kubeslice_crds() {
-        let file = format!(
-            "kubeslice/crds/{}_{}.yaml",
-            crd.spec.group, crd.spec.names.plural
-        );
+    for crd in support::kind_crds(Owner::KubeSlice) {
+        let file =
+            support::upstream_crd_file("kubeslice/crds", &crd.spec.group, &crd.spec.names.plural);
         support::assert_crd_names(&crd, &file);
     }
 }

@@ -5,73 +5,28 @@ mod support;
 use std::collections::BTreeMap;
 
 use distributed_galera::check::{Checker, Verdict, read_path};
-use kube::CustomResourceExt;
-use ocm_types::{addon, cluster, operator, work};
+use distributed_galera::kinds::Owner;
+use ocm_types::work;
 
-fn covered<K>(file: &str) -> distributed_galera::schema::Coverage
-where
-    K: kube::Resource<DynamicType = ()> + CustomResourceExt,
-{
-    support::coverage_of::<K>(&format!("ocm/crds/{file}"))
+/// The list of workspace kinds holds every OCM CRD pinned upstream, at every version it
+/// serves (the storage version first), and nothing else.
+#[test]
+fn the_kind_list_matches_the_pinned_crds() {
+    support::assert_kinds_match_upstream(Owner::Ocm, "ocm/crds", true);
 }
-
-const MC: &str = "0000_00_clusters.open-cluster-management.io_managedclusters.crd.yaml";
-const MCS: &str = "0000_00_clusters.open-cluster-management.io_managedclustersets.crd.yaml";
-const MCSB: &str = "0000_01_clusters.open-cluster-management.io_managedclustersetbindings.crd.yaml";
-const PL: &str = "0000_02_clusters.open-cluster-management.io_placements.crd.yaml";
-const PD: &str = "0000_03_clusters.open-cluster-management.io_placementdecisions.crd.yaml";
-const APS: &str = "0000_05_clusters.open-cluster-management.io_addonplacementscores.crd.yaml";
-const MW: &str = "0000_00_work.open-cluster-management.io_manifestworks.crd.yaml";
-const MWRS: &str = "0000_00_work.open-cluster-management.io_manifestworkreplicasets.crd.yaml";
-const AMW: &str = "0000_01_work.open-cluster-management.io_appliedmanifestworks.crd.yaml";
-const KL: &str = "0000_00_operator.open-cluster-management.io_klusterlets.crd.yaml";
-const CM: &str = "0000_01_operator.open-cluster-management.io_clustermanagers.crd.yaml";
-const CMA: &str = "0000_00_addon.open-cluster-management.io_clustermanagementaddons.crd.yaml";
-const MCA: &str = "0000_01_addon.open-cluster-management.io_managedclusteraddons.crd.yaml";
 
 #[test]
 fn every_kind_is_fully_covered() {
-    let results = [
-        covered::<cluster::v1::ManagedCluster>(MC),
-        covered::<cluster::v1beta2::ManagedClusterSet>(MCS),
-        covered::<cluster::v1beta2::ManagedClusterSetBinding>(MCSB),
-        covered::<cluster::v1beta1::Placement>(PL),
-        covered::<cluster::v1beta1::PlacementDecision>(PD),
-        covered::<cluster::v1alpha1::AddOnPlacementScore>(APS),
-        covered::<work::v1::ManifestWork>(MW),
-        covered::<work::v1alpha1::ManifestWorkReplicaSet>(MWRS),
-        covered::<work::v1::AppliedManifestWork>(AMW),
-        covered::<operator::v1::Klusterlet>(KL),
-        covered::<operator::v1::ClusterManager>(CM),
-        covered::<addon::v1alpha1::ClusterManagementAddOn>(CMA),
-        covered::<addon::v1beta1::ClusterManagementAddOn>(CMA),
-        covered::<addon::v1alpha1::ManagedClusterAddOn>(MCA),
-        covered::<addon::v1beta1::ManagedClusterAddOn>(MCA),
-    ];
-    support::assert_all_covered(&results);
+    support::assert_all_covered(&support::coverage_of_kinds(Owner::Ocm, "ocm/crds"));
 }
 
+/// Scope, names, short names, status subresource and printer columns match upstream, for
+/// every version of every kind.
 #[test]
 fn crd_names_match_upstream() {
-    let pairs = [
-        (cluster::v1::ManagedCluster::crd(), MC),
-        (cluster::v1beta2::ManagedClusterSet::crd(), MCS),
-        (cluster::v1beta2::ManagedClusterSetBinding::crd(), MCSB),
-        (cluster::v1beta1::Placement::crd(), PL),
-        (cluster::v1beta1::PlacementDecision::crd(), PD),
-        (cluster::v1alpha1::AddOnPlacementScore::crd(), APS),
-        (work::v1::ManifestWork::crd(), MW),
-        (work::v1alpha1::ManifestWorkReplicaSet::crd(), MWRS),
-        (work::v1::AppliedManifestWork::crd(), AMW),
-        (operator::v1::Klusterlet::crd(), KL),
-        (operator::v1::ClusterManager::crd(), CM),
-        (addon::v1alpha1::ClusterManagementAddOn::crd(), CMA),
-        (addon::v1beta1::ClusterManagementAddOn::crd(), CMA),
-        (addon::v1alpha1::ManagedClusterAddOn::crd(), MCA),
-        (addon::v1beta1::ManagedClusterAddOn::crd(), MCA),
-    ];
-    for (crd, file) in pairs {
-        support::assert_crd_names(&crd, &format!("ocm/crds/{file}"));
+    for crd in support::kind_crds(Owner::Ocm) {
+        let file = support::upstream_crd_file("ocm/crds", &crd.spec.group, &crd.spec.names.plural);
+        support::assert_crd_names(&crd, &file);
     }
 }
 

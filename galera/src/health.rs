@@ -45,7 +45,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::status::{ClusterStatus, LocalState, WsrepStatus};
+use crate::status::{ClusterStatus, LocalState, WsrepStatus, on_off};
 
 /// The overall verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -146,10 +146,6 @@ fn ev(node: &str, variable: &str, value: impl ToString) -> Evidence {
         variable: variable.to_owned(),
         value: value.to_string(),
     }
-}
-
-fn on(b: bool) -> &'static str {
-    if b { "ON" } else { "OFF" }
 }
 
 /// What identifies a node's component, as far as it was read.
@@ -443,7 +439,7 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
                     "the node is not connected to any peer: check wsrep_cluster_address and the slice DNS names",
                 ),
                 false,
-                vec![ev(name, "wsrep_connected", "OFF")],
+                vec![ev(name, "wsrep_connected", on_off(false))],
             );
         }
         if s.ready == Some(false) {
@@ -452,7 +448,7 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
                 primary_exists
                     .then_some("wait for it to join, or check the state transfer in its log"),
                 false,
-                vec![ev(name, "wsrep_ready", "OFF")],
+                vec![ev(name, "wsrep_ready", on_off(false))],
             );
         }
         match s.local_state {
@@ -703,7 +699,7 @@ fn no_primary(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Finding
             .filter_map(|(n, x)| Some(ev(n, "wsrep_last_committed", x.last_committed?))),
     );
     if s.connected != Some(true) {
-        evidence.push(ev(&first, "wsrep_connected", on(false)));
+        evidence.push(ev(&first, "wsrep_connected", on_off(false)));
         return unsure(
             format!(
                 "the most advanced node, {first}, is not connected, so pc.bootstrap cannot run there: plan a recovery (galera-recover)"
@@ -711,7 +707,7 @@ fn no_primary(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Finding
             evidence,
         );
     }
-    evidence.push(ev(&first, "wsrep_connected", "ON"));
+    evidence.push(ev(&first, "wsrep_connected", on_off(true)));
     Finding {
         node: None,
         message,

@@ -11,9 +11,11 @@
 //! - [`recovery`]: which node to bootstrap after a full outage, and the join order.
 //! - [`health`]: a verdict (healthy, degraded, split-brain, no-primary) with remedies and the
 //!   evidence they rest on, or none when what a verdict needs was not read.
+//! - `live` (feature `live`): read a running server's status with mysql_async.
+//! - `strategies` (feature `proptest`): proptest strategies for the model's inputs (clusters
+//!   and event schedules, status variables, node reports), for downstream property tests.
 //!
 //! Every public type that a tool prints derives `serde::Serialize`.
-//! - `live` (feature `live`): read a running server's status with mysql_async.
 //!
 //! ```
 //! use galera::quorum::{decide, Decision, Settings, Weight};
@@ -30,3 +32,5 @@ pub mod quorum;
 pub mod recovery;
 pub mod sim;
 pub mod status;
+#[cfg(feature = "proptest")]
+pub mod strategies;

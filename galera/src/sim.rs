@@ -178,7 +178,7 @@ impl Prediction {
         fn show<T: ToString>(v: Option<T>) -> String {
             v.map_or_else(|| "-".to_owned(), |v| v.to_string())
         }
-        let on = |b: bool| if b { "ON" } else { "OFF" };
+        use crate::status::on_off as on;
 
         let rows = [
             (
@@ -812,113 +812,5 @@ mod tests {
         assert!(c.is_primary(0) && !c.is_primary(1));
         assert_eq!(c.step(Event::SetWeight(1, 9)), Err(SimError::NotPrimary(1)));
         assert_eq!(c.step(Event::Start(7)), Err(SimError::NoSuchNode(7)));
-    }
-}
-
-/// Proptest strategies for clusters and event schedules (feature `proptest`).
-#[cfg(feature = "proptest")]
-pub mod strategy {
-    use std::collections::BTreeSet;
-
-    use proptest::prelude::*;
-
-    use super::{Event, NodeId, NodeSpec};
-    use crate::quorum::Settings;
-
-    /// `n` nodes with weights in `weights`, the ignore options off, no arbitrators.
-    pub fn specs(
-        n: std::ops::RangeInclusive<usize>,
-        weights: std::ops::RangeInclusive<u8>,
-    ) -> impl Strategy<Value = Vec<NodeSpec>> {
-        prop::collection::vec(weights, n).prop_map(|ws| {
-            ws.into_iter()
-                .map(|weight| NodeSpec {
-                    weight,
-                    arbitrator: false,
-                    settings: Settings::default(),
-                })
-                .collect()
-        })
-    }
-
-    /// A split of nodes `0..n` into labelled groups (at most 3).
-    pub fn partition(n: usize) -> impl Strategy<Value = Vec<BTreeSet<NodeId>>> {
-        prop::collection::vec(0..3usize, n).prop_map(|labels| {
-            let mut groups = vec![BTreeSet::new(); 3];
-            for (node, label) in labels.into_iter().enumerate() {
-                groups[label].insert(node);
-            }
-            groups
-        })
-    }
-
-    /// One event of an operator-free schedule on `n` nodes: crashes, graceful leaves,
-    /// (re)starts, partitions, heals, weight changes and writes; never a bootstrap.
-    pub fn event(n: usize) -> impl Strategy<Value = Event> {
-        prop_oneof![
-            (0..n).prop_map(Event::Crash),
-            prop::collection::btree_set(0..n, 1..=n).prop_map(Event::Outage),
-            (0..n).prop_map(Event::Leave),
-            (0..n).prop_map(Event::Start),
-            partition(n).prop_map(Event::Partition),
-            Just(Event::Heal),
-            ((0..n), 0..=4u8).prop_map(|(m, w)| Event::SetWeight(m, w)),
-            (0..n).prop_map(Event::Write),
-        ]
-    }
-
-    /// `n` nodes with weights in `weights` and `pc.ignore_sb` / `pc.ignore_quorum` drawn per
-    /// node: clusters that can split their brain.
-    pub fn risky_specs(
-        n: std::ops::RangeInclusive<usize>,
-        weights: std::ops::RangeInclusive<u8>,
-    ) -> impl Strategy<Value = Vec<NodeSpec>> {
-        prop::collection::vec((weights, any::<bool>(), any::<bool>()), n).prop_map(|ws| {
-            ws.into_iter()
-                .map(|(weight, ignore_sb, ignore_quorum)| NodeSpec {
-                    weight,
-                    arbitrator: false,
-                    settings: Settings {
-                        ignore_sb,
-                        ignore_quorum,
-                    },
-                })
-                .collect()
-        })
-    }
-
-    /// [`event`], plus what operators do: `pc.bootstrap` on a node and a start with
-    /// `--wsrep-new-cluster`.
-    pub fn operator_event(n: usize) -> impl Strategy<Value = Event> {
-        prop_oneof![
-            6 => event(n),
-            1 => (0..n).prop_map(Event::PcBootstrap),
-            1 => (0..n).prop_map(Event::Bootstrap),
-        ]
-    }
-
-    /// A cluster of [`risky_specs`] and a schedule of up to `len` [`operator_event`]s.
-    pub fn risky_schedule(
-        n: std::ops::RangeInclusive<usize>,
-        len: usize,
-    ) -> impl Strategy<Value = (Vec<NodeSpec>, Vec<Event>)> {
-        risky_specs(n, 0..=3).prop_flat_map(move |specs| {
-            let n = specs.len();
-            (
-                Just(specs),
-                prop::collection::vec(operator_event(n), 0..=len),
-            )
-        })
-    }
-
-    /// A cluster and a schedule of up to `len` events for it.
-    pub fn schedule(
-        n: std::ops::RangeInclusive<usize>,
-        len: usize,
-    ) -> impl Strategy<Value = (Vec<NodeSpec>, Vec<Event>)> {
-        specs(n, 0..=3).prop_flat_map(move |specs| {
-            let n = specs.len();
-            (Just(specs), prop::collection::vec(event(n), 0..=len))
-        })
     }
 }

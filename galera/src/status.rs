@@ -245,6 +245,22 @@ pub fn parse_i64(s: &str) -> Option<i64> {
         .or_else(|| s.parse::<u64>().ok().map(|u| u as i64))
 }
 
+/// A boolean status variable as the server prints it: `ON` or `OFF`. `wsrep_ready` and
+/// `wsrep_connected` are boolean status variables, and `SHOW STATUS` renders every boolean
+/// this way (`MariaDB/server@10.11:sql/sql_show.cc` `get_one_variable`, cases `SHOW_BOOL`
+/// and `SHOW_MY_BOOL`). The one spelling every tool and model in this workspace prints;
+/// the parser reads it back (and the other spellings drivers use).
+///
+/// ```
+/// use galera::status::{on_off, WsrepStatus};
+/// assert_eq!((on_off(true), on_off(false)), ("ON", "OFF"));
+/// let s = WsrepStatus::from_pairs([("wsrep_ready", on_off(false))]).unwrap();
+/// assert_eq!(s.ready, Some(false));
+/// ```
+pub fn on_off(value: bool) -> &'static str {
+    if value { "ON" } else { "OFF" }
+}
+
 fn parse_bool(s: &str) -> Option<bool> {
     match s.trim() {
         "ON" | "on" | "1" | "true" | "TRUE" | "YES" | "yes" => Some(true),

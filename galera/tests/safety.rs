@@ -6,13 +6,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use galera::files::{RecoveredPosition, SavedState};
 use galera::health::{Verdict, assess};
 use galera::quorum::Settings;
 use galera::recovery::{NodeReport, RecoveryOptions, TieBreak, plan_recovery};
-use galera::sim::strategy::risky_schedule;
 use galera::sim::{Cluster, Event, NodeSpec};
-use galera::status::WsrepStatus;
+use galera::status::{WsrepStatus, on_off};
+use galera::strategies::{node_report, risky_schedule, status_variables};
 use proptest::prelude::*;
 
 fn formed(specs: Vec<NodeSpec>) -> Cluster {
@@ -47,14 +46,8 @@ fn observed(c: &Cluster, addresses: bool) -> Vec<(String, WsrepStatus)> {
                     "wsrep_local_state".to_owned(),
                     p.local_state.code().to_string(),
                 ),
-                (
-                    "wsrep_ready".to_owned(),
-                    if p.ready { "ON" } else { "OFF" }.to_owned(),
-                ),
-                (
-                    "wsrep_connected".to_owned(),
-                    if p.connected { "ON" } else { "OFF" }.to_owned(),
-                ),
+                ("wsrep_ready".to_owned(), on_off(p.ready).to_owned()),
+                ("wsrep_connected".to_owned(), on_off(p.connected).to_owned()),
             ];
             if let Some(h) = c.history(i) {
                 pairs.push((
@@ -155,71 +148,6 @@ proptest! {
     }
 }
 
-/// One node's status as random variables, some left out.
-fn status_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
-    let var = |name: &'static str, values: Vec<&'static str>| {
-        proptest::option::weighted(0.85, proptest::sample::select(values))
-            .prop_map(move |v| v.map(|v| (name.to_owned(), v.to_owned())))
-    };
-    (
-        var(
-            "wsrep_cluster_status",
-            vec![
-                "Primary",
-                "Primary",
-                "Primary",
-                "non-Primary",
-                "non-Primary",
-                "Disconnected",
-                "NULL",
-                "primary",
-                "",
-            ],
-        ),
-        var("wsrep_cluster_size", vec!["1", "2", "3", "3", "0"]),
-        var(
-            "wsrep_cluster_conf_id",
-            vec!["3", "4", "18446744073709551615", "-1"],
-        ),
-        var(
-            "wsrep_cluster_state_uuid",
-            vec![
-                "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002",
-                "4d2a7b3f-5b7d-11f0-9a1b-0242ac120002",
-            ],
-        ),
-        var(
-            "wsrep_incoming_addresses",
-            vec![
-                "10.0.0.1:3306",
-                "10.0.0.1:3306,10.0.0.2:3306",
-                "10.0.0.2:3306,10.0.0.3:3306",
-                "10.0.0.1:3306,10.0.0.2:3306,10.0.0.3:3306",
-                "",
-            ],
-        ),
-        var("wsrep_ready", vec!["ON", "OFF"]),
-        var("wsrep_connected", vec!["ON", "OFF"]),
-        var("wsrep_local_state", vec!["0", "1", "2", "4"]),
-        var("wsrep_last_committed", vec!["5", "9", "12"]),
-        proptest::option::weighted(0.1, Just(("foo".to_owned(), "bar".to_owned()))),
-        proptest::option::weighted(
-            0.15,
-            proptest::sample::select(vec![
-                "a1a1a1a1-0000-11f0-8000-000000000000",
-                "b2b2b2b2-0000-11f0-8000-000000000000",
-            ])
-            .prop_map(|u| ("wsrep_gcomm_uuid".to_owned(), u.to_owned())),
-        ),
-    )
-        .prop_map(|t| {
-            [t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9, t.10]
-                .into_iter()
-                .flatten()
-                .collect()
-        })
-}
-
 /// The pairs as one of the client's layouts.
 fn render(pairs: &[(String, String)], layout: u8, crlf: bool) -> String {
     let mut out = String::new();
@@ -277,7 +205,7 @@ proptest! {
     /// a node lacks wsrep_cluster_status (or a Primary one its size).
     #[test]
     fn never_advise_without_evidence(
-        files in proptest::collection::vec((status_pairs(), 0u8..4, any::<bool>()), 1..5),
+        files in proptest::collection::vec((status_variables(), 0u8..4, any::<bool>()), 1..5),
         expect in proptest::option::of(1u64..5),
     ) {
         let mut nodes = Vec::new();
@@ -334,33 +262,7 @@ proptest! {
     }
 }
 
-const U1: &str = "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002";
-const U2: &str = "4d2a7b3f-5b7d-11f0-9a1b-0242ac120002";
 const NIL: &str = "00000000-0000-0000-0000-000000000000";
-
-fn report() -> impl Strategy<Value = NodeReport> {
-    let uuid = proptest::sample::select(vec![U1, U1, U2, NIL]);
-    let saved =
-        proptest::option::of((uuid.clone(), -1i64..12, proptest::option::of(any::<bool>())));
-    let recovered = proptest::option::of((uuid, -1i64..12));
-    (saved, recovered, proptest::bool::weighted(0.1)).prop_map(|(saved, recovered, arbitrator)| {
-        NodeReport {
-            saved: saved.map(|(u, s, safe)| SavedState {
-                version: None,
-                uuid: u.to_owned(),
-                seqno: s,
-                safe_to_bootstrap: safe,
-            }),
-            recovered: recovered.map(|(u, s)| RecoveredPosition {
-                uuid: u.to_owned(),
-                seqno: s,
-                gtid: None,
-            }),
-            arbitrator,
-            ..NodeReport::default()
-        }
-    })
-}
 
 /// A node's position by galera's rule, written here from the rule itself: `grastate.dat`
 /// when its UUID is not nil and its seqno not -1, else the recovered position when it is
@@ -383,7 +285,7 @@ proptest! {
     /// history, and every donor has a position in it.
     #[test]
     fn the_planner_never_bootstraps_a_node_behind(
-        mut nodes in proptest::collection::vec(report(), 1..6),
+        mut nodes in proptest::collection::vec(node_report(), 1..6),
         force in any::<bool>(),
         high in any::<bool>(),
         members in proptest::collection::btree_set(0usize..7, 0..4),

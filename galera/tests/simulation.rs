@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use galera::quorum::Settings;
-use galera::sim::strategy::{partition, schedule};
 use galera::sim::{Cluster, Event, NodeSpec};
+use galera::strategies::{partition, schedule};
 use proptest::prelude::*;
 
 fn formed(specs: Vec<NodeSpec>) -> Cluster {

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use distributed_galera::kinds::{KindVisitor, Owner, WorkspaceKind, for_each_kind};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use serde_json::Value;
 
 /// `../shared/upstream` beside the project root. Panics with an explanation when absent:
@@ -154,28 +156,176 @@ pub fn assert_crd_names(
     assert_eq!(cols(v), cols(uv), "{name} printer columns");
 }
 
-/// The generated CRDs of every KubeSlice kind.
-pub fn kubeslice_crds()
--> Vec<k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition>
-{
-    use kube::CustomResourceExt;
-    use kubeslice_types::controller::v1alpha1 as ctl;
-    use kubeslice_types::networking::v1beta1 as net;
-    use kubeslice_types::worker::v1alpha1 as wrk;
-    vec![
-        ctl::Project::crd(),
-        ctl::Cluster::crd(),
-        ctl::SliceConfig::crd(),
-        ctl::SliceQoSConfig::crd(),
-        ctl::ServiceExportConfig::crd(),
-        ctl::VpnKeyRotation::crd(),
-        wrk::WorkerSliceConfig::crd(),
-        wrk::WorkerSliceGateway::crd(),
-        wrk::WorkerServiceImport::crd(),
-        wrk::WorkerSliceGwRecycler::crd(),
-        net::ServiceExport::crd(),
-        net::ServiceImport::crd(),
-        net::SliceGateway::crd(),
-        net::Slice::crd(),
-    ]
+/// The generated CRD of every kind [`for_each_kind`] lists under `owner`, one per listed
+/// version, in the list's order.
+pub fn kind_crds(owner: Owner) -> Vec<CustomResourceDefinition> {
+    struct Collect(Owner, Vec<CustomResourceDefinition>);
+    impl KindVisitor for Collect {
+        fn visit<K: WorkspaceKind>(&mut self, owner: Owner) {
+            if owner == self.0 {
+                self.1.push(K::crd());
+            }
+        }
+    }
+    let mut all = Collect(owner, Vec::new());
+    for_each_kind(&mut all);
+    assert!(!all.1.is_empty(), "no kind listed under {owner:?}");
+    all.1
+}
+
+/// [`kind_crds`] with the versions of a kind merged into one CRD, as the API server serves
+/// it (the storage version is the one listed first).
+pub fn crds(owner: Owner) -> Vec<CustomResourceDefinition> {
+    let mut kinds: Vec<Vec<CustomResourceDefinition>> = Vec::new();
+    for crd in kind_crds(owner) {
+        match kinds
+            .iter_mut()
+            .find(|v| v[0].metadata.name == crd.metadata.name)
+        {
+            Some(versions) => versions.push(crd),
+            None => kinds.push(vec![crd]),
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|mut versions| {
+            if versions.len() == 1 {
+                return versions.remove(0);
+            }
+            let storage = versions[0].spec.versions[0].name.clone();
+            kube::core::crd::merge_crds(versions, &storage).expect("the versions of a kind merge")
+        })
+        .collect()
+}
+
+/// The file under `../shared/upstream/<dir>` holding the CustomResourceDefinition of
+/// `group`/`plural`. Panics when there is none, or more than one.
+pub fn upstream_crd_file(dir: &str, group: &str, plural: &str) -> String {
+    let found: Vec<String> = upstream_crd_files(dir)
+        .into_iter()
+        .filter(|(_, crd)| {
+            crd["spec"]["group"] == group && crd["spec"]["names"]["plural"] == plural
+        })
+        .map(|(file, _)| file)
+        .collect();
+    match found.as_slice() {
+        [file] => file.clone(),
+        _ => panic!("{dir}: {} CRDs of {plural}.{group}: {found:?}", found.len()),
+    }
+}
+
+/// Every CustomResourceDefinition in `../shared/upstream/<dir>`, with its file (relative to
+/// `../shared/upstream`), in file name order.
+pub fn upstream_crd_files(dir: &str) -> Vec<(String, Value)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(upstream().join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .flat_map(|path| {
+            let file = format!(
+                "{dir}/{}",
+                path.file_name().expect("a file").to_string_lossy()
+            );
+            yaml_docs(&path)
+                .into_iter()
+                .filter(|d| d["kind"] == "CustomResourceDefinition")
+                .map(move |d| (file.clone(), d))
+        })
+        .collect()
+}
+
+/// [`coverage_of`] every kind [`for_each_kind`] lists under `owner`, each against its
+/// upstream CRD in `../shared/upstream/<dir>`.
+pub fn coverage_of_kinds(owner: Owner, dir: &str) -> Vec<distributed_galera::schema::Coverage> {
+    struct Measure<'a>(Owner, &'a str, Vec<distributed_galera::schema::Coverage>);
+    impl KindVisitor for Measure<'_> {
+        fn visit<K: WorkspaceKind>(&mut self, owner: Owner) {
+            if owner == self.0 {
+                let file = upstream_crd_file(self.1, &K::group(&()), &K::plural(&()));
+                self.2.push(coverage_of::<K>(&file));
+            }
+        }
+    }
+    let mut measure = Measure(owner, dir, Vec::new());
+    for_each_kind(&mut measure);
+    assert!(!measure.2.is_empty(), "no kind listed under {owner:?}");
+    measure.2
+}
+
+/// The kinds [`for_each_kind`] lists under `owner` against the CRDs pinned in
+/// `../shared/upstream/<dir>`: every listed kind and version is served by a CRD there, and a
+/// kind's first listed version is its storage version. With `complete`, every CRD there is
+/// listed, at every version it serves.
+pub fn assert_kinds_match_upstream(owner: Owner, dir: &str, complete: bool) {
+    let listed: Vec<(String, String, String)> = kind_crds(owner)
+        .iter()
+        .map(|crd| {
+            (
+                crd.spec.group.clone(),
+                crd.spec.names.plural.clone(),
+                crd.spec.versions[0].name.clone(),
+            )
+        })
+        .collect();
+    let upstream = upstream_crd_files(dir);
+    let served = |group: &str, plural: &str| -> Vec<(String, bool)> {
+        upstream
+            .iter()
+            .filter(|(_, crd)| {
+                crd["spec"]["group"] == group && crd["spec"]["names"]["plural"] == plural
+            })
+            .flat_map(|(_, crd)| {
+                crd["spec"]["versions"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter(|v| v["served"] == true)
+            .map(|v| {
+                (
+                    v["name"].as_str().unwrap_or_default().to_owned(),
+                    v["storage"] == true,
+                )
+            })
+            .collect()
+    };
+    for (group, plural, version) in &listed {
+        let versions = served(group, plural);
+        assert!(
+            versions.iter().any(|(v, _)| v == version),
+            "{plural}.{group} {version} is listed under {owner:?} but no CRD in {dir} serves it"
+        );
+        let first = listed.iter().find(|(g, p, _)| g == group && p == plural);
+        let storage = versions
+            .iter()
+            .find(|(_, storage)| *storage)
+            .map(|(v, _)| v);
+        assert_eq!(
+            first.map(|(_, _, v)| v),
+            storage,
+            "{plural}.{group}: the first version listed is not the storage version in {dir}"
+        );
+    }
+    if complete {
+        for (file, crd) in &upstream {
+            for v in crd["spec"]["versions"].as_array().into_iter().flatten() {
+                let key = (
+                    crd["spec"]["group"].as_str().unwrap_or_default().to_owned(),
+                    crd["spec"]["names"]["plural"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    v["name"].as_str().unwrap_or_default().to_owned(),
+                );
+                assert!(
+                    v["served"] != true || listed.contains(&key),
+                    "{file}: {key:?} is served upstream but not listed under {owner:?}"
+                );
+            }
+        }
+    }
 }
