@@ -183,3 +183,45 @@ fn samples_on_a_default_hub_of_each_release() {
         assert!(!refused.is_empty() && lossless > 0, "{release}");
     }
 }
+
+/// The day-2 kinds against the CRDs of every supported release (`releases/<tag>/`): the types
+/// are the union of both releases' schemas, so each release's schema is covered in full.
+#[test]
+fn day2_kinds_cover_every_release_schema() {
+    use kubedb_types::autoscaling::v1alpha1::MariaDBAutoscaler;
+    use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
+    use kubedb_types::release::Release;
+    let mut results = Vec::new();
+    for release in Release::ALL {
+        results.push(support::coverage_of::<MariaDBOpsRequest>(&format!(
+            "kubedb/releases/{release}/ops.kubedb.com_mariadbopsrequests.yaml"
+        )));
+        results.push(support::coverage_of::<MariaDBAutoscaler>(&format!(
+            "kubedb/releases/{release}/autoscaling.kubedb.com_mariadbautoscalers.yaml"
+        )));
+    }
+    support::assert_all_covered(&results);
+    // The releases differ (v2026.7.10 adds migration, maxRetries, ...), so each count is the
+    // whole of a different schema.
+    assert_ne!(results[0].total, results[2].total, "OpsRequest schemas differ");
+}
+
+/// Scope, names, short names, categories, status subresource and printer columns of the
+/// day-2 kinds match both releases' CRDs.
+#[test]
+fn day2_crd_names_match_every_release() {
+    use kube::CustomResourceExt;
+    use kubedb_types::autoscaling::v1alpha1::MariaDBAutoscaler;
+    use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
+    use kubedb_types::release::Release;
+    for release in Release::ALL {
+        support::assert_crd_names(
+            &MariaDBOpsRequest::crd(),
+            &format!("kubedb/releases/{release}/ops.kubedb.com_mariadbopsrequests.yaml"),
+        );
+        support::assert_crd_names(
+            &MariaDBAutoscaler::crd(),
+            &format!("kubedb/releases/{release}/autoscaling.kubedb.com_mariadbautoscalers.yaml"),
+        );
+    }
+}
