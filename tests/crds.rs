@@ -61,11 +61,13 @@ fn golden(krate: &str, crd: CustomResourceDefinition) {
 
 #[test]
 fn kubedb_crds() {
-    use kubedb_types::{apps, catalog, kubedb};
+    use kubedb_types::{apps, autoscaling, catalog, kubedb, ops};
     golden("kubedb-types", kubedb::v1::MariaDB::crd());
     golden("kubedb-types", apps::v1::PlacementPolicy::crd());
     golden("kubedb-types", apps::v1::PetSet::crd());
     golden("kubedb-types", catalog::v1alpha1::MariaDBVersion::crd());
+    golden("kubedb-types", ops::v1alpha1::MariaDBOpsRequest::crd());
+    golden("kubedb-types", autoscaling::v1alpha1::MariaDBAutoscaler::crd());
 }
 
 #[test]
