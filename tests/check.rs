@@ -243,7 +243,9 @@ fn day2_kinds_per_release() {
         assert_eq!(r.verdict, Verdict::Lossless, "{release}: {r}");
         assert_eq!(
             r.warnings,
-            vec!["spec.databaseRef: MariaDB \"mariadb\" is not looked up: the rules that read it (exists, is a cluster, placement of new members) were not checked"],
+            vec![
+                "spec.databaseRef: MariaDB \"mariadb\" is not looked up: the rules that read it (exists, is a cluster, placement of new members) were not checked"
+            ],
             "{release}"
         );
         let r = check(release, &scale("", 2));
@@ -273,10 +275,15 @@ fn day2_kinds_per_release() {
     };
     assert_eq!(
         why,
-        vec!["spec.type: OpsRequest type Upgrade is not supported by this release's webhook: use one of UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth (the webhook answers: defined OpsRequestType Upgrade is not supported, supported types for MariaDB are UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth)"]
+        vec![
+            "spec.type: OpsRequest type Upgrade is not supported by this release's webhook: use one of UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth (the webhook answers: defined OpsRequestType Upgrade is not supported, supported types for MariaDB are UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth)"
+        ]
     );
     let Verdict::Invalid(why) = check(Release::V2026_7_10, &upgrade).verdict else {
         panic!("Upgrade admitted by v2026.7.10")
     };
-    assert!(why[0].starts_with("spec.type: Unsupported value: \"Upgrade\""), "{why:?}");
+    assert!(
+        why[0].starts_with("spec.type: Unsupported value: \"Upgrade\""),
+        "{why:?}"
+    );
 }

@@ -67,7 +67,10 @@ fn kubedb_crds() {
     golden("kubedb-types", apps::v1::PetSet::crd());
     golden("kubedb-types", catalog::v1alpha1::MariaDBVersion::crd());
     golden("kubedb-types", ops::v1alpha1::MariaDBOpsRequest::crd());
-    golden("kubedb-types", autoscaling::v1alpha1::MariaDBAutoscaler::crd());
+    golden(
+        "kubedb-types",
+        autoscaling::v1alpha1::MariaDBAutoscaler::crd(),
+    );
 }
 
 #[test]

@@ -203,7 +203,10 @@ fn day2_kinds_cover_every_release_schema() {
     support::assert_all_covered(&results);
     // The releases differ (v2026.7.10 adds migration, maxRetries, ...), so each count is the
     // whole of a different schema.
-    assert_ne!(results[0].total, results[2].total, "OpsRequest schemas differ");
+    assert_ne!(
+        results[0].total, results[2].total,
+        "OpsRequest schemas differ"
+    );
 }
 
 /// Scope, names, short names, categories, status subresource and printer columns of the
@@ -272,12 +275,10 @@ const STORED_SCALE: &str = r#"{
 
 /// The CRD of `file` in `release`'s folder, as shipped.
 fn release_crd(release: kubedb_types::release::Release, file: &str) -> serde_json::Value {
-    support::yaml_docs(
-        &support::upstream().join(format!("kubedb/releases/{release}/{file}")),
-    )
-    .into_iter()
-    .find(|d| d["kind"] == "CustomResourceDefinition")
-    .unwrap_or_else(|| panic!("{release}/{file}: no CRD"))
+    support::yaml_docs(&support::upstream().join(format!("kubedb/releases/{release}/{file}")))
+        .into_iter()
+        .find(|d| d["kind"] == "CustomResourceDefinition")
+        .unwrap_or_else(|| panic!("{release}/{file}: no CRD"))
 }
 
 /// The OpsRequest round-trips losslessly against both releases' CRDs: the guide's two requests
@@ -302,7 +303,8 @@ fn ops_request_round_trips_against_both_releases() {
     let stored: MariaDBOpsRequest = serde_json::from_value(inputs[2].clone()).expect("parses");
     assert_eq!(stored.target_members(), Some(7));
     assert_eq!(stored.phase(), Some(OpsRequestPhase::Successful));
-    let built = MariaDBOpsRequest::horizontal_scaling("mdops-scale-horizontal-up", "demo", "mariadb", 5);
+    let built =
+        MariaDBOpsRequest::horizontal_scaling("mdops-scale-horizontal-up", "demo", "mariadb", 5);
     assert_eq!(serde_json::to_value(&built).expect("serializes"), inputs[0]);
     for release in Release::ALL {
         let crd = release_crd(release, "ops.kubedb.com_mariadbopsrequests.yaml");
@@ -324,11 +326,28 @@ fn ops_request_round_trips_against_both_releases() {
         // The schema does refuse what it should: a type outside the enum, a missing ref.
         let mut bad = inputs[0].clone();
         bad["spec"]["type"] = "Scale".into();
-        bad["spec"].as_object_mut().expect("spec").remove("databaseRef");
-        let refused: Vec<String> = validator.validate(&bad, None).iter().map(ToString::to_string).collect();
+        bad["spec"]
+            .as_object_mut()
+            .expect("spec")
+            .remove("databaseRef");
+        let refused: Vec<String> = validator
+            .validate(&bad, None)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(refused.len(), 2, "{release}: {refused:?}");
-        assert!(refused.iter().any(|r| r.starts_with("spec.type: Unsupported value: \"Scale\"")), "{refused:?}");
-        assert!(refused.iter().any(|r| r == "spec.databaseRef: Required value"), "{refused:?}");
+        assert!(
+            refused
+                .iter()
+                .any(|r| r.starts_with("spec.type: Unsupported value: \"Scale\"")),
+            "{refused:?}"
+        );
+        assert!(
+            refused
+                .iter()
+                .any(|r| r == "spec.databaseRef: Required value"),
+            "{refused:?}"
+        );
     }
 }
 

@@ -1621,13 +1621,13 @@ pub fn validate_mariadb_ops_request(
             );
             return out;
         }
-    } else if matches!(db, Some(None))
-        && !matches!(type_, T::VerticalScaling | T::Reconfigure)
-    {
+    } else if matches!(db, Some(None)) && !matches!(type_, T::VerticalScaling | T::Reconfigure) {
         let answer = if type_ == T::Restart {
             invalid_ref
         } else {
-            format!("failed to get mariadb: {database}: mariadbs.kubedb.com \"{db_name}\" not found")
+            format!(
+                "failed to get mariadb: {database}: mariadbs.kubedb.com \"{db_name}\" not found"
+            )
         };
         out.push(not_found.answering(Some(answer)));
     }
@@ -1825,7 +1825,10 @@ pub fn validate_mariadb_ops_request(
         }
         T::RotateAuth => {
             if older
-                && let Some(secret) = spec.authentication.as_ref().and_then(|a| a.secret_ref.as_ref())
+                && let Some(secret) = spec
+                    .authentication
+                    .as_ref()
+                    .and_then(|a| a.secret_ref.as_ref())
                 && secret.name.is_empty()
             {
                 out.push(missing(
@@ -1855,9 +1858,11 @@ pub fn validate_mariadb_ops_request(
                     .and_then(|s| s.storage_class_name.as_ref())
                     .is_none()
             {
-                out.push(Violation::new(field, Rule::OpsMigrationNoStorageClass).answering(Some(
-                    "db.Spec.Storage.StorageClassName can't be nil in the database yaml".into(),
-                )));
+                out.push(
+                    Violation::new(field, Rule::OpsMigrationNoStorageClass).answering(Some(
+                        "db.Spec.Storage.StorageClassName can't be nil in the database yaml".into(),
+                    )),
+                );
             }
         }
         T::Restart | T::Upgrade => {}

@@ -25,8 +25,10 @@ fn ops(spec: Value) -> MariaDBOpsRequest {
 }
 
 fn scale(member: Value) -> MariaDBOpsRequest {
-    ops(json!({"type": "HorizontalScaling", "databaseRef": {"name": "mariadb"},
-               "horizontalScaling": {"member": member}}))
+    ops(
+        json!({"type": "HorizontalScaling", "databaseRef": {"name": "mariadb"},
+               "horizontalScaling": {"member": member}}),
+    )
 }
 
 /// The guide's database (`horizontal_scale.md`): distributed, 3 replicas, policy
@@ -131,7 +133,11 @@ fn member_must_be_between_3_and_9() {
             );
         }
         for member in [3, 4, 9] {
-            assert_eq!(refused(&scale(json!(member)), release, &hub), vec![], "{release}");
+            assert_eq!(
+                refused(&scale(json!(member)), release, &hub),
+                vec![],
+                "{release}"
+            );
         }
         // The rule needs no database: it is checked when the hub is unknown too.
         assert_eq!(
@@ -154,8 +160,10 @@ fn horizontal_scaling_fields_are_required() {
                 "`spec.Scale.HorizontalScaling` field is nil"
             )]
         );
-        let no_member = ops(json!({"type": "HorizontalScaling", "databaseRef": {"name": "mariadb"},
-                                   "horizontalScaling": {}}));
+        let no_member = ops(
+            json!({"type": "HorizontalScaling", "databaseRef": {"name": "mariadb"},
+                                   "horizontalScaling": {}}),
+        );
         let v = validate_mariadb_ops_request(&no_member, release, &OpsRequestInputs::default());
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].path, "spec.horizontalScaling");
@@ -205,8 +213,10 @@ fn the_database_must_exist() {
             "spec.databaseRef demo/mariadb, is invalid or not found"
         )]
     );
-    let vertical = ops(json!({"type": "VerticalScaling", "databaseRef": {"name": "mariadb"},
-                              "verticalScaling": {"mariadb": {"resources": {}}}}));
+    let vertical = ops(
+        json!({"type": "VerticalScaling", "databaseRef": {"name": "mariadb"},
+                              "verticalScaling": {"mariadb": {"resources": {}}}}),
+    );
     assert_eq!(refused(&vertical, OLD, &hub), vec![]);
     assert_eq!(
         refused(&vertical, NEW, &hub),
@@ -300,9 +310,14 @@ fn unsupported_types_are_refused() {
             "defined OpsRequestType Upgrade is not supported, supported types for MariaDB are UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth, StorageMigration"
         )]
     );
-    let migrate = ops(json!({"type": "StorageMigration", "databaseRef": {"name": "mariadb"},
-                             "migration": {"storageClassName": "fast"}, "timeout": "1h"}));
-    assert_eq!(refused(&migrate, OLD, &OpsRequestInputs::default())[0].0, "spec.type");
+    let migrate = ops(
+        json!({"type": "StorageMigration", "databaseRef": {"name": "mariadb"},
+                             "migration": {"storageClassName": "fast"}, "timeout": "1h"}),
+    );
+    assert_eq!(
+        refused(&migrate, OLD, &OpsRequestInputs::default())[0].0,
+        "spec.type"
+    );
     let db = guide_db();
     let hub = OpsRequestInputs {
         database: Lookup::Known(Some(&db)),
@@ -328,8 +343,10 @@ fn storage_migration_rules() {
             "spec.migration is required for StorageMigration type"
         )]
     );
-    let no_timeout = ops(json!({"type": "StorageMigration", "databaseRef": {"name": "mariadb"},
-                                "migration": {"storageClassName": "fast"}}));
+    let no_timeout = ops(
+        json!({"type": "StorageMigration", "databaseRef": {"name": "mariadb"},
+                                "migration": {"storageClassName": "fast"}}),
+    );
     assert_eq!(
         refused(&no_timeout, NEW, &hub),
         vec![
@@ -349,11 +366,15 @@ fn storage_migration_rules() {
 #[test]
 fn reconfigure_rules() {
     let none = ops(json!({"type": "Reconfigure", "databaseRef": {"name": "mariadb"}}));
-    let empty = ops(json!({"type": "Reconfigure", "databaseRef": {"name": "mariadb"},
-                           "configuration": {"applyConfig": {}}}));
-    let two = ops(json!({"type": "Reconfigure", "databaseRef": {"name": "mariadb"},
+    let empty = ops(
+        json!({"type": "Reconfigure", "databaseRef": {"name": "mariadb"},
+                           "configuration": {"applyConfig": {}}}),
+    );
+    let two = ops(
+        json!({"type": "Reconfigure", "databaseRef": {"name": "mariadb"},
                          "configuration": {"removeCustomConfig": true,
-                                           "configSecret": {"name": "md-config"}}}));
+                                           "configSecret": {"name": "md-config"}}}),
+    );
     let hub = OpsRequestInputs::default();
     assert_eq!(
         refused(&none, OLD, &hub),
@@ -364,7 +385,10 @@ fn reconfigure_rules() {
     );
     assert_eq!(
         refused(&none, NEW, &hub),
-        vec![pair("spec.configuration", "`.Spec.Configuration` field is nil")]
+        vec![pair(
+            "spec.configuration",
+            "`.Spec.Configuration` field is nil"
+        )]
     );
     assert_eq!(
         refused(&empty, OLD, &hub),
@@ -395,8 +419,10 @@ fn reconfigure_rules() {
 fn reconfigure_tls_rules() {
     const TWO: &str = "more than 1 field have assigned to reconfigureTLS to your database but at a time you you are allowed to run one operation";
     let hub = OpsRequestInputs::default();
-    let none = ops(json!({"type": "ReconfigureTLS", "databaseRef": {"name": "mariadb"},
-                          "tls": {}}));
+    let none = ops(
+        json!({"type": "ReconfigureTLS", "databaseRef": {"name": "mariadb"},
+                          "tls": {}}),
+    );
     assert_eq!(
         refused(&none, OLD, &hub),
         vec![pair(
@@ -411,8 +437,10 @@ fn reconfigure_tls_rules() {
             "no of incomplete reconfiguration is provided in TLS spec"
         )]
     );
-    let two = ops(json!({"type": "ReconfigureTLS", "databaseRef": {"name": "mariadb"},
-                         "tls": {"remove": true, "rotateCertificates": true}}));
+    let two = ops(
+        json!({"type": "ReconfigureTLS", "databaseRef": {"name": "mariadb"},
+                         "tls": {"remove": true, "rotateCertificates": true}}),
+    );
     for release in [OLD, NEW] {
         assert_eq!(refused(&two, release, &hub), vec![pair("spec.tls", TWO)]);
     }
@@ -430,9 +458,11 @@ fn reconfigure_tls_rules() {
         catalog: Some(&catalog),
         ..Default::default()
     };
-    let ssl = ops(json!({"type": "ReconfigureTLS", "databaseRef": {"name": "mariadb"},
+    let ssl = ops(
+        json!({"type": "ReconfigureTLS", "databaseRef": {"name": "mariadb"},
                          "tls": {"requireSSL": true,
-                                 "issuerRef": {"kind": "Issuer", "name": "md-issuer"}}}));
+                                 "issuerRef": {"kind": "Issuer", "name": "md-issuer"}}}),
+    );
     for release in [OLD, NEW] {
         assert_eq!(
             refused(&ssl, release, &hub),
@@ -482,8 +512,10 @@ fn update_version_rules() {
         ..Default::default()
     };
     let to = |v: &str| {
-        ops(json!({"type": "UpdateVersion", "databaseRef": {"name": "mariadb"},
-                   "updateVersion": {"targetVersion": v}}))
+        ops(
+            json!({"type": "UpdateVersion", "databaseRef": {"name": "mariadb"},
+                   "updateVersion": {"targetVersion": v}}),
+        )
     };
     assert_eq!(
         refused(&to("12.3.2"), OLD, &hub),
@@ -513,10 +545,14 @@ fn update_version_rules() {
 #[test]
 fn volume_expansion_and_vertical_scaling_rules() {
     let hub = OpsRequestInputs::default();
-    let both = ops(json!({"type": "VolumeExpansion", "databaseRef": {"name": "mariadb"},
-                          "volumeExpansion": {"mode": "Online", "mariadb": "2Gi", "maxscale": "1Gi"}}));
-    let neither = ops(json!({"type": "VolumeExpansion", "databaseRef": {"name": "mariadb"},
-                             "volumeExpansion": {"mode": "Online"}}));
+    let both = ops(
+        json!({"type": "VolumeExpansion", "databaseRef": {"name": "mariadb"},
+                          "volumeExpansion": {"mode": "Online", "mariadb": "2Gi", "maxscale": "1Gi"}}),
+    );
+    let neither = ops(
+        json!({"type": "VolumeExpansion", "databaseRef": {"name": "mariadb"},
+                             "volumeExpansion": {"mode": "Online"}}),
+    );
     let vertical = ops(json!({"type": "VerticalScaling", "databaseRef": {"name": "mariadb"}}));
     for release in [OLD, NEW] {
         assert_eq!(
@@ -546,8 +582,10 @@ fn volume_expansion_and_vertical_scaling_rules() {
 /// RotateAuth (v2025.7.31): a named secret reference needs a name.
 #[test]
 fn rotate_auth_secret_name() {
-    let empty = ops(json!({"type": "RotateAuth", "databaseRef": {"name": "mariadb"},
-                           "authentication": {"secretRef": {"name": ""}}}));
+    let empty = ops(
+        json!({"type": "RotateAuth", "databaseRef": {"name": "mariadb"},
+                           "authentication": {"secretRef": {"name": ""}}}),
+    );
     assert_eq!(
         refused(&empty, OLD, &OpsRequestInputs::default()),
         vec![pair(

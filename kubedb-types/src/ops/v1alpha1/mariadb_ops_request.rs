@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::common::kmapi::{Condition, TlsConfig, TypedObjectReference};
 
 /// Desired operation of a MariaDBOpsRequest. The operation runs once; the webhook refuses any
-/// later change to the spec ([`crate::admission::validate_mariadb_ops_request_update`]).
+/// later change to the spec (`admission::validate_mariadb_ops_request_update`).
 ///
 /// ```
 /// use kubedb_types::ops::v1alpha1::{MariaDBOpsRequest, MariaDBOpsRequestType};
@@ -521,7 +521,9 @@ impl MariaDBOpsRequest {
     /// `member` is unset.
     pub fn target_members(&self) -> Option<i32> {
         match self.spec.type_ {
-            MariaDBOpsRequestType::HorizontalScaling => self.spec.horizontal_scaling.as_ref()?.member,
+            MariaDBOpsRequestType::HorizontalScaling => {
+                self.spec.horizontal_scaling.as_ref()?.member
+            }
             _ => None,
         }
     }
