@@ -68,7 +68,7 @@ fn petset_schema_is_fully_covered() {
     );
 }
 
-/// Every sample of the four kinds is lossless, except the one historical policy in the
+/// Every sample of the six kinds is lossless, except the one historical policy in the
 /// legacy `spec.ocm` shape, which the current CRD prunes.
 #[test]
 fn every_kubedb_sample_round_trips() {
@@ -93,8 +93,9 @@ fn every_kubedb_sample_round_trips() {
             assert_eq!(r.verdict, Verdict::Lossless, "{r}");
         }
     }
-    // 50 MariaDB, 12 PlacementPolicy, 1 PetSet, 1 MariaDBVersion.
-    assert_eq!(checked, 64, "samples of the four kinds");
+    // 50 MariaDB, 12 PlacementPolicy, 1 PetSet, 1 MariaDBVersion, 2 MariaDBOpsRequest and 2
+    // MariaDBAutoscaler (the distributed guides' samples in `related/`).
+    assert_eq!(checked, 68, "samples of the six kinds");
 }
 
 /// Scope, names, short names, categories, subresources and printer columns match upstream.
@@ -229,33 +230,15 @@ fn day2_crd_names_match_every_release() {
     }
 }
 
-/// The two requests of KubeDB's distributed horizontal-scaling guide, as written there
-/// (`kubedb/docs@dd66a58b:docs/guides/mariadb/distributed/opsrequest/examples/
-/// mdops-upscale.yaml` and `mdops-downscale.yaml`, shown in `horizontal_scale.md`).
-const GUIDE_UPSCALE: &str = "apiVersion: ops.kubedb.com/v1alpha1
-kind: MariaDBOpsRequest
-metadata:
-  name: mdops-scale-horizontal-up
-  namespace: demo
-spec:
-  type: HorizontalScaling
-  databaseRef:
-    name: mariadb
-  horizontalScaling:
-    member : 5
-";
-const GUIDE_DOWNSCALE: &str = "apiVersion: ops.kubedb.com/v1alpha1
-kind: MariaDBOpsRequest
-metadata:
-  name: mdops-scale-horizontal-down
-  namespace: demo
-spec:
-  type: HorizontalScaling
-  databaseRef:
-    name: mariadb
-  horizontalScaling:
-    member: 3
-";
+/// The pinned samples of KubeDB's distributed guides (`kubedb/docs`, in
+/// `../shared/upstream/kubedb/samples/related/`), as JSON.
+fn guide_sample(name: &str) -> serde_json::Value {
+    let file =
+        format!("kubedb/samples/related/kubedb+docs__docs_guides_mariadb_distributed_{name}.yaml");
+    let mut docs = support::yaml_docs(&support::upstream().join(&file));
+    assert_eq!(docs.len(), 1, "{file}");
+    docs.remove(0)
+}
 
 /// A HorizontalScaling request as the ops manager stores it on a v2026.7.10 hub: the CRD's
 /// defaults applied, a status with a condition, every scaling field set.
@@ -290,11 +273,15 @@ fn ops_request_round_trips_against_both_releases() {
     use distributed_galera::schema::{Validator, prune};
     use kubedb_types::ops::v1alpha1::{MariaDBOpsRequest, OpsRequestPhase};
     use kubedb_types::release::Release;
-    let inputs: Vec<serde_json::Value> = [GUIDE_UPSCALE, GUIDE_DOWNSCALE]
-        .iter()
-        .map(|y| serde_saphyr::from_str(y).expect("guide YAML"))
-        .chain([serde_json::from_str(STORED_SCALE).expect("stored JSON")])
-        .collect();
+    // `horizontal_scale.md`'s requests: `examples/mdops-upscale.yaml` (member 5) and
+    // `mdops-downscale.yaml` (member 3).
+    let inputs: Vec<serde_json::Value> = vec![
+        guide_sample("opsrequest_examples_mdops-upscale"),
+        guide_sample("opsrequest_examples_mdops-downscale"),
+        serde_json::from_str(STORED_SCALE).expect("stored JSON"),
+    ];
+    assert_eq!(inputs[0]["spec"]["horizontalScaling"]["member"], 5);
+    assert_eq!(inputs[1]["spec"]["horizontalScaling"]["member"], 3);
     for input in &inputs {
         let typed: MariaDBOpsRequest =
             serde_json::from_value(input.clone()).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -351,48 +338,23 @@ fn ops_request_round_trips_against_both_releases() {
     }
 }
 
-/// The autoscaler samples of KubeDB's distributed autoscaling guide round-trip and validate
-/// against both releases' CRDs (`kubedb/docs@dd66a58b:docs/guides/mariadb/distributed/
-/// autoscaler/storage/cluster/examples/mdas-storage.yaml`; the compute sample with its
-/// quantities written as strings, since `cpu: 1` comes back as `"1"`).
+/// The autoscaler samples of KubeDB's distributed autoscaling guides round-trip and validate
+/// against both releases' CRDs (`docs/guides/mariadb/distributed/autoscaler/storage/cluster/
+/// examples/mdas-storage.yaml` and `.../compute/cluster/examples/mdas-compute.yaml`, whose
+/// `cpu: 1` is an integer and stays one).
 #[test]
 fn autoscaler_round_trips_against_both_releases() {
     use distributed_galera::schema::{Validator, prune};
     use kubedb_types::autoscaling::v1alpha1::MariaDBAutoscaler;
     use kubedb_types::release::Release;
-    let storage = "apiVersion: autoscaling.kubedb.com/v1alpha1
-kind: MariaDBAutoscaler
-metadata:
-  name: md-as-st
-  namespace: demo
-spec:
-  databaseRef:
-    name: sample-mariadb
-  storage:
-    mariadb:
-      trigger: \"On\"
-      usageThreshold: 20
-      scalingThreshold: 20
-      expansionMode: \"Online\"
-";
-    let compute = "apiVersion: autoscaling.kubedb.com/v1alpha1
-kind: MariaDBAutoscaler
-metadata: {name: md-as-compute, namespace: demo}
-spec:
-  databaseRef: {name: sample-mariadb}
-  opsRequestOptions: {timeout: 3m, apply: IfReady}
-  compute:
-    mariadb:
-      trigger: \"On\"
-      podLifeTimeThreshold: 5m
-      resourceDiffPercentage: 20
-      minAllowed: {cpu: 250m, memory: 400Mi}
-      maxAllowed: {cpu: \"1\", memory: 1Gi}
-      containerControlledValues: \"RequestsAndLimits\"
-      controlledResources: [\"cpu\", \"memory\"]
-";
-    for yaml in [storage, compute] {
-        let input: serde_json::Value = serde_saphyr::from_str(yaml).expect("YAML");
+    for name in [
+        "autoscaler_storage_cluster_examples_mdas-storage",
+        "autoscaler_compute_cluster_examples_mdas-compute",
+    ] {
+        let input = guide_sample(name);
+        if name.ends_with("compute") {
+            assert_eq!(input["spec"]["compute"]["mariadb"]["maxAllowed"]["cpu"], 1);
+        }
         let typed: MariaDBAutoscaler = serde_json::from_value(input.clone()).expect("parses");
         assert_eq!(serde_json::to_value(&typed).expect("serializes"), input);
         for release in Release::ALL {

@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::common::quantity::ResourceQuantity;
 use k8s_openapi::api::core::v1::LocalObjectReference;
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::CustomResource;
 use schemars::JsonSchema;
@@ -126,10 +126,10 @@ pub struct ComputeAutoscalerSpec {
     pub trigger: Option<String>,
     /// Lowest resources recommended, resource name to quantity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_allowed: Option<BTreeMap<String, Quantity>>,
+    pub min_allowed: Option<BTreeMap<String, ResourceQuantity>>,
     /// Highest resources recommended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_allowed: Option<BTreeMap<String, Quantity>>,
+    pub max_allowed: Option<BTreeMap<String, ResourceQuantity>>,
     /// Resources scaled (`cpu`, `memory`; both when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controlled_resources: Option<Vec<String>>,
@@ -195,7 +195,7 @@ pub struct StorageAutoscalerSpec {
     pub scaling_rules: Option<Vec<StorageScalingRule>>,
     /// Largest size a volume may grow to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upper_bound: Option<Quantity>,
+    pub upper_bound: Option<ResourceQuantity>,
     /// Whether the pods keep running while volumes grow.
     pub expansion_mode: VolumeExpansionMode,
 }
@@ -283,16 +283,16 @@ pub struct RecommendedContainerResources {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
     /// Recommended resources.
-    pub target: BTreeMap<String, Quantity>,
+    pub target: BTreeMap<String, ResourceQuantity>,
     /// Lowest resources still fine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lower_bound: Option<BTreeMap<String, Quantity>>,
+    pub lower_bound: Option<BTreeMap<String, ResourceQuantity>>,
     /// Highest resources still useful.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upper_bound: Option<BTreeMap<String, Quantity>>,
+    pub upper_bound: Option<BTreeMap<String, ResourceQuantity>>,
     /// The target before min/max bounds were applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uncapped_target: Option<BTreeMap<String, Quantity>>,
+    pub uncapped_target: Option<BTreeMap<String, ResourceQuantity>>,
 }
 
 /// A VPA condition (no `observedGeneration` or `severity`, optional transition time).

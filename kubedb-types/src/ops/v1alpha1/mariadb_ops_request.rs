@@ -17,8 +17,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::common::quantity::ResourceQuantity;
 use k8s_openapi::api::core::v1::{LocalObjectReference, ResourceRequirements};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -324,10 +324,10 @@ pub struct ContainerResources {
 pub struct VolumeExpansionSpec {
     /// New size of each database volume (must exceed the current one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mariadb: Option<Quantity>,
+    pub mariadb: Option<ResourceQuantity>,
     /// New size of each MaxScale volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maxscale: Option<Quantity>,
+    pub maxscale: Option<ResourceQuantity>,
     /// Whether the pods keep running while the volumes grow.
     pub mode: VolumeExpansionMode,
 }
