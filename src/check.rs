@@ -32,10 +32,12 @@ pub use read::{
 };
 
 use kube::{CustomResourceExt, Resource};
-use kubedb_types::admission::{self, Lookup, MariaDBInputs, PolicyLookup};
+use kubedb_types::admission::{self, Lookup, MariaDBInputs, OpsRequestInputs, PolicyLookup};
 use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
+use kubedb_types::autoscaling::v1alpha1::MariaDBAutoscaler;
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
+use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
 use kubedb_types::release::{Catalog, CatalogEntry, Release, ReleaseDataError};
 use kubeslice_types as ks;
 use ocm_types as ocm;
@@ -427,9 +429,46 @@ impl Checked for PetSet {
     }
 }
 
+/// The OpsRequest webhook's rules that need only the request and the release's catalog; the
+/// MariaDB it names is not looked up in the input (it is on the hub), so the rules that read it
+/// are skipped, with a warning.
+impl Checked for MariaDBOpsRequest {
+    fn admit(&self, ctx: &Context<'_>) -> Vec<String> {
+        self.admission(ctx).0
+    }
+
+    fn admission(&self, ctx: &Context<'_>) -> (Vec<String>, Vec<String>) {
+        let inputs = OpsRequestInputs {
+            catalog: Some(ctx.catalog),
+            ..OpsRequestInputs::default()
+        };
+        let (refused, warned): (Vec<_>, Vec<_>) =
+            admission::validate_mariadb_ops_request(self, ctx.release, &inputs)
+                .into_iter()
+                .partition(admission::Violation::is_refusal);
+        // The ops webhook's texts depend on the release: they are the violations' answers.
+        let refused = refused
+            .iter()
+            .map(|v| match &v.answer {
+                Some(answer) => format!("{v} (the webhook answers: {answer})"),
+                None => v.to_string(),
+            })
+            .collect();
+        let mut warnings = warning_lines(warned);
+        warnings.push(format!(
+            "spec.databaseRef: MariaDB {:?} is not looked up: the rules that read it (exists, is a cluster, placement of new members) were not checked",
+            self.spec.database_ref.name
+        ));
+        (refused, warnings)
+    }
+}
+
 /// The kinds of [`for_each_kind`] without admission rules of their own. Every listed kind
 /// needs a [`Checked`] implementation, here or with its rules above: the compiler refuses a
 /// listed kind that has neither.
+/// `MariaDBAutoscaler` has none: its webhook only defaults `opsRequestOptions` and requires
+/// `databaseRef`, which the CRD requires already
+/// (`kubedb/apimachinery@<release>:pkg/webhooks/autoscaling/v1alpha1/mariadb.go`).
 macro_rules! no_admission_rules {
     ($($kind:ty),* $(,)?) => {$(
         impl Checked for $kind {
@@ -442,6 +481,7 @@ macro_rules! no_admission_rules {
 
 no_admission_rules!(
     MariaDBVersion,
+    MariaDBAutoscaler,
     ks::controller::v1alpha1::ServiceExportConfig,
     ks::controller::v1alpha1::VpnKeyRotation,
     ks::worker::v1alpha1::WorkerSliceConfig,

@@ -58,6 +58,7 @@ pub trait KindVisitor {
 pub fn for_each_kind(visitor: &mut impl KindVisitor) {
     use Owner::{KubeDb, KubeSlice, Ocm};
     use kubedb_types::{apps::v1 as apps, catalog::v1alpha1 as catalog, kubedb::v1 as db};
+    use kubedb_types::{autoscaling::v1alpha1 as autoscaling, ops::v1alpha1 as ops};
     use kubeslice_types::worker::v1alpha1 as worker;
     use kubeslice_types::{controller::v1alpha1 as ctl, networking::v1beta1 as net};
     use ocm_types::{addon, cluster, operator, work};
@@ -66,6 +67,8 @@ pub fn for_each_kind(visitor: &mut impl KindVisitor) {
     visitor.visit::<apps::PlacementPolicy>(KubeDb);
     visitor.visit::<apps::PetSet>(KubeDb);
     visitor.visit::<catalog::MariaDBVersion>(KubeDb);
+    visitor.visit::<ops::MariaDBOpsRequest>(KubeDb);
+    visitor.visit::<autoscaling::MariaDBAutoscaler>(KubeDb);
 
     visitor.visit::<ctl::Project>(KubeSlice);
     visitor.visit::<ctl::Cluster>(KubeSlice);

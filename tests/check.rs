@@ -216,3 +216,74 @@ fn warnings_and_slices_from_the_input() {
         "{r}"
     );
 }
+
+/// The day-2 kinds are known to the checker of each release: the guide's scale-up request is
+/// lossless on both; a field only v2026.7.10 serves is pruned by v2025.7.31; the webhook's
+/// member range refuses 2 members on both, in the webhook's words; `Upgrade` passes the
+/// v2025.7.31 CRD but not its webhook, and fails the v2026.7.10 CRD's enum; an autoscaler is
+/// lossless on both.
+#[test]
+fn day2_kinds_per_release() {
+    use kubedb_types::release::Release;
+    const OPS: &str = "apiVersion: ops.kubedb.com/v1alpha1\nkind: MariaDBOpsRequest\nmetadata: {name: mdops-scale-horizontal-up, namespace: demo}\n";
+    let check = |release: Release, yaml: &str| {
+        let docs = parse_yaml("t.yaml".as_ref(), yaml).expect("well-formed YAML");
+        Checker::for_release(release)
+            .expect("embedded")
+            .check(&docs)
+            .remove(0)
+    };
+    let scale = |extra: &str, member: i32| {
+        format!(
+            "{OPS}spec:\n  type: HorizontalScaling\n  databaseRef: {{name: mariadb}}\n  horizontalScaling: {{member: {member}}}\n{extra}"
+        )
+    };
+    for release in Release::ALL {
+        let r = check(release, &scale("", 5));
+        assert_eq!(r.verdict, Verdict::Lossless, "{release}: {r}");
+        assert_eq!(
+            r.warnings,
+            vec![
+                "spec.databaseRef: MariaDB \"mariadb\" is not looked up: the rules that read it (exists, is a cluster, placement of new members) were not checked"
+            ],
+            "{release}"
+        );
+        let r = check(release, &scale("", 2));
+        assert_eq!(
+            r.verdict,
+            Verdict::Invalid(vec!["spec.horizontalScaling: member 2 is outside 3..=9, the Galera sizes the webhook accepts (the webhook answers: Group size can not be less than 3 or greater than 9, range: [3,9])".into()]),
+            "{release}"
+        );
+        let r = check(
+            release,
+            "apiVersion: autoscaling.kubedb.com/v1alpha1\nkind: MariaDBAutoscaler\nmetadata: {name: md-as-st, namespace: demo}\nspec:\n  databaseRef: {name: sample-mariadb}\n  storage:\n    mariadb: {trigger: \"On\", usageThreshold: 20, scalingThreshold: 20, expansionMode: Online}\n",
+        );
+        assert_eq!(r.verdict, Verdict::Lossless, "{release}: {r}");
+    }
+    let retries = scale("  maxRetries: 2\n", 5);
+    assert_eq!(
+        check(Release::V2025_7_31, &retries).verdict,
+        Verdict::Lossy(vec!["spec.maxRetries".into()])
+    );
+    assert_eq!(
+        check(Release::V2026_7_10, &retries).verdict,
+        Verdict::Lossless
+    );
+    let upgrade = format!("{OPS}spec: {{type: Upgrade, databaseRef: {{name: mariadb}}}}\n");
+    let Verdict::Invalid(why) = check(Release::V2025_7_31, &upgrade).verdict else {
+        panic!("Upgrade admitted by v2025.7.31")
+    };
+    assert_eq!(
+        why,
+        vec![
+            "spec.type: OpsRequest type Upgrade is not supported by this release's webhook: use one of UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth (the webhook answers: defined OpsRequestType Upgrade is not supported, supported types for MariaDB are UpdateVersion, HorizontalScaling, VerticalScaling, VolumeExpansion, Restart, Reconfigure, ReconfigureTLS, RotateAuth)"
+        ]
+    );
+    let Verdict::Invalid(why) = check(Release::V2026_7_10, &upgrade).verdict else {
+        panic!("Upgrade admitted by v2026.7.10")
+    };
+    assert!(
+        why[0].starts_with("spec.type: Unsupported value: \"Upgrade\""),
+        "{why:?}"
+    );
+}

@@ -32,7 +32,8 @@ use std::fmt;
 
 use crate::apps::v1::{FailoverMode, FailoverScope, PetSet, PlacementPolicy, RuleRole};
 use crate::kubedb::v1::{DeletionPolicy, MariaDB, MariaDBMode, StorageType};
-use crate::release::{CatalogEntry, PolicyShape, Release};
+use crate::ops::v1alpha1::{MariaDBOpsRequest, MariaDBOpsRequestType};
+use crate::release::{Catalog, CatalogEntry, PolicyShape, Release};
 
 /// Longest MariaDB name allowed when clustered (`MariaDBMaxClusterNameLength`).
 pub const MAX_CLUSTER_NAME_LENGTH: usize = 32;
@@ -294,6 +295,68 @@ pub enum Rule {
     GroupScopeNeedsGroup,
     /// A field that may not change after creation changed.
     Immutable,
+    /// The release's OpsRequest webhook does not know this `spec.type`.
+    OpsTypeNotSupported {
+        /// The type given.
+        given: MariaDBOpsRequestType,
+        /// The types the release accepts, in its order.
+        supported: Vec<MariaDBOpsRequestType>,
+    },
+    /// The MariaDB an OpsRequest names does not exist in its namespace.
+    OpsDatabaseNotFound {
+        /// `namespace/name` of the MariaDB looked for.
+        database: String,
+    },
+    /// The field carrying the parameters of the OpsRequest's type is absent.
+    OpsFieldMissing {
+        /// The OpsRequest's type.
+        type_: MariaDBOpsRequestType,
+        /// The absent field, for example `spec.horizontalScaling.member`.
+        field: &'static str,
+    },
+    /// Horizontal scaling of a MariaDB that is not a cluster.
+    OpsNotACluster {
+        /// `namespace/name` of the MariaDB.
+        database: String,
+    },
+    /// `horizontalScaling.member` outside the range the webhook accepts.
+    OpsMemberOutOfRange {
+        /// The member count asked for.
+        member: i32,
+    },
+    /// Ordinals a scale-up would create that the database's PlacementPolicy does not map (a
+    /// warning: the OpsRequest webhook admits it, the PetSet webhook then refuses the ops
+    /// manager's PetSet update).
+    OpsMemberNotPlaced {
+        /// The PlacementPolicy.
+        policy: String,
+        /// Ordinals below `member` the policy does not map.
+        indices: Vec<i32>,
+    },
+    /// A Reconfigure request names no change.
+    OpsReconfigureNothing,
+    /// A Reconfigure request names more than one change (v2025.7.31).
+    OpsReconfigureMoreThanOne,
+    /// A ReconfigureTLS request names no change.
+    OpsTlsNothing,
+    /// A ReconfigureTLS request names more than one change.
+    OpsTlsMoreThanOne,
+    /// A VolumeExpansion request names both the database and MaxScale.
+    OpsVolumeExpansionBoth,
+    /// The MariaDBVersion an UpdateVersion request targets does not exist.
+    OpsTargetVersionNotFound {
+        /// The name.
+        name: String,
+    },
+    /// The MariaDBVersion an UpdateVersion request targets is deprecated (v2025.7.31).
+    OpsTargetVersionDeprecated {
+        /// The name.
+        name: String,
+    },
+    /// A StorageMigration request without `spec.timeout`.
+    OpsMigrationNeedsTimeout,
+    /// A StorageMigration of a MariaDB whose `spec.storage.storageClassName` is unset.
+    OpsMigrationNoStorageClass,
 }
 
 impl fmt::Display for Rule {
@@ -456,6 +519,58 @@ impl fmt::Display for Rule {
             }
             Rule::GroupScopeNeedsGroup => f.write_str("trigger scope Group needs a group name"),
             Rule::Immutable => f.write_str("this field cannot change after creation"),
+            Rule::OpsTypeNotSupported { given, supported } => write!(
+                f,
+                "OpsRequest type {given} is not supported by this release's webhook: use one of {}",
+                supported.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            Rule::OpsDatabaseNotFound { database } => write!(
+                f,
+                "MariaDB {database} does not exist: an OpsRequest names a MariaDB in its own namespace"
+            ),
+            Rule::OpsFieldMissing { type_, field } => {
+                write!(f, "a {type_} OpsRequest needs {field}")
+            }
+            Rule::OpsNotACluster { database } => write!(
+                f,
+                "MariaDB {database} is not a cluster: horizontal scaling applies only to clusters"
+            ),
+            Rule::OpsMemberOutOfRange { member } => write!(
+                f,
+                "member {member} is outside 3..=9, the Galera sizes the webhook accepts"
+            ),
+            Rule::OpsMemberNotPlaced { policy, indices } => write!(
+                f,
+                "PlacementPolicy {policy:?} does not map ordinals {indices:?}: the OpsRequest webhook admits the request, but the PetSet webhook then refuses the new replica count and the request fails; extend the policy first"
+            ),
+            Rule::OpsReconfigureNothing => f.write_str(
+                "a Reconfigure OpsRequest needs one of configSecret, applyConfig or removeCustomConfig",
+            ),
+            Rule::OpsReconfigureMoreThanOne => f.write_str(
+                "a Reconfigure OpsRequest may set only one of configSecret, applyConfig and removeCustomConfig in this release",
+            ),
+            Rule::OpsTlsNothing => f.write_str(
+                "a ReconfigureTLS OpsRequest needs one of remove, rotateCertificates, or a new issuerRef/certificates/requireSSL",
+            ),
+            Rule::OpsTlsMoreThanOne => f.write_str(
+                "a ReconfigureTLS OpsRequest may ask for only one of remove, rotateCertificates, and a new issuerRef/certificates/requireSSL",
+            ),
+            Rule::OpsVolumeExpansionBoth => f.write_str(
+                "a VolumeExpansion OpsRequest may expand the database or MaxScale, not both: use two requests",
+            ),
+            Rule::OpsTargetVersionNotFound { name } => write!(
+                f,
+                "target MariaDBVersion {name:?} does not exist on the hub"
+            ),
+            Rule::OpsTargetVersionDeprecated { name } => {
+                write!(f, "target MariaDBVersion {name:?} is deprecated")
+            }
+            Rule::OpsMigrationNeedsTimeout => f.write_str(
+                "a StorageMigration OpsRequest needs spec.timeout, sized to the database",
+            ),
+            Rule::OpsMigrationNoStorageClass => f.write_str(
+                "the MariaDB has no spec.storage.storageClassName to migrate from",
+            ),
         }
     }
 }
@@ -465,7 +580,8 @@ impl Rule {
         match self {
             Rule::VersionDeprecated { .. }
             | Rule::OrdinalsStartNotZero { .. }
-            | Rule::UpdateNotChecked { .. } => Severity::Warning,
+            | Rule::UpdateNotChecked { .. }
+            | Rule::OpsMemberNotPlaced { .. } => Severity::Warning,
             _ => Severity::Refused,
         }
     }
@@ -1345,4 +1461,437 @@ pub fn validate_petset(ps: &PetSet, release: Release, policy: PolicyLookup<'_>) 
         }
     }
     out
+}
+
+/// What the MariaDBOpsRequest webhook reads from the hub besides the request. The default knows
+/// nothing, so every rule that needs the hub is skipped.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OpsRequestInputs<'a> {
+    /// The MariaDB `spec.databaseRef` names, in the request's namespace, as stored on the hub.
+    /// It is judged after [`MariaDB::with_defaults`] (the hub stores the mutating webhook's
+    /// defaults), so a manifest as written may be passed too.
+    pub database: Lookup<'a, MariaDB>,
+    /// The MariaDBVersion objects on the hub (the release's catalog, or what the hub has),
+    /// when known.
+    pub catalog: Option<&'a Catalog>,
+    /// The PlacementPolicy the MariaDB names, for the distributed scale-up warning.
+    pub policy: PolicyLookup<'a>,
+}
+
+/// The webhook's path for the parameters of `type_`: where `validateCreateOrUpdate` reports
+/// every error of that type.
+fn ops_field(type_: MariaDBOpsRequestType) -> &'static str {
+    use MariaDBOpsRequestType::*;
+    match type_ {
+        Restart => "spec.restart",
+        VerticalScaling => "spec.verticalScaling",
+        HorizontalScaling => "spec.horizontalScaling",
+        Reconfigure => "spec.configuration",
+        UpdateVersion | Upgrade => "spec.updateVersion",
+        ReconfigureTls => "spec.tls",
+        VolumeExpansion => "spec.volumeExpansion",
+        RotateAuth => "spec.authentication",
+        StorageMigration => "spec.migration",
+    }
+}
+
+/// Validates a MariaDBOpsRequest as the ops webhook of `release` does on create
+/// (`kubedb/apimachinery@<release.apimachinery()>:pkg/webhooks/ops/v1alpha1/mariadb.go`,
+/// `validateCreateOrUpdate`; the webhook is registered for `mariadbopsrequests` by
+/// `kubedb/installer@<release>:charts/kubedb-webhook-server/templates/ops-manager/
+/// validating-webhook.yaml`). Paths are the webhook's (`spec.<field of the type>`), and each
+/// violation carries the webhook's own text ([`Violation::upstream_message`]).
+///
+/// Both releases:
+/// - `spec.type` must be one of the release's types ([`MariaDBOpsRequestType::supported`];
+///   `Upgrade`, still in the v2025.7.31 CRD, is refused by both);
+/// - HorizontalScaling: `horizontalScaling` present; the MariaDB a cluster (v0.57.0
+///   `IsCluster`: `replicas > 1`; 861df6898a80: `spec.topology` set); `member` present (the
+///   webhook dereferences it without a check) and in `3..=9` (`member <= 2 || member > 9` is
+///   refused);
+/// - VerticalScaling: `verticalScaling` present;
+/// - VolumeExpansion: `volumeExpansion` with `mariadb` or `maxscale`, not both;
+/// - Reconfigure: `configuration` with `configSecret`, `applyConfig` or `removeCustomConfig`;
+/// - ReconfigureTLS: `tls` present; exactly one of `remove`, `rotateCertificates`, and a new
+///   `issuerRef`/`certificates`/`requireSSL`; `requireSSL` needs the database's version to be
+///   10.5.2 or later.
+///
+/// v2025.7.31 (`apimachinery@v0.57.0`) only:
+/// - the MariaDB must exist for Restart (`spec.restart`), HorizontalScaling, UpdateVersion,
+///   ReconfigureTLS, VolumeExpansion and RotateAuth; VerticalScaling and Reconfigure do not
+///   read it;
+/// - Reconfigure: at most one of the three changes;
+/// - UpdateVersion: `updateVersion` present; the target MariaDBVersion must exist and not be
+///   deprecated;
+/// - RotateAuth: a `secretRef` needs a non-empty name.
+///
+/// v2026.7.10 (`apimachinery@861df6898a80`) only:
+/// - the MariaDB must exist for every type (`spec.databaseRef`), checked before anything else
+///   but the type, and nothing else is checked when it does not;
+/// - UpdateVersion: `updateVersion` present; the target must be among the MariaDBVersions
+///   (`IsUpgradable`, `pkg/webhooks/ops/v1alpha1/shared.go`; its allow/deny constraints from
+///   the current version's `updateConstraints` are not modelled);
+/// - StorageMigration: `migration` and `timeout` present, and the MariaDB must name a storage
+///   class.
+///
+/// Not modelled (they need objects this function is not given): the storage size comparison
+/// of VolumeExpansion, the MaxScale topology check, the Secrets of RotateAuth and the
+/// StorageClasses of StorageMigration.
+///
+/// Where the guide is silent (`kubedb/docs@dd66a58b:docs/guides/mariadb/distributed/
+/// opsrequest/horizontal_scale.md`): neither release's OpsRequest webhook reads the
+/// PlacementPolicy or the slice. A scale-up past the ordinals the policy maps is admitted;
+/// the PetSet webhook (which checks coverage on update too, [`validate_petset`]) then refuses
+/// the ops manager's new replica count and the request fails. That is reported here as a
+/// [`Severity::Warning`] ([`Rule::OpsMemberNotPlaced`]) when the database is distributed and
+/// its policy is known. A policy edit while a request runs is judged by the PlacementPolicy
+/// webhook alone ([`validate_placement_policy_update`]): no OpsRequest rule sees it.
+///
+/// The webhook stops at its first error; this returns every violation, in the webhook's
+/// order (except where upstream returns before reading further, as for an unknown type).
+///
+/// ```
+/// use kubedb_types::admission::{validate_mariadb_ops_request, OpsRequestInputs, Rule};
+/// use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
+/// use kubedb_types::release::Release;
+/// let ops = MariaDBOpsRequest::horizontal_scaling("scale", "demo", "mariadb", 2);
+/// let v = validate_mariadb_ops_request(&ops, Release::WALKTHROUGH, &OpsRequestInputs::default());
+/// assert_eq!(v[0].rule, Rule::OpsMemberOutOfRange { member: 2 });
+/// assert_eq!(v[0].upstream_message(), "Group size can not be less than 3 or greater than 9, range: [3,9]");
+/// ```
+pub fn validate_mariadb_ops_request(
+    ops: &MariaDBOpsRequest,
+    release: Release,
+    hub: &OpsRequestInputs<'_>,
+) -> Vec<Violation> {
+    use MariaDBOpsRequestType as T;
+    let spec = &ops.spec;
+    let type_ = spec.type_;
+    let namespace = ops.metadata.namespace.as_deref().unwrap_or_default();
+    let db_name = spec.database_ref.name.as_str();
+    let database = format!("{namespace}/{db_name}");
+    let older = release == Release::V2025_7_31;
+    let mut out = Vec::new();
+    if !type_.served_by(release) {
+        out.push(
+            Violation::new(
+                "spec.type",
+                Rule::OpsTypeNotSupported {
+                    given: type_,
+                    supported: T::supported(release).to_vec(),
+                },
+            )
+            .answering(Some(format!(
+                "defined OpsRequestType {type_} is not supported, supported types for MariaDB are {}",
+                T::supported(release)
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        );
+        return out;
+    }
+    let field = ops_field(type_);
+    let missing = |field: &'static str, answer: Option<&str>| {
+        Violation::new(field_path(field), Rule::OpsFieldMissing { type_, field })
+            .answering(answer.map(str::to_owned))
+    };
+    // The MariaDB as the hub stores it (defaults applied); `None` when unknown, `Some(None)`
+    // when known not to exist.
+    let db: Option<Option<MariaDB>> = match hub.database {
+        Lookup::Unknown => None,
+        Lookup::Known(found) => Some(found.map(MariaDB::with_defaults)),
+    };
+    let not_found = Violation::new(
+        field,
+        Rule::OpsDatabaseNotFound {
+            database: database.clone(),
+        },
+    );
+    let invalid_ref = format!("spec.databaseRef {database}, is invalid or not found");
+    if !older {
+        if let Some(None) = db {
+            out.push(
+                Violation {
+                    path: "spec.databaseRef".into(),
+                    ..not_found
+                }
+                .answering(Some(invalid_ref)),
+            );
+            return out;
+        }
+    } else if matches!(db, Some(None)) && !matches!(type_, T::VerticalScaling | T::Reconfigure) {
+        let answer = if type_ == T::Restart {
+            invalid_ref
+        } else {
+            format!(
+                "failed to get mariadb: {database}: mariadbs.kubedb.com \"{db_name}\" not found"
+            )
+        };
+        out.push(not_found.answering(Some(answer)));
+    }
+    let md = db.as_ref().and_then(Option::as_ref);
+    match type_ {
+        T::HorizontalScaling => {
+            let Some(hs) = &spec.horizontal_scaling else {
+                out.push(missing(
+                    "spec.horizontalScaling",
+                    Some("`spec.Scale.HorizontalScaling` field is nil"),
+                ));
+                return out;
+            };
+            if let Some(md) = md {
+                let cluster = if older {
+                    md.spec.replicas.unwrap_or(0) > 1
+                } else {
+                    md.spec.topology.is_some()
+                };
+                if !cluster {
+                    out.push(Violation::new(field, Rule::OpsNotACluster { database }).answering(
+                        Some("OpsRequest haven't pointed to a MariaDB Cluster, Horizontal scaling applicable only for MariaDB Cluster".into()),
+                    ));
+                }
+            }
+            match hs.member {
+                None => out.push(missing("spec.horizontalScaling.member", None)),
+                Some(member) if !(3..=9).contains(&member) => out.push(
+                    Violation::new(field, Rule::OpsMemberOutOfRange { member }).answering(Some(
+                        "Group size can not be less than 3 or greater than 9, range: [3,9]".into(),
+                    )),
+                ),
+                Some(member) => {
+                    if let (Some(md), Lookup::Known(Some(pp))) = (md, hub.policy)
+                        && md.is_distributed()
+                        && pp.has_distribution(release.policy_shape())
+                    {
+                        let indices =
+                            uncovered_indices(&pp.distribution_of(release.policy_shape()), member);
+                        if !indices.is_empty() {
+                            out.push(Violation::new(
+                                "spec.horizontalScaling.member",
+                                Rule::OpsMemberNotPlaced {
+                                    policy: pp.metadata.name.clone().unwrap_or_default(),
+                                    indices,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        T::VerticalScaling => {
+            if spec.vertical_scaling.is_none() {
+                out.push(missing(
+                    "spec.verticalScaling",
+                    Some("`spec.Scale.Vertical` field is empty"),
+                ));
+            }
+        }
+        T::VolumeExpansion => match &spec.volume_expansion {
+            Some(ve) if ve.mariadb.is_some() && ve.maxscale.is_some() => out.push(
+                Violation::new(field, Rule::OpsVolumeExpansionBoth).answering(Some(
+                    "Volume expansion for both server at a time is not allowed".into(),
+                )),
+            ),
+            Some(ve) if ve.mariadb.is_some() || ve.maxscale.is_some() => {}
+            _ => out.push(missing(
+                "spec.volumeExpansion.mariadb",
+                Some("`.Spec.VolumeExpansion` field is nil"),
+            )),
+        },
+        T::Reconfigure => {
+            let nil = if older {
+                "`.Spec.Configuration` field is nil/not assigned properly"
+            } else {
+                "`.Spec.Configuration` field is nil"
+            };
+            let Some(c) = &spec.configuration else {
+                out.push(missing("spec.configuration", Some(nil)));
+                return out;
+            };
+            let remove = c.remove_custom_config == Some(true);
+            let applies = c.apply_config.as_ref().is_some_and(|m| !m.is_empty());
+            if !remove && !applies && c.config_secret.is_none() {
+                let answer = if older {
+                    nil
+                } else {
+                    "at least one of `RemoveCustomConfig`, `ConfigSecret`, or `ApplyConfig` must be specified"
+                };
+                out.push(
+                    Violation::new(field, Rule::OpsReconfigureNothing)
+                        .answering(Some(answer.into())),
+                );
+            } else if older
+                && usize::from(remove)
+                    + usize::from(c.apply_config.is_some())
+                    + usize::from(c.config_secret.is_some())
+                    > 1
+            {
+                out.push(Violation::new(field, Rule::OpsReconfigureMoreThanOne).answering(Some(
+                    "more than 1 field have assigned to reconfigure your database but at a time you you are allowed to run one operation(`RemoveCustomConfig`, `ApplyConfig` or `ConfigSecret`) to reconfigure".into(),
+                )));
+            }
+        }
+        T::UpdateVersion => {
+            let Some(uv) = &spec.update_version else {
+                out.push(missing(
+                    "spec.updateVersion",
+                    Some(if older {
+                        "spec.Upgrade is nil"
+                    } else {
+                        "spec.updateVersion nil not supported in UpdateVersion type"
+                    }),
+                ));
+                return out;
+            };
+            let target = uv.target_version.clone().unwrap_or_default();
+            // v0.57.0 reads the target after the database; 861df6898a80 lists the versions
+            // only once the database is known.
+            let read = older || md.is_some();
+            if let (true, Some(catalog)) = (read, hub.catalog) {
+                match catalog.get(&target) {
+                    None => {
+                        let answer = match (older, md) {
+                            (true, _) => format!(
+                                "failed to get mariadbVersion: {target}: mariadbversions.catalog.kubedb.com \"{target}\" not found"
+                            ),
+                            (false, Some(md)) => format!(
+                                "upgrade from version {} to {target} is not supported",
+                                md.spec.version
+                            ),
+                            (false, None) => String::new(),
+                        };
+                        out.push(
+                            Violation::new(field, Rule::OpsTargetVersionNotFound { name: target })
+                                .answering(Some(answer)),
+                        );
+                    }
+                    Some(v) if older && v.deprecated => out.push(
+                        Violation::new(
+                            field,
+                            Rule::OpsTargetVersionDeprecated {
+                                name: target.clone(),
+                            },
+                        )
+                        .answering(Some(format!(
+                            "mariadb target version {namespace}/{target} is deprecated. Skipped processing"
+                        ))),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        T::ReconfigureTls => {
+            let Some(tls) = &spec.tls else {
+                out.push(missing("spec.tls", Some("TLS Spec is empty")));
+                return out;
+            };
+            if tls.require_ssl == Some(true)
+                && let (Some(md), Some(catalog)) = (md, hub.catalog)
+                && let Some(entry) = catalog.get(&md.spec.version)
+                && semver(&entry.version).is_some_and(|v| v < REQUIRE_SSL_MIN_VERSION)
+            {
+                out.push(Violation::new(
+                    field,
+                    Rule::RequireSslUnsupported {
+                        version: entry.version.clone(),
+                    },
+                ));
+            }
+            let changes = usize::from(tls.remove == Some(true))
+                + usize::from(tls.rotate_certificates == Some(true))
+                + usize::from(
+                    tls.config.issuer_ref.is_some()
+                        || tls.config.certificates.is_some()
+                        || tls.require_ssl.is_some(),
+                );
+            if changes == 0 {
+                out.push(
+                    Violation::new(field, Rule::OpsTlsNothing).answering(Some(
+                        if older {
+                            "No of incomplete reconfiguration is provided in TLS Spec."
+                        } else {
+                            "no of incomplete reconfiguration is provided in TLS spec"
+                        }
+                        .into(),
+                    )),
+                );
+            } else if changes > 1 {
+                out.push(Violation::new(field, Rule::OpsTlsMoreThanOne).answering(Some(
+                    "more than 1 field have assigned to reconfigureTLS to your database but at a time you you are allowed to run one operation".into(),
+                )));
+            }
+        }
+        T::RotateAuth => {
+            if older
+                && let Some(secret) = spec
+                    .authentication
+                    .as_ref()
+                    .and_then(|a| a.secret_ref.as_ref())
+                && secret.name.is_empty()
+            {
+                out.push(missing(
+                    "spec.authentication.secretRef.name",
+                    Some("spec.authentication.secretRef.name can not be empty"),
+                ));
+            }
+        }
+        T::StorageMigration => {
+            if spec.migration.is_none() {
+                out.push(missing(
+                    "spec.migration",
+                    Some("spec.migration is required for StorageMigration type"),
+                ));
+                return out;
+            }
+            if spec.timeout.is_none() {
+                out.push(Violation::new(field, Rule::OpsMigrationNeedsTimeout).answering(Some(
+                    "spec.timeout is required for Storage Migration ops request, adjust timeout according to the size of your database".into(),
+                )));
+            }
+            if let Some(md) = md
+                && md
+                    .spec
+                    .storage
+                    .as_ref()
+                    .and_then(|s| s.storage_class_name.as_ref())
+                    .is_none()
+            {
+                out.push(
+                    Violation::new(field, Rule::OpsMigrationNoStorageClass).answering(Some(
+                        "db.Spec.Storage.StorageClassName can't be nil in the database yaml".into(),
+                    )),
+                );
+            }
+        }
+        T::Restart | T::Upgrade => {}
+    }
+    out
+}
+
+/// The webhook reports a missing parameter at the type's field (`spec.horizontalScaling` for
+/// `spec.horizontalScaling.member`): the first two segments of `field`.
+fn field_path(field: &str) -> String {
+    field.splitn(3, '.').take(2).collect::<Vec<_>>().join(".")
+}
+
+/// Validates an update of a MariaDBOpsRequest as the ops webhook of `release` does
+/// (`ValidateUpdate`, `apimachinery@v0.57.0` and `@861df6898a80:pkg/webhooks/ops/v1alpha1/
+/// mariadb.go`): the spec may not change at all (`validateMariaDBOpsRequest`: a strategic
+/// merge patch from the old object with `spec` as a precondition, kmodules
+/// `client-go/meta/preconditions.go`), and when it did not, the create rules run again on the
+/// new object ([`validate_mariadb_ops_request`]). The ops manager's status updates leave the
+/// spec as it is, so they pass (v2026.7.10 registers the webhook for
+/// `mariadbopsrequests/status` as well).
+pub fn validate_mariadb_ops_request_update(
+    old: &MariaDBOpsRequest,
+    new: &MariaDBOpsRequest,
+    release: Release,
+    hub: &OpsRequestInputs<'_>,
+) -> Vec<Violation> {
+    if old.spec != new.spec {
+        return vec![Violation::new("spec", Rule::Immutable)];
+    }
+    validate_mariadb_ops_request(new, release, hub)
 }

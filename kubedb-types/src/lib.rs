@@ -9,6 +9,8 @@
 //! | `PlacementPolicy` | [`apps::v1`] | cluster |
 //! | `PetSet` | [`apps::v1`] | namespaced |
 //! | `MariaDBVersion` | [`catalog::v1alpha1`] | cluster |
+//! | `MariaDBOpsRequest` | [`ops::v1alpha1`] | namespaced, short name `mariaops` |
+//! | `MariaDBAutoscaler` | [`autoscaling::v1alpha1`] | namespaced, short name `mdscaler` |
 //!
 //! Every optional field is an `Option` that is skipped when `None`, so an object read and
 //! written back is unchanged and server-side apply claims only what was set. The
@@ -29,9 +31,11 @@
 
 pub mod admission;
 pub mod apps;
+pub mod autoscaling;
 pub mod catalog;
 pub mod common;
 pub mod kubedb;
+pub mod ops;
 pub mod release;
 
 /// Schema of a free-form JSON value: any object, kept as is by the API server.

@@ -165,3 +165,21 @@ pub struct X509Subject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
 }
+
+/// A reference to an object of any kind by group, kind, namespace and name (kmodules
+/// `client-go/api/v1` `TypedObjectReference`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TypedObjectReference {
+    /// API group of the object; the core group when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_group: Option<String>,
+    /// Kind of the object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Namespace of the object; the referrer's namespace when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Name of the object.
+    pub name: String,
+}

@@ -6,3 +6,4 @@
 pub mod kmapi;
 pub mod monitoring;
 pub mod offshoot;
+pub mod quantity;
