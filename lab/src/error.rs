@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// The command that installs everything the lab runs (Debian 12 names).
-pub const INSTALL: &str = "apt-get install -y mariadb-server galera-4 galera-arbitrator-4 rsync iproute2";
+pub const INSTALL: &str =
+    "apt-get install -y mariadb-server galera-4 galera-arbitrator-4 rsync iproute2";
 
 /// Why the lab could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +54,9 @@ pub enum LabError {
     #[error("{0:?} is already in this lab: names must be unique")]
     Duplicate(String),
     /// The address asked for is not in the cluster's subnet or already taken.
-    #[error("address {address} for pod {pod:?} is not a free address of cluster {cluster}'s subnet {subnet}")]
+    #[error(
+        "address {address} for pod {pod:?} is not a free address of cluster {cluster}'s subnet {subnet}"
+    )]
     Address {
         /// The pod.
         pod: String,

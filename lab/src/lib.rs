@@ -356,7 +356,12 @@ impl Lab {
     /// Adds a pod to `cluster` at the next address the slice router would hand out
     /// ([`kubeslice_types::ipam::pod_address`]), resolvable as each of `names` in every
     /// namespace. Returns the address.
-    pub fn add_pod(&self, cluster: &str, pod: &str, names: &[String]) -> Result<Ipv4Addr, LabError> {
+    pub fn add_pod(
+        &self,
+        cluster: &str,
+        pod: &str,
+        names: &[String],
+    ) -> Result<Ipv4Addr, LabError> {
         let c = self.cluster(cluster)?;
         let n = self.state().counts.get(cluster).copied().unwrap_or(0);
         let mut index = n;
@@ -439,7 +444,8 @@ impl Lab {
 
     fn write_hosts(&self) -> Result<(), LabError> {
         let st = self.state();
-        let mut hosts = String::from("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        let mut hosts =
+            String::from("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
         for p in st.pods.values() {
             if !p.info.names.is_empty() {
                 hosts.push_str(&format!("{}\t{}\n", p.info.address, p.info.names.join(" ")));
@@ -676,11 +682,9 @@ impl Lab {
     pub fn grastate(&self, pod: &str) -> Result<SavedState, LabError> {
         let file = self.pod(pod)?.data_dir().join("grastate.dat");
         let text = std::fs::read_to_string(&file).map_err(LabError::io(&file))?;
-        SavedState::parse(&file.display().to_string(), &text).map_err(|source| {
-            LabError::NodeFile {
-                pod: pod.to_owned(),
-                source,
-            }
+        SavedState::parse(&file.display().to_string(), &text).map_err(|source| LabError::NodeFile {
+            pod: pod.to_owned(),
+            source,
         })
     }
 
