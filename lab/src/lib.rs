@@ -57,6 +57,18 @@
 //! it). A run killed with SIGKILL leaves its namespaces; the next [`Lab::new`] removes those
 //! whose process is gone.
 //!
+//! # Behind the pod seam
+//!
+//! A [`Lab`] is `Send + Sync`: a simulated cluster's pod runtime keeps an `Arc<Lab>` and maps
+//! its calls one to one: a pod given its ordinal, cluster, overlay address and manifest is
+//! [`Lab::add_pod_at`] (first time; names from `deployer::pod_slice_address`) then
+//! [`Lab::start`] with the pod's `galera.cnf` (the plan's `GaleraConfig::render`) and
+//! `bootstrap` for the first pod or the recovery's chosen one ([`Lab::mark_safe_to_bootstrap`]
+//! first after a crash); stop is [`Lab::stop`] with the manifest's grace period, a lost cluster
+//! is [`Lab::kill`] on its pods; status is [`Lab::status`] (or the async [`Lab::status_live`])
+//! and readiness [`is_ready`]. The methods block (they start processes and poll): from async
+//! code call them through `spawn_blocking`.
+//!
 //! ```no_run
 //! # fn main() -> Result<(), lab::LabError> {
 //! use lab::{Lab, LabOptions, SliceSpec};
@@ -811,7 +823,26 @@ impl Inner {
     }
 }
 
+impl std::fmt::Debug for Lab {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lab")
+            .field("id", &self.inner.id)
+            .field("clusters", &self.inner.clusters)
+            .field("pods", &self.pods())
+            .finish()
+    }
+}
+
 /// Ready as the lab reports it to the pod table: `wsrep_ready=ON` and `Synced`.
 pub fn is_ready(s: &WsrepStatus) -> bool {
     s.ready == Some(true) && s.local_state == Some(LocalState::Synced)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_lab_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<super::Lab>();
+    }
 }

@@ -40,7 +40,11 @@ const NEEDED: [&str; 7] = [
 /// }
 /// ```
 pub fn preflight() -> Result<(), LabError> {
-    let missing: Vec<String> = NEEDED
+    check(&NEEDED, nix::unistd::geteuid().is_root())
+}
+
+fn check(needed: &[&str], root: bool) -> Result<(), LabError> {
+    let missing: Vec<String> = needed
         .iter()
         .filter(|p| !Path::new(p).exists())
         .map(|p| (*p).to_owned())
@@ -48,7 +52,7 @@ pub fn preflight() -> Result<(), LabError> {
     if !missing.is_empty() {
         return Err(LabError::Missing { missing });
     }
-    if !nix::unistd::geteuid().is_root() {
+    if !root {
         return Err(LabError::NotRoot);
     }
     Ok(())
@@ -287,5 +291,29 @@ pub(crate) fn sweep_stale() {
             .or_else(|| ns.split("-c-").next())
             .unwrap_or(ns);
         let _ = std::fs::remove_dir_all(std::env::temp_dir().join(id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    #[test]
+    fn missing_programs_are_named_with_the_install_command() {
+        let e = check(&["/nonexistent/mariadbd", "/"], true).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("/nonexistent/mariadbd"), "{text}");
+        assert!(!text.contains(" /,"), "{text}");
+        assert!(
+            text.contains(
+                "apt-get install -y mariadb-server galera-4 galera-arbitrator-4 rsync iproute2"
+            ),
+            "{text}"
+        );
+        assert!(matches!(
+            check(&["/"], false),
+            Err(crate::LabError::NotRoot)
+        ));
+        assert!(check(&["/"], true).is_ok());
     }
 }

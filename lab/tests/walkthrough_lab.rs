@@ -122,9 +122,17 @@ fn walkthrough_on_real_galera_across_two_cluster_namespaces() {
     lab.start("mariadb-0", &cnf["mariadb-0"].0, true)
         .expect("bootstrap");
     lab.wait_ready("mariadb-0", WAIT).expect("mariadb-0 ready");
+    println!(
+        "lab: mariadb-0 bootstrapped, ready after {:.2?}",
+        started.elapsed()
+    );
     for pod in ["mariadb-1", "mariadb-2"] {
         lab.start(pod, &cnf[pod].0, false).expect("join");
         lab.wait_ready(pod, WAIT).expect("joined");
+        println!(
+            "lab: {pod} joined (SST), ready after {:.2?}",
+            started.elapsed()
+        );
     }
     for pod in ["mariadb-0", "mariadb-1", "mariadb-2"] {
         lab.wait_for(pod, "Primary of 3", WAIT, primary_of(3))
@@ -273,10 +281,21 @@ fn walkthrough_on_real_galera_across_two_cluster_namespaces() {
     lab.start(&plan.bootstrap, &cnf[&plan.bootstrap].0, true)
         .expect("bootstrap");
     lab.wait_ready(&plan.bootstrap, WAIT).expect("bootstrapped");
+    println!(
+        "lab: recovery: positions read, {} bootstrapped after {:.2?}",
+        plan.bootstrap,
+        recovery.elapsed()
+    );
     for join in &plan.joins {
         lab.start(&join.node, &cnf[&join.node].0, false)
             .expect("join");
         lab.wait_ready(&join.node, WAIT).expect("joined");
+        println!(
+            "lab: recovery: {} joined ({:?}) after {:.2?}",
+            join.node,
+            join.transfer,
+            recovery.elapsed()
+        );
     }
     for pod in pods {
         lab.wait_for(pod, "Primary of 3", WAIT, primary_of(3))
