@@ -103,6 +103,14 @@ pub enum LabError {
         #[source]
         source: galera::files::FileError,
     },
+    /// The pod's server exited while it was waited for.
+    #[error("pod {pod:?}: the server exited; the end of its error.log:\n{log}")]
+    Exited {
+        /// The pod.
+        pod: String,
+        /// The last lines of its `error.log`.
+        log: String,
+    },
     /// A wait ran out of time.
     #[error("pod {pod:?}: not {what} within {waited:?}; last seen: {last}")]
     Timeout {

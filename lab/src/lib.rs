@@ -653,7 +653,8 @@ impl Lab {
             })
     }
 
-    /// Polls the pod's status every 200 ms until `done` holds or `timeout` passes.
+    /// Polls the pod's status every 200 ms until `done` holds or `timeout` passes; stops
+    /// early with [`LabError::Exited`] (the end of its `error.log`) when the server exits.
     pub fn wait_for(
         &self,
         pod: &str,
@@ -673,6 +674,15 @@ impl Lab {
                 ),
                 Err(e) => e.to_string(),
             };
+            if !self.is_running(pod)? {
+                let file = self.pod(pod)?.dir.join("error.log");
+                let text = std::fs::read_to_string(&file).unwrap_or_default();
+                let lines: Vec<&str> = text.lines().collect();
+                return Err(LabError::Exited {
+                    pod: pod.to_owned(),
+                    log: lines[lines.len().saturating_sub(8)..].join("\n"),
+                });
+            }
             if start.elapsed() >= timeout {
                 return Err(LabError::Timeout {
                     pod: pod.to_owned(),

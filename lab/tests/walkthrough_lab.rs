@@ -427,3 +427,38 @@ fn ctrl_c_removes_everything() {
     assert_eq!(status.code(), Some(130), "the lab's handler exits with 130");
     assert_nothing_left(&id, &ns, &dir);
 }
+
+#[test]
+fn a_server_that_cannot_start_is_reported_with_its_log_and_bad_placeholders_are_refused() {
+    require();
+    let slice =
+        SliceSpec::new("10.1.0.0/16", 16, ["demo-controller", "demo-worker"]).expect("slice");
+    let lab = Lab::new(&slice, LabOptions::default()).expect("lab");
+    let ip = lab.add_pod("demo-worker", "mariadb-1", &[]).expect("pod");
+    // The controller's second block, the router's address skipped (written out by hand).
+    assert_eq!(ip.to_string(), "10.1.16.1");
+    let e = lab
+        .start(
+            "mariadb-1",
+            "[mysqld]\nwsrep_cluster_name=${CLUSTER_NAME}\n",
+            false,
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("$CLUSTER_NAME"), "{e}");
+    // An option mariadbd does not know: the server exits and says why.
+    lab.start("mariadb-1", "[mysqld]\nno-such-option=1\n", false)
+        .expect("spawned");
+    let e = lab
+        .wait_for("mariadb-1", "answering", WAIT, |_| true)
+        .unwrap_err();
+    assert!(
+        matches!(&e, lab::LabError::Exited { log, .. } if log.contains("no-such-option")),
+        "{e}"
+    );
+    // An address outside the cluster's subnet is refused.
+    let outside = "10.1.0.9".parse().expect("address");
+    assert!(
+        lab.add_pod_at("demo-worker", "mariadb-3", outside, &[])
+            .is_err()
+    );
+}
