@@ -197,8 +197,9 @@ pub struct PodInfo {
     pub address: Ipv4Addr,
     /// The names that resolve to it in every namespace.
     pub names: Vec<String>,
-    /// Its directory: `data/` (the data directory), `galera.cnf`, `mysqld.sock`,
-    /// `error.log`, `recover.log`.
+    /// Its directory: `data/` (the data directory), `tmp/` (its own tmpdir: a starting server
+    /// removes every `#sql*` file in its tmpdir, so servers must not share one), `galera.cnf`,
+    /// `mysqld.sock`, `error.log`, `recover.log`.
     pub dir: PathBuf,
 }
 
@@ -433,7 +434,7 @@ impl Lab {
                 },
             );
         }
-        std::fs::create_dir_all(&dir).map_err(LabError::io(&dir))?;
+        std::fs::create_dir_all(dir.join("tmp")).map_err(LabError::io(&dir))?;
         sys::chown_mysql(&dir)?;
         let cidr = format!("{address}/{}", self.inner.slice.subnet.prefix_len());
         sys::ip(&["-n", &c.namespace, "addr", "add", &cidr, "dev", "gw"])?;
@@ -490,6 +491,7 @@ impl Lab {
             format!("--socket={}", info.socket().display()),
             format!("--pid-file={}", d.join("mariadbd.pid").display()),
             format!("--log-error={}", d.join("error.log").display()),
+            format!("--tmpdir={}", d.join("tmp").display()),
             format!("--bind-address={}", info.address),
             format!("--wsrep-node-name={}", info.name),
         ];

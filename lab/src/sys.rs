@@ -163,6 +163,9 @@ pub(crate) fn make_template(dir: &Path, o: &LabOptions) -> Result<(), LabError> 
     std::fs::create_dir_all(dir).map_err(LabError::io(dir))?;
     chown_mysql(dir)?;
     let data = format!("--datadir={}", dir.join("data").display());
+    // A directory of its own for temporary tables: a server starting removes every `#sql*`
+    // file in its tmpdir, so labs running side by side must not share /tmp.
+    let tmp = own_tmpdir(dir)?;
     let small: &[&str] = if o.small {
         &["--innodb-log-file-size=8M"]
     } else {
@@ -172,6 +175,7 @@ pub(crate) fn make_template(dir: &Path, o: &LabOptions) -> Result<(), LabError> 
         "--no-defaults",
         "--user=mysql",
         data.as_str(),
+        tmp.as_str(),
         "--auth-root-authentication-method=normal",
         "--skip-test-db",
     ];
@@ -187,7 +191,14 @@ pub(crate) fn make_template(dir: &Path, o: &LabOptions) -> Result<(), LabError> 
          GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;\n"
     );
     let log = format!("--log-error={}", dir.join("bootstrap.log").display());
-    let mut args = vec!["--no-defaults", "--bootstrap", "--user=mysql", &data, &log];
+    let mut args = vec![
+        "--no-defaults",
+        "--bootstrap",
+        "--user=mysql",
+        &data,
+        &tmp,
+        &log,
+    ];
     args.extend_from_slice(small);
     let mut child = Command::new(MARIADBD)
         .args(&args)
@@ -214,6 +225,14 @@ pub(crate) fn make_template(dir: &Path, o: &LabOptions) -> Result<(), LabError> 
         });
     }
     Ok(())
+}
+
+/// `--tmpdir=<dir>/tmp`, made and given to mysql.
+pub(crate) fn own_tmpdir(dir: &Path) -> Result<String, LabError> {
+    let tmp = dir.join("tmp");
+    std::fs::create_dir_all(&tmp).map_err(LabError::io(&tmp))?;
+    chown_mysql(&tmp)?;
+    Ok(format!("--tmpdir={}", tmp.display()))
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
