@@ -108,10 +108,11 @@ const SERVER_USER: &str = "mysql";
 
 /// Galera failure detection shortened so a lost node is noticed in about 2 to 3 s instead of
 /// the defaults' 5 to 15 s (`evs.suspect_timeout` PT5S, `evs.inactive_timeout` PT15S,
-/// `evs.install_timeout` PT7.5S, `evs.keepalive_period` PT1S, `pc.wait_prim_timeout` PT30S:
-/// `codership/galera@release_26.4.x:gcomm/src/evs_proto.cpp`, `pc_proto.cpp`). The same
-/// values the `galera` crate's conformance suite runs with; the membership outcomes are the
-/// same, only sooner.
+/// `evs.join_retrans_period` PT1S, `pc.wait_prim_timeout` PT30S in
+/// `codership/galera@release_26.4.18:gcomm/src/defaults.cpp`; `evs.install_timeout` half the
+/// inactive timeout and `evs.keepalive_period` the retransmission period, PT1S, in
+/// `gcomm/src/evs_proto.cpp`; Debian 12 ships 26.4.23). The same values the `galera` crate's
+/// conformance suite runs with; the membership outcomes are the same, only sooner.
 pub const FAST_EVS: &str = "evs.suspect_timeout=PT2S;evs.inactive_timeout=PT3S;evs.install_timeout=PT2S;\
 evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;evs.join_retrans_period=PT0.5S;\
 pc.wait_prim_timeout=PT5S";
