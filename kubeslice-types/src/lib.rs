@@ -35,6 +35,7 @@
 pub mod common;
 pub mod controller;
 pub mod dns;
+pub mod ipam;
 pub mod networking;
 pub mod validation;
 pub mod worker;
