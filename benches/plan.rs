@@ -145,14 +145,14 @@ fn fake_hub(c: &mut Criterion) {
         b.iter(|| {
             rt.block_on(async {
                 let hub = simulated_clusters::hub();
-                let _world = World::start(&hub, &env, &seed, Spoke::of(&env));
+                let _world = World::start(&hub, &env, Spoke::of(&env));
                 converge(&hub, &seed, &options).await;
             })
         })
     });
     let hub = rt.block_on(async { simulated_clusters::hub() });
     let world = rt.block_on(async {
-        let world = World::start(&hub, &env, &seed, Spoke::of(&env));
+        let world = World::start(&hub, &env, Spoke::of(&env));
         converge(&hub, &seed, &options).await;
         world.settled().await;
         world

@@ -260,7 +260,7 @@ async fn connect(
         "\n== apply to the in-process fake hub; simulated spokes {}; schemas: {schemas}",
         names.join(", ")
     );
-    let world = World::start(&hub, env, plan, spokes);
+    let world = World::start(&hub, env, spokes);
     Ok((hub.client(), Some(world)))
 }
 

@@ -113,7 +113,11 @@ pub fn draft(env: &Environment) -> Result<Plan, Rejected> {
     let mut findings = preflight::preflight(env, &policy, &steps, Some(&survival));
     findings.sort_by_key(|f| f.severity);
     let placement = plan::placed(env, &policy);
-    let spokes = plan::previews(env, &placement);
+    let stored_policy = steps.iter().find_map(|s| match &s.object {
+        PlanObject::PlacementPolicy(p) => Some(p),
+        _ => None,
+    });
+    let spokes = plan::previews(env, &placement, stored_policy);
     Ok(Plan {
         steps,
         placement,

@@ -13,6 +13,7 @@ use kubedb_types::apps::v1::{
 };
 use kubedb_types::common::offshoot::{PodSpec, PodTemplateSpec};
 use kubedb_types::kubedb::v1::{MariaDB, MariaDBSpec, StorageType, WsrepSstMethod};
+use kubedb_types::release::PolicyShape;
 use kubeslice_types::common::{Cipher, DscpClass, SliceGatewayType};
 use kubeslice_types::controller::v1alpha1::PROJECT_NAMESPACE_PREFIX;
 use kubeslice_types::controller::v1alpha1::{
@@ -32,10 +33,7 @@ use crate::environment::Environment;
 use crate::findings::Finding;
 use crate::survival::SurvivalAnalysis;
 
-/// The annotation PetSet puts on pods and PVCs of distributed sets.
-pub const CLUSTER_NAME_ANNOTATION: &str = "open-cluster-management.io/cluster-name";
-/// The role label of PetSet's ManifestWorks (`pod` or `pvc`).
-pub const ROLE_LABEL: &str = "open-cluster-management.io/role";
+pub use kubedb_types::apps::v1::{CLUSTER_NAME_ANNOTATION, ROLE_LABEL};
 
 /// An object of the plan.
 #[derive(Clone, Debug, PartialEq)]
@@ -496,9 +494,66 @@ fn ssa(ignore: &[&str]) -> UpdateStrategy {
     }
 }
 
-/// The pod and PVC ManifestWorks and Galera settings PetSet would create, per spoke.
-pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePreview> {
+/// What PetSet's `CalculateForPodPlacement` adds to every pod's spec from the policy's spread
+/// constraints (`petset@v0.0.11:pkg/controller/placement.go`, unchanged at `05a56e31`): one
+/// topology spread constraint per zone/node spread selecting the template labels, an
+/// `affinity` (always), with `podAntiAffinity` when a spread is set and a required term per
+/// `DoNotSchedule` spread.
+fn spread_placement(policy: Option<&PlacementPolicy>, template_labels: &Value) -> Vec<(&'static str, Value)> {
+    let Some(pl) = policy.map(|p| &p.spec) else {
+        return Vec::new();
+    };
+    let mut constraints = Vec::new();
+    let mut required = Vec::new();
+    for (key, spread) in [
+        ("topology.kubernetes.io/zone", &pl.zone_spread_constraint),
+        ("kubernetes.io/hostname", &pl.node_spread_constraint),
+    ] {
+        let Some(spread) = spread else { continue };
+        constraints.push(json!({"labelSelector": {"matchLabels": template_labels},
+            "maxSkew": spread.max_skew, "topologyKey": key,
+            "whenUnsatisfiable": spread.when_unsatisfiable}));
+        if spread.when_unsatisfiable == WhenUnsatisfiable::DoNotSchedule {
+            required.push(json!({"labelSelector": {"matchLabels": template_labels}, "topologyKey": key}));
+        }
+    }
+    let mut affinity = json!({});
+    if pl.zone_spread_constraint.is_some() || pl.node_spread_constraint.is_some() {
+        affinity["podAntiAffinity"] = json!({});
+        if !required.is_empty() {
+            affinity["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = json!(required);
+        }
+    }
+    let mut out = vec![("affinity", affinity)];
+    if !constraints.is_empty() {
+        out.push(("topologySpreadConstraints", json!(constraints)));
+    }
+    out
+}
+
+/// The pod and PVC ManifestWorks and Galera settings PetSet would create, per spoke, for the
+/// PlacementPolicy the plan stores (`policy`).
+///
+/// What the release's PetSet controller puts in them differs (`CreatePodManifestWork`,
+/// `CreateClaimManifestWork`, `pkg/controller/petset/pet_manifest_work_control.go`): at
+/// `petset@v0.0.11` (KubeDB v2025.7.31, `spec.ocm` policies) pod works have four feedback
+/// rules and no update strategy, claim works no manifest config, and the pod keeps its
+/// controller reference to the PetSet (whose `uid` the hub assigns, so it is left out here);
+/// at `petset@05a56e31` (v2026.7.10) pod works add `NodeName` and a server-side apply ignoring
+/// spoke-side labels, claim works a `Capacity` feedback and a server-side apply ignoring
+/// `volumeName`/`storageClassName`, and owner references are cleared. Works carry their
+/// object's labels plus the role label. The `controller-revision-hash` label PetSet adds is
+/// left out: it names a ControllerRevision that exists only once the PetSet does.
+pub(crate) fn previews(
+    env: &Environment,
+    placement: &[Placed],
+    policy: Option<&PlacementPolicy>,
+) -> Vec<SpokePreview> {
     let db = &env.database;
+    let old_petset = env.kubedb.release.policy_shape() == PolicyShape::Ocm;
+    let mut template_labels = offshoot_labels(&db.name, &db.namespace);
+    template_labels.insert(COMPONENT_LABEL.into(), "database".into());
+    let placement_fields = spread_placement(policy, &json!(template_labels));
     let sst = db.wsrep_sst_method.unwrap_or(WsrepSstMethod::Rsync);
     let major: u32 = db
         .version
@@ -529,14 +584,12 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
                 works: Vec::new(),
                 galera: Vec::new(),
             });
-        let mut labels = offshoot_labels(&db.name, &db.namespace);
-        labels.insert("apps.kubernetes.io/pod-index".into(), p.ordinal.to_string());
-        labels.insert("statefulset.kubernetes.io/pod-name".into(), p.pod.clone());
-        // The manifests carry KubeDB's pod labels: the selectors plus the component
-        // (`apimachinery@v0.57.0:apis/kubedb/v1/mariadb_helpers.go`, `offshootLabels`). The
-        // work's own labels stay the selectors the hub watches by.
-        let mut pod_manifest_labels = labels.clone();
-        pod_manifest_labels.insert(COMPONENT_LABEL.into(), "database".into());
+        // KubeDB's pod labels: the selectors plus the component
+        // (`apimachinery@v0.57.0:apis/kubedb/v1/mariadb_helpers.go`, `offshootLabels`), and
+        // PetSet's identity labels. The work carries the pod's labels too.
+        let mut pod_manifest_labels = template_labels.clone();
+        pod_manifest_labels.insert("apps.kubernetes.io/pod-index".into(), p.ordinal.to_string());
+        pod_manifest_labels.insert("statefulset.kubernetes.io/pod-name".into(), p.pod.clone());
         let container = |name: &str, image: &Option<String>| {
             let mut c = json!({"name": name});
             if let Some(image) = image {
@@ -565,7 +618,7 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
         let mut coordinator = container("md-coordinator", &coordinator_image);
         coordinator["volumeMounts"] = json!([scripts_mount]);
         let claim = format!("data-{}", p.pod);
-        let pod = json!({
+        let mut pod = json!({
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": p.pod, "namespace": db.namespace, "labels": pod_manifest_labels,
                          "annotations": {CLUSTER_NAME_ANNOTATION: p.cluster}},
@@ -580,14 +633,21 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
                 ]
             }
         });
-        let mut pod_labels = labels.clone();
+        for (field, value) in &placement_fields {
+            pod["spec"][*field] = value.clone();
+        }
+        if old_petset {
+            pod["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps.k8s.appscode.com/v1",
+                "kind": "PetSet", "name": db.name, "controller": true, "blockOwnerDeletion": true}]);
+        }
+        let mut pod_labels = pod_manifest_labels.clone();
         pod_labels.insert(ROLE_LABEL.into(), "pod".into());
         preview.works.push(work(
             &p.pod,
             &p.cluster,
             pod_labels,
             pod,
-            ManifestConfigOption {
+            Some(ManifestConfigOption {
                 resource_identifier: ResourceIdentifier {
                     group: Some(String::new()),
                     resource: "pods".into(),
@@ -596,18 +656,20 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
                 },
                 feedback_rules: Some(vec![FeedbackRule {
                     type_: FeedbackType::JsonPaths,
-                    json_paths: Some(json_paths(&[
-                        ("PodPhase", ".status.phase"),
-                        ("PodIP", ".status.podIP"),
-                        ("ReadyCondition", ".status.conditions[?(@.type=='Ready')]"),
-                        ("PodRoleLabel", ".metadata.labels.kubedb-role"),
-                        ("NodeName", ".spec.nodeName"),
-                    ])),
+                    json_paths: Some(json_paths(
+                        &[
+                            ("PodPhase", ".status.phase"),
+                            ("PodIP", ".status.podIP"),
+                            ("ReadyCondition", ".status.conditions[?(@.type=='Ready')]"),
+                            ("PodRoleLabel", ".metadata.labels.kubedb-role"),
+                            ("NodeName", ".spec.nodeName"),
+                        ][..if old_petset { 4 } else { 5 }],
+                    )),
                 }]),
                 feedback_scrape_type: None,
-                update_strategy: Some(ssa(&["$.metadata.labels"])),
+                update_strategy: (!old_petset).then(|| ssa(&["$.metadata.labels"])),
                 condition_rules: None,
-            },
+            }),
         ));
         let mut pvc_spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": db.storage}}});
         if let Some(class) = &p.storage_class {
@@ -621,14 +683,14 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
                          "annotations": {CLUSTER_NAME_ANNOTATION: p.cluster}},
             "spec": pvc_spec
         });
-        let mut pvc_labels = offshoot_labels(&db.name, &db.namespace);
+        let mut pvc_labels = claim_labels.clone();
         pvc_labels.insert(ROLE_LABEL.into(), "pvc".into());
         preview.works.push(work(
             &claim,
             &p.cluster,
             pvc_labels,
             pvc,
-            ManifestConfigOption {
+            (!old_petset).then(|| ManifestConfigOption {
                 resource_identifier: ResourceIdentifier {
                     group: Some(String::new()),
                     resource: "persistentvolumeclaims".into(),
@@ -642,7 +704,7 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
                 feedback_scrape_type: None,
                 update_strategy: Some(ssa(&["$.spec.volumeName", "$.spec.storageClassName"])),
                 condition_rules: None,
-            },
+            }),
         ));
         preview.galera.push(GaleraConfig {
             pod: p.pod.clone(),
@@ -661,7 +723,7 @@ fn work(
     cluster: &str,
     labels: BTreeMap<String, String>,
     manifest: Value,
-    config: ManifestConfigOption,
+    config: Option<ManifestConfigOption>,
 ) -> ManifestWork {
     ManifestWork {
         metadata: ObjectMeta {
@@ -674,7 +736,7 @@ fn work(
             workload: Some(ManifestsTemplate {
                 manifests: Some(vec![Manifest(manifest)]),
             }),
-            manifest_configs: Some(vec![config]),
+            manifest_configs: config.map(|c| vec![c]),
             ..ManifestWorkSpec::default()
         },
         status: None,

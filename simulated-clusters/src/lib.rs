@@ -20,9 +20,13 @@
 //! a real one.
 
 mod admission;
+pub mod kubedb;
+pub mod petset;
+pub mod pods;
 mod world;
 
 pub use admission::serve_kubedb_release;
+pub use pods::{GaleraModel, PodError, PodRuntime, PodSpec, PodState};
 pub use world::*;
 
 use emulated_hub::FakeHub;
