@@ -107,6 +107,8 @@ struct Sim {
 /// use kubedb_types::kubedb::v1::DatabasePhase;
 /// let env = Environment::seed();
 /// let hub = simulated_clusters::hub();
+/// // The release's CRDs: the PetSet controller reads the policy shape the release serves.
+/// simulated_clusters::serve_kubedb_release(&hub, env.kubedb.release).unwrap();
 /// let world = World::start(&hub, &env, Spoke::of(&env));
 /// let plan = plan(&env).unwrap();
 /// apply_plan(&hub.client(), &plan, &ApplyOptions::default(), |_| {}).await.unwrap();
