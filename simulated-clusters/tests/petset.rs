@@ -294,3 +294,174 @@ proptest! {
         prop_assert!(d.is_empty(), "{}:\n{}", env.kubedb.release, d);
     }
 }
+
+mod editing {
+    use super::*;
+    use kube::api::{Api, DeleteParams, Patch, PatchParams};
+    use kubedb_types::apps::v1::PlacementPolicy;
+    use kubedb_types::kubedb::v1::MariaDB;
+    use ocm_types::work::v1::ManifestWork;
+
+    /// `(cluster/work)` names of the PetSet's works of `role`.
+    fn works(hub: &FakeHub, role: &str) -> Vec<String> {
+        let mut out: Vec<String> = hub
+            .list("work.open-cluster-management.io/v1", "ManifestWork", None)
+            .into_iter()
+            .filter(|w| w["metadata"]["labels"]["open-cluster-management.io/role"] == role)
+            .map(|w| {
+                format!(
+                    "{}/{}",
+                    w["metadata"]["namespace"].as_str().unwrap_or("?"),
+                    w["metadata"]["name"].as_str().unwrap_or("?")
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    async fn ready(hub: &FakeHub, world: &World) {
+        wait_for_phase(&hub.client(), "demo", "mariadb", DatabasePhase::Ready, WAIT, |_| {})
+            .await
+            .unwrap_or_else(|e| panic!("{e}; last controller error: {:?}", world.last_error()));
+        world.settled().await;
+    }
+
+    async fn policy(hub: &FakeHub, rules: Value) -> Result<(), kube::Error> {
+        let api: Api<PlacementPolicy> = Api::all(hub.client());
+        let mut stored = serde_json::to_value(api.get("distributed-mariadb").await?)
+            .expect("policy serialises");
+        stored["spec"]["clusterSpreadConstraint"]["distributionRules"] = rules;
+        let config = json!({"apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
+            "metadata": {"name": "distributed-mariadb"}, "spec": stored["spec"]});
+        api.patch(
+            "distributed-mariadb",
+            &PatchParams::apply("galera-deployer").force(),
+            &Patch::Apply(config),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn replicas(hub: &FakeHub, n: i32) {
+        let api: Api<MariaDB> = Api::namespaced(hub.client(), "demo");
+        api.patch(
+            "mariadb",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": n}})),
+        )
+        .await
+        .expect("replicas patched");
+    }
+
+    /// Scaling up adds the new ordinal's claim and pod works where the policy (appended to)
+    /// puts it; scaling down deletes the highest ordinals' pod works and keeps every claim.
+    #[tokio::test]
+    async fn scaling_creates_and_deletes_works_as_petset_does() {
+        let mut env = Environment::seed();
+        env.kubedb.release = Release::V2026_7_10;
+        let (hub, world) = deploy(&env).await;
+        policy(
+            &hub,
+            json!([{"clusterName": "demo-controller", "replicaIndices": [0, 2, 4]},
+                   {"clusterName": "demo-worker", "replicaIndices": [1, 3]}]),
+        )
+        .await
+        .expect("appending indices is allowed");
+        world.settled().await;
+        assert_eq!(works(&hub, "pod").len(), 3, "a policy change alone creates nothing");
+        replicas(&hub, 5).await;
+        world.settled().await;
+        ready(&hub, &world).await;
+        assert_eq!(
+            works(&hub, "pod"),
+            [
+                "demo-controller/mariadb-0",
+                "demo-controller/mariadb-2",
+                "demo-controller/mariadb-4",
+                "demo-worker/mariadb-1",
+                "demo-worker/mariadb-3"
+            ]
+        );
+        assert_eq!(world.wsrep("mariadb-3").and_then(|s| s.cluster_size), Some(5));
+        // KubeDB's webhook keeps a Galera cluster at 3 or more.
+        replicas(&hub, 3).await;
+        world.settled().await;
+        ready(&hub, &world).await;
+        assert_eq!(
+            works(&hub, "pod"),
+            ["demo-controller/mariadb-0", "demo-controller/mariadb-2", "demo-worker/mariadb-1"]
+        );
+        assert_eq!(
+            works(&hub, "pvc"),
+            [
+                "demo-controller/data-mariadb-0",
+                "demo-controller/data-mariadb-2",
+                "demo-controller/data-mariadb-4",
+                "demo-worker/data-mariadb-1",
+                "demo-worker/data-mariadb-3"
+            ],
+            "PetSet never deletes claim works"
+        );
+        assert_eq!(world.wsrep("mariadb-0").and_then(|s| s.cluster_size), Some(3));
+        assert_eq!(world.wsrep("mariadb-4"), None);
+        assert_eq!(world.last_error(), None);
+    }
+
+    /// The release's webhook refuses moving an existing ordinal; without it, PetSet leaves the
+    /// running pod where it is and places the ordinal by the new policy only when it recreates
+    /// the pod (its work deleted), with a new claim work there (the old one stays).
+    #[tokio::test]
+    async fn a_moved_ordinal_moves_only_when_its_pod_is_recreated() {
+        let mut env = Environment::seed();
+        env.kubedb.release = Release::V2026_7_10;
+        let (hub, _world) = deploy(&env).await;
+        let moved = json!([{"clusterName": "demo-controller", "replicaIndices": [0, 1, 2]},
+                           {"clusterName": "demo-worker", "replicaIndices": []}]);
+        let refused = policy(&hub, moved.clone()).await.expect_err("the webhook refuses");
+        assert!(
+            refused.to_string().contains("cannot modify existing replica assignments"),
+            "{refused}"
+        );
+
+        // The same hub kinds without KubeDB's webhooks.
+        let hub = simulated_clusters::hub();
+        let world = World::start(&hub, &env, Spoke::of(&env));
+        let plan = plan(&env).expect("plans");
+        apply_plan(&hub.client(), &plan, &options(), |_| {})
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        ready(&hub, &world).await;
+        policy(&hub, moved).await.expect("no webhook");
+        world.settled().await;
+        assert_eq!(
+            works(&hub, "pod"),
+            ["demo-controller/mariadb-0", "demo-controller/mariadb-2", "demo-worker/mariadb-1"],
+            "a running pod is not moved"
+        );
+        let api: Api<ManifestWork> = Api::namespaced(hub.client(), "demo-worker");
+        api.delete("mariadb-1", &DeleteParams::default())
+            .await
+            .expect("work deleted");
+        world.settled().await;
+        ready(&hub, &world).await;
+        assert_eq!(
+            works(&hub, "pod"),
+            ["demo-controller/mariadb-0", "demo-controller/mariadb-1", "demo-controller/mariadb-2"]
+        );
+        assert_eq!(
+            works(&hub, "pvc"),
+            [
+                "demo-controller/data-mariadb-0",
+                "demo-controller/data-mariadb-1",
+                "demo-controller/data-mariadb-2",
+                "demo-worker/data-mariadb-1"
+            ]
+        );
+        assert_eq!(
+            world.pods().iter().map(|(p, c, _)| format!("{p}@{c}")).collect::<Vec<_>>(),
+            ["mariadb-0@demo-controller", "mariadb-1@demo-controller", "mariadb-2@demo-controller"]
+        );
+        assert_eq!(world.wsrep("mariadb-1").and_then(|s| s.cluster_size), Some(3));
+    }
+}
