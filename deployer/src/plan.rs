@@ -499,7 +499,10 @@ fn ssa(ignore: &[&str]) -> UpdateStrategy {
 /// topology spread constraint per zone/node spread selecting the template labels, an
 /// `affinity` (always), with `podAntiAffinity` when a spread is set and a required term per
 /// `DoNotSchedule` spread.
-fn spread_placement(policy: Option<&PlacementPolicy>, template_labels: &Value) -> Vec<(&'static str, Value)> {
+fn spread_placement(
+    policy: Option<&PlacementPolicy>,
+    template_labels: &Value,
+) -> Vec<(&'static str, Value)> {
     let Some(pl) = policy.map(|p| &p.spec) else {
         return Vec::new();
     };
@@ -514,14 +517,17 @@ fn spread_placement(policy: Option<&PlacementPolicy>, template_labels: &Value) -
             "maxSkew": spread.max_skew, "topologyKey": key,
             "whenUnsatisfiable": spread.when_unsatisfiable}));
         if spread.when_unsatisfiable == WhenUnsatisfiable::DoNotSchedule {
-            required.push(json!({"labelSelector": {"matchLabels": template_labels}, "topologyKey": key}));
+            required.push(
+                json!({"labelSelector": {"matchLabels": template_labels}, "topologyKey": key}),
+            );
         }
     }
     let mut affinity = json!({});
     if pl.zone_spread_constraint.is_some() || pl.node_spread_constraint.is_some() {
         affinity["podAntiAffinity"] = json!({});
         if !required.is_empty() {
-            affinity["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = json!(required);
+            affinity["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] =
+                json!(required);
         }
     }
     let mut out = vec![("affinity", affinity)];

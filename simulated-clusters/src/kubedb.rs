@@ -17,8 +17,14 @@ use serde_json::{Map, Value, json};
 /// and the namespace when the database is distributed.
 pub fn selectors(db: &Value) -> Map<String, Value> {
     let mut labels = Map::new();
-    labels.insert("app.kubernetes.io/name".into(), json!("mariadbs.kubedb.com"));
-    labels.insert("app.kubernetes.io/instance".into(), db["metadata"]["name"].clone());
+    labels.insert(
+        "app.kubernetes.io/name".into(),
+        json!("mariadbs.kubedb.com"),
+    );
+    labels.insert(
+        "app.kubernetes.io/instance".into(),
+        db["metadata"]["name"].clone(),
+    );
     labels.insert("app.kubernetes.io/managed-by".into(), json!("kubedb.com"));
     if db["spec"]["distributed"].as_bool() == Some(true) {
         labels.insert(

@@ -64,13 +64,15 @@ pub fn mapping(policy: &PlacementPolicy, release: Release) -> Mapping {
             .into_iter()
             .filter(|_| policy.spec.cluster_spread_constraint.is_some())
             .collect(),
-        Generation::V0_0_11 => Policy::from_pairs(
-            policy
-                .distribution_of(PolicyShape::Ocm)
-                .into_iter()
-                .map(|(c, idx)| (c.to_owned(), idx.to_vec())),
-        )
-        .rules,
+        Generation::V0_0_11 => {
+            Policy::from_pairs(
+                policy
+                    .distribution_of(PolicyShape::Ocm)
+                    .into_iter()
+                    .map(|(c, idx)| (c.to_owned(), idx.to_vec())),
+            )
+            .rules
+        }
     };
     Mapping::build(&Policy { rules })
 }
@@ -185,7 +187,9 @@ fn place(spec: &mut Map<String, Value>, policy: &PlacementPolicy, labels: &Map<S
         .unwrap_or_default();
     let mut anti: Vec<Value> = spec
         .get("affinity")
-        .and_then(|a| a["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array())
+        .and_then(|a| {
+            a["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"].as_array()
+        })
         .cloned()
         .unwrap_or_default();
     let spreads = [
@@ -306,7 +310,12 @@ fn server_side_apply(ignore: &[&str]) -> Option<UpdateStrategy> {
     })
 }
 
-fn work(object: &Value, cluster: &str, role: &str, configs: Option<ManifestConfigOption>) -> ManifestWork {
+fn work(
+    object: &Value,
+    cluster: &str,
+    role: &str,
+    configs: Option<ManifestConfigOption>,
+) -> ManifestWork {
     let mut labels = string_map(&object["metadata"]["labels"]);
     labels.insert(ROLE_LABEL.to_owned(), role.to_owned());
     ManifestWork {

@@ -413,14 +413,16 @@ impl Sim {
                 }
             }
         }
-            // The MariaDBVersion the environment names, as KubeDB's catalog chart installs it
+        // The MariaDBVersion the environment names, as KubeDB's catalog chart installs it
         // (the release catalog's TSV has no coordinator image, so no others are seeded).
         if let Some(version) = &self.env.database.mariadb_version {
             let mut v = serde_json::to_value(version).unwrap_or_default();
             if let Some(m) = v["metadata"].as_object_mut() {
                 m.retain(|k, _| matches!(k.as_str(), "name" | "labels" | "annotations"));
             }
-            if self.hub.serves("catalog.kubedb.com/v1alpha1", "MariaDBVersion")
+            if self
+                .hub
+                .serves("catalog.kubedb.com/v1alpha1", "MariaDBVersion")
                 && let Err(e) = self.hub.apply("helm", &v, false)
             {
                 tracing::warn!(error = %e, "seeding the fake hub");
@@ -590,7 +592,11 @@ impl Sim {
             .collect();
         let mut existing: BTreeMap<i32, (String, String)> = BTreeMap::new();
         for w in &works {
-            for m in w["spec"]["workload"]["manifests"].as_array().into_iter().flatten() {
+            for m in w["spec"]["workload"]["manifests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 let pod = m["metadata"]["name"].as_str().unwrap_or_default();
                 if m["kind"] == "Pod"
                     && let Some(o) = petset::ordinal_of(pod).filter(|_| {
@@ -604,13 +610,20 @@ impl Sim {
                 }
             }
         }
-        let replicas = set["spec"]["replicas"].as_i64().unwrap_or(1).clamp(0, i64::from(i32::MAX)) as i32;
-        let policy_name = set["spec"]["podPlacementPolicy"]["name"].as_str().unwrap_or_default();
+        let replicas = set["spec"]["replicas"]
+            .as_i64()
+            .unwrap_or(1)
+            .clamp(0, i64::from(i32::MAX)) as i32;
+        let policy_name = set["spec"]["podPlacementPolicy"]["name"]
+            .as_str()
+            .unwrap_or_default();
         let policy: Option<PlacementPolicy> = self
             .hub
             .get(POLICY.0, POLICY.1, None, policy_name)
             .and_then(|p| serde_json::from_value(p).ok());
-        let missing: Vec<i32> = (0..replicas).filter(|o| !existing.contains_key(o)).collect();
+        let missing: Vec<i32> = (0..replicas)
+            .filter(|o| !existing.contains_key(o))
+            .collect();
         if !missing.is_empty() {
             let Some(policy) = policy else {
                 self.fail(format!("{what}: placementpolicy {policy_name:?} not found"));
@@ -633,9 +646,14 @@ impl Sim {
                     .cloned()
                     .unwrap_or_default();
                 for t in &templates {
-                    let claim = petset::claim(set, t, o, &cluster, mapping.storage_class(o), self.release);
+                    let claim =
+                        petset::claim(set, t, o, &cluster, mapping.storage_class(o), self.release);
                     let claim_name = claim["metadata"]["name"].as_str().unwrap_or_default();
-                    if self.hub.get(WORK.0, WORK.1, Some(&cluster), claim_name).is_none() {
+                    if self
+                        .hub
+                        .get(WORK.0, WORK.1, Some(&cluster), claim_name)
+                        .is_none()
+                    {
                         let work = petset::claim_work(&claim, &cluster, self.release);
                         self.apply_work(&work);
                     }
@@ -719,10 +737,7 @@ impl Sim {
                 self.pods.insert(ordinal, pod);
             }
             if let Some(pod) = self.pods.get(&ordinal).filter(|p| !p.scheduled).cloned() {
-                let anyone = self
-                    .pods
-                    .keys()
-                    .any(|&o| self.runtime.state(o).running);
+                let anyone = self.pods.keys().any(|&o| self.runtime.state(o).running);
                 self.start(&pod, !anyone);
                 if let Some(p) = self.pods.get_mut(&ordinal) {
                     p.scheduled = true;
@@ -805,7 +820,9 @@ impl Sim {
                     "name": m["metadata"]["name"], "namespace": m["metadata"]["namespace"]},
                 "conditions": [cond("Applied", "AppliedManifestComplete"), cond("Available", "ResourceAvailable")]});
             let pod = self.pods.values().find(|p| {
-                m["kind"] == "Pod" && m["metadata"]["name"] == p.name.as_str() && p.cluster == cluster
+                m["kind"] == "Pod"
+                    && m["metadata"]["name"] == p.name.as_str()
+                    && p.cluster == cluster
             });
             if let Some(pod) = pod {
                 let state = self.runtime.state(pod.ordinal);

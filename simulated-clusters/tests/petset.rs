@@ -89,7 +89,14 @@ fn by_key(works: impl IntoIterator<Item = Value>) -> BTreeMap<String, Value> {
         .into_iter()
         .map(|w| {
             let c = comparable(&w);
-            (format!("{}/{}", c["namespace"].as_str().unwrap_or("?"), c["name"].as_str().unwrap_or("?")), c)
+            (
+                format!(
+                    "{}/{}",
+                    c["namespace"].as_str().unwrap_or("?"),
+                    c["name"].as_str().unwrap_or("?")
+                ),
+                c,
+            )
         })
         .collect()
 }
@@ -153,9 +160,9 @@ fn diff(preview: &BTreeMap<String, Value>, hub: &BTreeMap<String, Value>) -> Str
     let mut out = String::new();
     for key in preview.keys().chain(hub.keys()) {
         match (preview.get(key), hub.get(key)) {
-            (Some(p), Some(h)) if p != h => out.push_str(&format!(
-                "{key} differs:\n  preview: {p}\n  hub:     {h}\n"
-            )),
+            (Some(p), Some(h)) if p != h => {
+                out.push_str(&format!("{key} differs:\n  preview: {p}\n  hub:     {h}\n"))
+            }
             (Some(_), None) => out.push_str(&format!("{key}: previewed, not created\n")),
             (None, Some(_)) => out.push_str(&format!("{key}: created, not previewed\n")),
             _ => {}
@@ -215,7 +222,13 @@ async fn the_release_decides_the_shape_of_the_works() {
     );
     assert_eq!(
         paths(&new[pod]),
-        ["PodPhase", "PodIP", "ReadyCondition", "PodRoleLabel", "NodeName"]
+        [
+            "PodPhase",
+            "PodIP",
+            "ReadyCondition",
+            "PodRoleLabel",
+            "NodeName"
+        ]
     );
     assert!(old[pod]["manifestConfigs"][0]["updateStrategy"].is_null());
     assert_eq!(
@@ -233,7 +246,8 @@ async fn the_release_decides_the_shape_of_the_works() {
 /// Random valid placements of 1 to 6 replicas over up to 3 clusters, in either release.
 fn environment() -> impl Strategy<Value = Environment> {
     (
-        placement::strategies::valid_policy(3, 6).prop_filter("at least one replica", |p| !p.is_empty()),
+        placement::strategies::valid_policy(3, 6)
+            .prop_filter("at least one replica", |p| !p.is_empty()),
         prop::sample::select(Release::ALL.to_vec()),
         prop::option::of(prop::sample::select(vec!["fast", "standard"])),
     )
@@ -321,16 +335,23 @@ mod editing {
     }
 
     async fn ready(hub: &FakeHub, world: &World) {
-        wait_for_phase(&hub.client(), "demo", "mariadb", DatabasePhase::Ready, WAIT, |_| {})
-            .await
-            .unwrap_or_else(|e| panic!("{e}; last controller error: {:?}", world.last_error()));
+        wait_for_phase(
+            &hub.client(),
+            "demo",
+            "mariadb",
+            DatabasePhase::Ready,
+            WAIT,
+            |_| {},
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}; last controller error: {:?}", world.last_error()));
         world.settled().await;
     }
 
     async fn policy(hub: &FakeHub, rules: Value) -> Result<(), kube::Error> {
         let api: Api<PlacementPolicy> = Api::all(hub.client());
-        let mut stored = serde_json::to_value(api.get("distributed-mariadb").await?)
-            .expect("policy serialises");
+        let mut stored =
+            serde_json::to_value(api.get("distributed-mariadb").await?).expect("policy serialises");
         stored["spec"]["clusterSpreadConstraint"]["distributionRules"] = rules;
         let config = json!({"apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
             "metadata": {"name": "distributed-mariadb"}, "spec": stored["spec"]});
@@ -369,7 +390,11 @@ mod editing {
         .await
         .expect("appending indices is allowed");
         world.settled().await;
-        assert_eq!(works(&hub, "pod").len(), 3, "a policy change alone creates nothing");
+        assert_eq!(
+            works(&hub, "pod").len(),
+            3,
+            "a policy change alone creates nothing"
+        );
         replicas(&hub, 5).await;
         world.settled().await;
         ready(&hub, &world).await;
@@ -383,14 +408,21 @@ mod editing {
                 "demo-worker/mariadb-3"
             ]
         );
-        assert_eq!(world.wsrep("mariadb-3").and_then(|s| s.cluster_size), Some(5));
+        assert_eq!(
+            world.wsrep("mariadb-3").and_then(|s| s.cluster_size),
+            Some(5)
+        );
         // KubeDB's webhook keeps a Galera cluster at 3 or more.
         replicas(&hub, 3).await;
         world.settled().await;
         ready(&hub, &world).await;
         assert_eq!(
             works(&hub, "pod"),
-            ["demo-controller/mariadb-0", "demo-controller/mariadb-2", "demo-worker/mariadb-1"]
+            [
+                "demo-controller/mariadb-0",
+                "demo-controller/mariadb-2",
+                "demo-worker/mariadb-1"
+            ]
         );
         assert_eq!(
             works(&hub, "pvc"),
@@ -403,7 +435,10 @@ mod editing {
             ],
             "PetSet never deletes claim works"
         );
-        assert_eq!(world.wsrep("mariadb-0").and_then(|s| s.cluster_size), Some(3));
+        assert_eq!(
+            world.wsrep("mariadb-0").and_then(|s| s.cluster_size),
+            Some(3)
+        );
         assert_eq!(world.wsrep("mariadb-4"), None);
         assert_eq!(world.last_error(), None);
     }
@@ -418,9 +453,13 @@ mod editing {
         let (hub, _world) = deploy(&env).await;
         let moved = json!([{"clusterName": "demo-controller", "replicaIndices": [0, 1, 2]},
                            {"clusterName": "demo-worker", "replicaIndices": []}]);
-        let refused = policy(&hub, moved.clone()).await.expect_err("the webhook refuses");
+        let refused = policy(&hub, moved.clone())
+            .await
+            .expect_err("the webhook refuses");
         assert!(
-            refused.to_string().contains("cannot modify existing replica assignments"),
+            refused
+                .to_string()
+                .contains("cannot modify existing replica assignments"),
             "{refused}"
         );
 
@@ -436,7 +475,11 @@ mod editing {
         world.settled().await;
         assert_eq!(
             works(&hub, "pod"),
-            ["demo-controller/mariadb-0", "demo-controller/mariadb-2", "demo-worker/mariadb-1"],
+            [
+                "demo-controller/mariadb-0",
+                "demo-controller/mariadb-2",
+                "demo-worker/mariadb-1"
+            ],
             "a running pod is not moved"
         );
         let api: Api<ManifestWork> = Api::namespaced(hub.client(), "demo-worker");
@@ -447,7 +490,11 @@ mod editing {
         ready(&hub, &world).await;
         assert_eq!(
             works(&hub, "pod"),
-            ["demo-controller/mariadb-0", "demo-controller/mariadb-1", "demo-controller/mariadb-2"]
+            [
+                "demo-controller/mariadb-0",
+                "demo-controller/mariadb-1",
+                "demo-controller/mariadb-2"
+            ]
         );
         assert_eq!(
             works(&hub, "pvc"),
@@ -459,9 +506,20 @@ mod editing {
             ]
         );
         assert_eq!(
-            world.pods().iter().map(|(p, c, _)| format!("{p}@{c}")).collect::<Vec<_>>(),
-            ["mariadb-0@demo-controller", "mariadb-1@demo-controller", "mariadb-2@demo-controller"]
+            world
+                .pods()
+                .iter()
+                .map(|(p, c, _)| format!("{p}@{c}"))
+                .collect::<Vec<_>>(),
+            [
+                "mariadb-0@demo-controller",
+                "mariadb-1@demo-controller",
+                "mariadb-2@demo-controller"
+            ]
         );
-        assert_eq!(world.wsrep("mariadb-1").and_then(|s| s.cluster_size), Some(3));
+        assert_eq!(
+            world.wsrep("mariadb-1").and_then(|s| s.cluster_size),
+            Some(3)
+        );
     }
 }

@@ -12,10 +12,13 @@ use galera::status::{ClusterStatus, WsrepStatus};
 use kubedb_types::kubedb::v1::DatabasePhase;
 use simulated_clusters::{PodError, PodRuntime, PodSpec, PodState, Spoke, World};
 
+/// What a start was given: ordinal, pod, cluster, overlay IP, bootstrap.
+type Started = (usize, String, String, String, bool);
+
 /// Every started pod is Ready with a one-line status; records what it was given.
 #[derive(Clone, Default)]
 struct Stub {
-    seen: Arc<Mutex<Vec<(usize, String, String, String, bool)>>>,
+    seen: Arc<Mutex<Vec<Started>>>,
     running: BTreeSet<usize>,
 }
 
@@ -68,9 +71,16 @@ async fn another_runtime_runs_behind_the_same_controllers() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let wait = Duration::from_secs(20);
-    wait_for_phase(&hub.client(), "demo", "mariadb", DatabasePhase::Ready, wait, |_| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_phase(
+        &hub.client(),
+        "demo",
+        "mariadb",
+        DatabasePhase::Ready,
+        wait,
+        |_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
     world.settled().await;
     let mut seen = seen.lock().expect("lock").clone();
     let bootstraps = seen.iter().filter(|s| s.4).count();
@@ -88,10 +98,20 @@ async fn another_runtime_runs_behind_the_same_controllers() {
             (2, "mariadb-2", "demo-controller", "10.244.0.12"),
         ]
     );
-    assert_eq!(world.wsrep("mariadb-2").and_then(|s| s.cluster_size), Some(3));
+    assert_eq!(
+        world.wsrep("mariadb-2").and_then(|s| s.cluster_size),
+        Some(3)
+    );
     world.kill("demo-worker");
     world.settled().await;
-    wait_for_phase(&hub.client(), "demo", "mariadb", DatabasePhase::Critical, wait, |_| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_phase(
+        &hub.client(),
+        "demo",
+        "mariadb",
+        DatabasePhase::Critical,
+        wait,
+        |_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
 }
