@@ -206,11 +206,7 @@ fn main() -> ExitCode {
 }
 
 /// The hub to apply to: a real one from the kubeconfig, or the fake hub with simulated spokes.
-async fn connect(
-    args: &Args,
-    env: &Environment,
-    plan: &Plan,
-) -> Result<(kube::Client, Option<World>), String> {
+async fn connect(args: &Args, env: &Environment) -> Result<(kube::Client, Option<World>), String> {
     if let Some(path) = &args.kubeconfig {
         let client = deployer::hub_client(path, args.context.as_deref())
             .await
@@ -265,7 +261,7 @@ async fn connect(
 }
 
 async fn apply(args: &Args, env: &Environment, plan: &Plan) -> Result<(), String> {
-    let (client, world) = connect(args, env, plan).await?;
+    let (client, world) = connect(args, env).await?;
     let options = ApplyOptions {
         dry_run: args.dry_run,
         ..ApplyOptions::default()
