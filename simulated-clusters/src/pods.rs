@@ -22,7 +22,7 @@ use serde_json::Value;
 
 /// One pod as the work agent received it.
 #[derive(Clone, Copy, Debug)]
-pub struct PodSpec<'a> {
+pub struct ScheduledPod<'a> {
     /// The PetSet ordinal (`apps.kubernetes.io/pod-index`, else the name's last `-` part).
     pub ordinal: usize,
     /// The pod's name (`<petset>-<ordinal>`).
@@ -66,7 +66,7 @@ pub trait PodRuntime: Send + 'static {
     ///
     /// # Errors
     /// When the pod cannot be started (already running, no resources).
-    fn start(&mut self, pod: PodSpec<'_>, bootstrap: bool) -> Result<(), PodError>;
+    fn start(&mut self, pod: ScheduledPod<'_>, bootstrap: bool) -> Result<(), PodError>;
 
     /// Stops the pod gracefully (its ManifestWork was deleted: the spoke deletes the pod).
     fn stop(&mut self, ordinal: usize);
@@ -148,7 +148,7 @@ impl GaleraModel {
 }
 
 impl PodRuntime for GaleraModel {
-    fn start(&mut self, pod: PodSpec<'_>, bootstrap: bool) -> Result<(), PodError> {
+    fn start(&mut self, pod: ScheduledPod<'_>, bootstrap: bool) -> Result<(), PodError> {
         self.ensure(pod.ordinal);
         let event = if bootstrap {
             Event::Bootstrap(pod.ordinal)

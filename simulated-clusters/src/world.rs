@@ -14,7 +14,7 @@ use tokio::sync::broadcast;
 use deployer::Environment;
 use emulated_hub::{Change, FakeHub};
 
-use crate::pods::{GaleraModel, PodRuntime, PodSpec};
+use crate::pods::{GaleraModel, PodRuntime, ScheduledPod};
 use crate::{kubedb, petset};
 
 /// Field manager of the simulated KubeSlice controller and workers.
@@ -352,7 +352,7 @@ impl Sim {
     }
 
     fn start(&mut self, pod: &Pod, bootstrap: bool) {
-        let spec = PodSpec {
+        let spec = ScheduledPod {
             ordinal: pod.ordinal,
             name: &pod.name,
             cluster: &pod.cluster,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use deployer::{ApplyOptions, Environment, apply_plan, plan, wait_for_phase};
 use galera::status::{ClusterStatus, WsrepStatus};
 use kubedb_types::kubedb::v1::DatabasePhase;
-use simulated_clusters::{PodError, PodRuntime, PodSpec, PodState, Spoke, World};
+use simulated_clusters::{PodError, PodRuntime, PodState, ScheduledPod, Spoke, World};
 
 /// What a start was given: ordinal, pod, cluster, overlay IP, bootstrap.
 type Started = (usize, String, String, String, bool);
@@ -23,7 +23,7 @@ struct Stub {
 }
 
 impl PodRuntime for Stub {
-    fn start(&mut self, pod: PodSpec<'_>, bootstrap: bool) -> Result<(), PodError> {
+    fn start(&mut self, pod: ScheduledPod<'_>, bootstrap: bool) -> Result<(), PodError> {
         assert_eq!(pod.manifest["kind"], "Pod");
         self.seen.lock().expect("lock").push((
             pod.ordinal,
