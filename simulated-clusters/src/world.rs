@@ -599,10 +599,10 @@ impl Sim {
             {
                 let pod = m["metadata"]["name"].as_str().unwrap_or_default();
                 if m["kind"] == "Pod"
-                    && let Some(o) = petset::ordinal_of(pod).filter(|_| {
-                        pod.strip_suffix(|c: char| c.is_ascii_digit())
-                            .is_some_and(|_| pod.starts_with(&format!("{set_name}-")))
-                    })
+                    && let Some(o) = pod
+                        .strip_prefix(set_name)
+                        .and_then(|rest| rest.strip_prefix('-'))
+                        .and_then(|o| o.parse::<i32>().ok())
                 {
                     let ns = w["metadata"]["namespace"].as_str().unwrap_or_default();
                     let work = w["metadata"]["name"].as_str().unwrap_or_default();
