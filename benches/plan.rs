@@ -113,6 +113,13 @@ fn schema_validation(c: &mut Criterion) {
     group.finish();
 }
 
+/// A hub serving the seed's KubeDB release (its PlacementPolicy shape and webhooks).
+fn release_hub(env: &Environment) -> FakeHub {
+    let hub = simulated_clusters::hub();
+    simulated_clusters::serve_kubedb_release(&hub, env.kubedb.release).expect("release embedded");
+    hub
+}
+
 async fn converge(hub: &FakeHub, seed: &deployer::Plan, options: &ApplyOptions) {
     apply_plan(&hub.client(), seed, options, |_| {})
         .await
@@ -144,15 +151,15 @@ fn fake_hub(c: &mut Criterion) {
     group.bench_function("seed_to_ready", |b| {
         b.iter(|| {
             rt.block_on(async {
-                let hub = simulated_clusters::hub();
-                let _world = World::start(&hub, &env, &seed, Spoke::of(&env));
+                let hub = release_hub(&env);
+                let _world = World::start(&hub, &env, Spoke::of(&env));
                 converge(&hub, &seed, &options).await;
             })
         })
     });
-    let hub = rt.block_on(async { simulated_clusters::hub() });
+    let hub = rt.block_on(async { release_hub(&env) });
     let world = rt.block_on(async {
-        let world = World::start(&hub, &env, &seed, Spoke::of(&env));
+        let world = World::start(&hub, &env, Spoke::of(&env));
         converge(&hub, &seed, &options).await;
         world.settled().await;
         world

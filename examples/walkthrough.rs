@@ -207,11 +207,7 @@ fn main() -> ExitCode {
 }
 
 /// The hub to apply to: a real one from the kubeconfig, or the fake hub with simulated spokes.
-async fn connect(
-    args: &Args,
-    env: &Environment,
-    plan: &Plan,
-) -> Result<(kube::Client, Option<World>), String> {
+async fn connect(args: &Args, env: &Environment) -> Result<(kube::Client, Option<World>), String> {
     if let Some(path) = &args.kubeconfig {
         let client = deployer::hub_client(path, args.context.as_deref())
             .await
@@ -261,12 +257,12 @@ async fn connect(
         "\n== apply to the in-process fake hub; simulated spokes {}; schemas: {schemas}",
         names.join(", ")
     );
-    let world = World::start(&hub, env, plan, spokes);
+    let world = World::start(&hub, env, spokes);
     Ok((hub.client(), Some(world)))
 }
 
 async fn apply(args: &Args, env: &Environment, plan: &Plan) -> Result<(), String> {
-    let (client, world) = connect(args, env, plan).await?;
+    let (client, world) = connect(args, env).await?;
     let options = ApplyOptions {
         dry_run: args.dry_run,
         ..ApplyOptions::default()

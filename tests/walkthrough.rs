@@ -122,7 +122,11 @@ fn every_emitted_object_is_lossless_and_valid() {
 
 #[test]
 fn spoke_preview_is_what_petset_creates() {
-    let plan = plan(&Environment::seed()).expect("seed plan");
+    // The works below are those of petset@05a56e31 (KubeDB v2026.7.10); the walkthrough's
+    // v2025.7.31 runs petset v0.0.11, whose works are checked at the end.
+    let mut env = Environment::seed();
+    env.kubedb.release = Release::V2026_7_10;
+    let plan = plan(&env).expect("seed plan");
     let worker = plan
         .spokes
         .iter()
@@ -189,6 +193,30 @@ fn spoke_preview_is_what_petset_creates() {
         galera.render().contains("[mariadbd]")
             && galera.render().contains("wsrep_sst_method=rsync")
     );
+    // petset@v0.0.11 (`pkg/controller/petset/pet_manifest_work_control.go`): four feedback
+    // rules and no update strategy on the pod work, no manifest config on the claim work, and
+    // the pod keeps its controller reference to the PetSet.
+    let walkthrough = deployer::plan(&Environment::seed()).expect("seed plan");
+    let worker = walkthrough
+        .spokes
+        .iter()
+        .find(|s| s.cluster == "demo-worker")
+        .expect("worker preview");
+    let pod_work = serde_json::to_value(&worker.works[0]).expect("json");
+    let config = &pod_work["spec"]["manifestConfigs"][0];
+    assert_eq!(
+        config["feedbackRules"][0]["jsonPaths"]
+            .as_array()
+            .map(Vec::len),
+        Some(4)
+    );
+    assert!(config["updateStrategy"].is_null());
+    assert_eq!(
+        pod_work["spec"]["workload"]["manifests"][0]["metadata"]["ownerReferences"][0]["kind"],
+        "PetSet"
+    );
+    let pvc_work = serde_json::to_value(&worker.works[1]).expect("json");
+    assert!(pvc_work["spec"]["manifestConfigs"].is_null());
 }
 
 #[test]

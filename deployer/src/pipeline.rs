@@ -6,7 +6,7 @@ use placement::{Policy, Rule};
 
 use crate::environment::{Environment, PlacementRequest};
 use crate::findings::{Finding, Severity, object_id};
-use crate::plan::{Plan, placed, previews, steps};
+use crate::plan::{Plan, PlanObject, placed, previews, steps};
 use crate::preflight;
 use crate::survival::{GaleraQuorum, analyse};
 
@@ -82,7 +82,11 @@ pub fn draft(env: &Environment) -> Result<Plan, Rejected> {
     let mut findings = preflight::preflight(env, &policy, &steps, Some(&survival));
     findings.sort_by_key(|f| f.severity);
     let placement = placed(env, &policy);
-    let spokes = previews(env, &placement);
+    let stored_policy = steps.iter().find_map(|s| match &s.object {
+        PlanObject::PlacementPolicy(p) => Some(p),
+        _ => None,
+    });
+    let spokes = previews(env, &placement, stored_policy);
     Ok(Plan {
         steps,
         placement,

@@ -4,17 +4,19 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Container, DownwardAPIVolumeFile, DownwardAPIVolumeSource, EmptyDirVolumeSource, EnvVar,
-    LocalObjectReference, ObjectFieldSelector, PersistentVolumeClaim, PersistentVolumeClaimSpec,
-    PersistentVolumeClaimVolumeSource, Pod, Volume, VolumeMount, VolumeResourceRequirements,
+    Affinity, Container, DownwardAPIVolumeFile, DownwardAPIVolumeSource, EmptyDirVolumeSource,
+    EnvVar, LocalObjectReference, ObjectFieldSelector, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, Pod, PodAffinityTerm,
+    PodAntiAffinity, TopologySpreadConstraint, Volume, VolumeMount, VolumeResourceRequirements,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use kubedb_types::apps::v1::{
     ClusterSpreadConstraint, PlacementPolicy, PlacementPolicySpec, SliceRef, SpreadConstraint,
     WhenUnsatisfiable,
 };
 use kubedb_types::common::offshoot::{PodSpec, PodTemplateSpec};
 use kubedb_types::kubedb::v1::{MariaDB, MariaDBSpec, StorageType, WsrepSstMethod};
+use kubedb_types::release::PolicyShape;
 use kubeslice_types::common::{Cipher, DscpClass, SliceGatewayType};
 use kubeslice_types::controller::v1alpha1::PROJECT_NAMESPACE_PREFIX;
 use kubeslice_types::controller::v1alpha1::{
@@ -34,10 +36,7 @@ use crate::environment::Environment;
 use crate::findings::{Finding, object_id};
 use crate::survival::SurvivalAnalysis;
 
-/// The annotation PetSet puts on pods and PVCs of distributed sets.
-pub const CLUSTER_NAME_ANNOTATION: &str = "open-cluster-management.io/cluster-name";
-/// The role label of PetSet's ManifestWorks (`pod` or `pvc`).
-pub const ROLE_LABEL: &str = "open-cluster-management.io/role";
+pub use kubedb_types::apps::v1::{CLUSTER_NAME_ANNOTATION, ROLE_LABEL};
 
 /// An object of the plan.
 #[derive(Clone, Debug, PartialEq)]
@@ -497,9 +496,84 @@ fn ssa(ignore: &[&str]) -> UpdateStrategy {
     }
 }
 
-/// The pod and PVC ManifestWorks and Galera settings PetSet would create, per spoke.
-pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePreview> {
+/// What PetSet's `CalculateForPodPlacement` adds to every pod's spec from the policy's spread
+/// constraints (`petset@v0.0.11:pkg/controller/placement.go`, unchanged at `05a56e31`): one
+/// topology spread constraint per zone/node spread selecting the template labels, and an
+/// affinity (always), with a pod anti-affinity when a spread is set and a required term per
+/// `DoNotSchedule` spread.
+fn spread_placement(
+    policy: Option<&PlacementPolicy>,
+    template_labels: &BTreeMap<String, String>,
+) -> (Option<Affinity>, Option<Vec<TopologySpreadConstraint>>) {
+    let Some(pl) = policy.map(|p| &p.spec) else {
+        return (None, None);
+    };
+    let selector = || {
+        Some(LabelSelector {
+            match_labels: Some(template_labels.clone()),
+            match_expressions: None,
+        })
+    };
+    let mut constraints = Vec::new();
+    let mut required = Vec::new();
+    for (key, spread) in [
+        ("topology.kubernetes.io/zone", &pl.zone_spread_constraint),
+        ("kubernetes.io/hostname", &pl.node_spread_constraint),
+    ] {
+        let Some(spread) = spread else { continue };
+        constraints.push(TopologySpreadConstraint {
+            label_selector: selector(),
+            max_skew: spread.max_skew,
+            topology_key: key.to_owned(),
+            when_unsatisfiable: spread.when_unsatisfiable.as_str().to_owned(),
+            ..TopologySpreadConstraint::default()
+        });
+        if spread.when_unsatisfiable == WhenUnsatisfiable::DoNotSchedule {
+            required.push(PodAffinityTerm {
+                label_selector: selector(),
+                topology_key: key.to_owned(),
+                ..PodAffinityTerm::default()
+            });
+        }
+    }
+    let spread = pl.zone_spread_constraint.is_some() || pl.node_spread_constraint.is_some();
+    let affinity = Affinity {
+        pod_anti_affinity: spread.then(|| PodAntiAffinity {
+            required_during_scheduling_ignored_during_execution: (!required.is_empty())
+                .then_some(required),
+            ..PodAntiAffinity::default()
+        }),
+        ..Affinity::default()
+    };
+    (
+        Some(affinity),
+        (!constraints.is_empty()).then_some(constraints),
+    )
+}
+
+/// The pod and PVC ManifestWorks and Galera settings PetSet would create, per spoke, for the
+/// PlacementPolicy the plan stores (`policy`).
+///
+/// What the release's PetSet controller puts in them differs (`CreatePodManifestWork`,
+/// `CreateClaimManifestWork`, `pkg/controller/petset/pet_manifest_work_control.go`): at
+/// `petset@v0.0.11` (KubeDB v2025.7.31, `spec.ocm` policies) pod works have four feedback
+/// rules and no update strategy, claim works no manifest config, and the pod keeps its
+/// controller reference to the PetSet (whose `uid` the hub assigns, so it is left out here);
+/// at `petset@05a56e31` (v2026.7.10) pod works add `NodeName` and a server-side apply ignoring
+/// spoke-side labels, claim works a `Capacity` feedback and a server-side apply ignoring
+/// `volumeName`/`storageClassName`, and owner references are cleared. Works carry their
+/// object's labels plus the role label. The `controller-revision-hash` label PetSet adds is
+/// left out: it names a ControllerRevision that exists only once the PetSet does.
+pub(crate) fn previews(
+    env: &Environment,
+    placement: &[Placed],
+    policy: Option<&PlacementPolicy>,
+) -> Vec<SpokePreview> {
     let db = &env.database;
+    let old_petset = env.kubedb.release.policy_shape() == PolicyShape::Ocm;
+    let mut template_labels = offshoot_labels(&db.name, &db.namespace);
+    template_labels.insert(COMPONENT_LABEL.into(), "database".into());
+    let (affinity, spread_constraints) = spread_placement(policy, &template_labels);
     let sst = db.wsrep_sst_method.unwrap_or(WsrepSstMethod::Rsync);
     let major: u32 = db
         .version
@@ -530,14 +604,12 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
                 works: Vec::new(),
                 galera: Vec::new(),
             });
-        let mut labels = offshoot_labels(&db.name, &db.namespace);
-        labels.insert("apps.kubernetes.io/pod-index".into(), p.ordinal.to_string());
-        labels.insert("statefulset.kubernetes.io/pod-name".into(), p.pod.clone());
-        // The manifests carry KubeDB's pod labels: the selectors plus the component
-        // (`apimachinery@v0.57.0:apis/kubedb/v1/mariadb_helpers.go`, `offshootLabels`). The
-        // work's own labels stay the selectors the hub watches by.
-        let mut pod_manifest_labels = labels.clone();
-        pod_manifest_labels.insert(COMPONENT_LABEL.into(), "database".into());
+        // KubeDB's pod labels: the selectors plus the component
+        // (`apimachinery@v0.57.0:apis/kubedb/v1/mariadb_helpers.go`, `offshootLabels`), and
+        // PetSet's identity labels. The work carries the pod's labels too.
+        let mut pod_manifest_labels = template_labels.clone();
+        pod_manifest_labels.insert("apps.kubernetes.io/pod-index".into(), p.ordinal.to_string());
+        pod_manifest_labels.insert("statefulset.kubernetes.io/pod-name".into(), p.pod.clone());
         let mount = |name: &str, path: &str| VolumeMount {
             name: name.to_owned(),
             mount_path: path.to_owned(),
@@ -584,13 +656,15 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
             metadata: ObjectMeta {
                 name: Some(p.pod.clone()),
                 namespace: Some(db.namespace.clone()),
-                labels: Some(pod_manifest_labels),
+                labels: Some(pod_manifest_labels.clone()),
                 annotations: annotations.clone(),
                 ..ObjectMeta::default()
             },
             spec: Some(k8s_openapi::api::core::v1::PodSpec {
                 hostname: Some(p.pod.clone()),
                 subdomain: Some(format!("{}-pods", db.name)),
+                affinity: affinity.clone(),
+                topology_spread_constraints: spread_constraints.clone(),
                 containers: vec![db_container, coordinator],
                 volumes: Some(vec![
                     Volume {
@@ -626,14 +700,22 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
             }),
             status: None,
         };
-        let mut pod_labels = labels.clone();
+        let mut pod_manifest = manifest(&pod);
+        if old_petset {
+            // The controller reference without the `uid` the hub gives the PetSet (k8s-openapi's
+            // `OwnerReference` requires one, so it is written as JSON).
+            pod_manifest.0["metadata"]["ownerReferences"] = serde_json::json!([{
+                "apiVersion": "apps.k8s.appscode.com/v1", "kind": "PetSet", "name": db.name,
+                "controller": true, "blockOwnerDeletion": true}]);
+        }
+        let mut pod_labels = pod_manifest_labels;
         pod_labels.insert(ROLE_LABEL.into(), "pod".into());
         preview.works.push(work(
             &p.pod,
             &p.cluster,
             pod_labels,
-            manifest(&pod),
-            ManifestConfigOption {
+            pod_manifest,
+            Some(ManifestConfigOption {
                 resource_identifier: ResourceIdentifier {
                     group: Some(String::new()),
                     resource: "pods".into(),
@@ -642,18 +724,20 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
                 },
                 feedback_rules: Some(vec![FeedbackRule {
                     type_: FeedbackType::JsonPaths,
-                    json_paths: Some(json_paths(&[
-                        ("PodPhase", ".status.phase"),
-                        ("PodIP", ".status.podIP"),
-                        ("ReadyCondition", ".status.conditions[?(@.type=='Ready')]"),
-                        ("PodRoleLabel", ".metadata.labels.kubedb-role"),
-                        ("NodeName", ".spec.nodeName"),
-                    ])),
+                    json_paths: Some(json_paths(
+                        &[
+                            ("PodPhase", ".status.phase"),
+                            ("PodIP", ".status.podIP"),
+                            ("ReadyCondition", ".status.conditions[?(@.type=='Ready')]"),
+                            ("PodRoleLabel", ".metadata.labels.kubedb-role"),
+                            ("NodeName", ".spec.nodeName"),
+                        ][..if old_petset { 4 } else { 5 }],
+                    )),
                 }]),
                 feedback_scrape_type: None,
-                update_strategy: Some(ssa(&["$.metadata.labels"])),
+                update_strategy: (!old_petset).then(|| ssa(&["$.metadata.labels"])),
                 condition_rules: None,
-            },
+            }),
         ));
         let mut claim_labels = offshoot_labels(&db.name, &db.namespace);
         claim_labels.insert(COMPONENT_LABEL.into(), "database".into());
@@ -661,7 +745,7 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
             metadata: ObjectMeta {
                 name: Some(claim.clone()),
                 namespace: Some(db.namespace.clone()),
-                labels: Some(claim_labels),
+                labels: Some(claim_labels.clone()),
                 annotations,
                 ..ObjectMeta::default()
             },
@@ -676,14 +760,14 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
             }),
             status: None,
         };
-        let mut pvc_labels = offshoot_labels(&db.name, &db.namespace);
+        let mut pvc_labels = claim_labels;
         pvc_labels.insert(ROLE_LABEL.into(), "pvc".into());
         preview.works.push(work(
             &claim,
             &p.cluster,
             pvc_labels,
             manifest(&pvc),
-            ManifestConfigOption {
+            (!old_petset).then(|| ManifestConfigOption {
                 resource_identifier: ResourceIdentifier {
                     group: Some(String::new()),
                     resource: "persistentvolumeclaims".into(),
@@ -697,7 +781,7 @@ pub(crate) fn previews(env: &Environment, placement: &[Placed]) -> Vec<SpokePrev
                 feedback_scrape_type: None,
                 update_strategy: Some(ssa(&["$.spec.volumeName", "$.spec.storageClassName"])),
                 condition_rules: None,
-            },
+            }),
         ));
         preview.galera.push(GaleraConfig {
             pod: p.pod.clone(),
@@ -726,7 +810,7 @@ fn work(
     cluster: &str,
     labels: BTreeMap<String, String>,
     manifest: Manifest,
-    config: ManifestConfigOption,
+    config: Option<ManifestConfigOption>,
 ) -> ManifestWork {
     ManifestWork {
         metadata: ObjectMeta {
@@ -739,7 +823,7 @@ fn work(
             workload: Some(ManifestsTemplate {
                 manifests: Some(vec![manifest]),
             }),
-            manifest_configs: Some(vec![config]),
+            manifest_configs: config.map(|c| vec![c]),
             ..ManifestWorkSpec::default()
         },
         status: None,

@@ -1,7 +1,9 @@
 //! The pod and PVC ManifestWorks the plan previews, byte for byte as JSON, against fixtures
-//! recorded from the deployer before the manifests were built with k8s-openapi's `Pod` and
-//! `PersistentVolumeClaim` (they were `json!` literals then): the typed construction must not
-//! change a byte of what the hub compares with the PetSet controller's works.
+//! recorded from the deployer's earlier construction with `json!` literals (after its fixes
+//! from comparing with the simulated PetSet controller: work labels, spread placement, the
+//! per-release work shapes): building the manifests with k8s-openapi's `Pod` and
+//! `PersistentVolumeClaim` must not change a byte of what the hub compares with the PetSet
+//! controller's works.
 
 use deployer::{Environment, draft};
 

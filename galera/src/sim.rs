@@ -159,6 +159,36 @@ pub struct Prediction {
 }
 
 impl Prediction {
+    /// The prediction as the [`WsrepStatus`](crate::status::WsrepStatus) a reader of
+    /// `SHOW STATUS LIKE 'wsrep%'` would decode: the variables this model predicts
+    /// (`wsrep_cluster_status`, `_size`, `_weight`, `_conf_id`, `wsrep_local_state` with its
+    /// comment, `wsrep_ready`, `wsrep_connected`), every other variable absent. Pure: what a
+    /// simulated pod reports in place of a server.
+    ///
+    /// ```
+    /// use galera::sim::{Cluster, Event, NodeSpec};
+    /// use galera::status::ClusterStatus;
+    /// let mut c = Cluster::new(vec![NodeSpec::default()]);
+    /// c.step(Event::Bootstrap(0)).unwrap();
+    /// let s = c.predict(0).unwrap().to_status();
+    /// assert_eq!(s.cluster_status, Some(ClusterStatus::Primary));
+    /// assert_eq!((s.cluster_size, s.ready), (Some(1), Some(true)));
+    /// assert_eq!(s.local_state_comment.as_deref(), Some("Synced"));
+    /// ```
+    pub fn to_status(&self) -> crate::status::WsrepStatus {
+        crate::status::WsrepStatus {
+            cluster_status: Some(self.cluster_status.clone()),
+            cluster_size: Some(self.size as u64),
+            cluster_weight: Some(self.weight),
+            cluster_conf_id: Some(self.conf_id),
+            local_state: Some(self.local_state),
+            local_state_comment: Some(self.local_state.comment().to_owned()),
+            ready: Some(self.ready),
+            connected: Some(self.connected),
+            ..crate::status::WsrepStatus::default()
+        }
+    }
+
     /// Every variable where `real` differs from this prediction, as
     /// `(variable, model, real)`; a variable missing from `real` counts as different.
     ///

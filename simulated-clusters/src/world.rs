@@ -1,24 +1,35 @@
 //! Simulated controllers and spokes behind a [`FakeHub`]: the KubeSlice controller and
-//! workers, the KubeDB operator with the PetSet controller, and one OCM work agent per
-//! cluster whose pods are the nodes of a [`galera::sim::Cluster`].
+//! workers, the KubeDB provisioner, the PetSet controller, and one OCM work agent per cluster
+//! whose pods run on a [`PodRuntime`] (by default [`GaleraModel`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use galera::sim::{Cluster as Galera, Event, NodeSpec};
 use galera::status::WsrepStatus;
+use kubedb_types::apps::v1::{PlacementPolicy, ROLE_LABEL, ROLE_POD};
+use kubedb_types::release::Release;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use deployer::{Environment, Plan, ROLE_LABEL};
+use deployer::Environment;
 use emulated_hub::{Change, FakeHub};
+
+use crate::pods::{GaleraModel, PodRuntime, ScheduledPod};
+use crate::{kubedb, petset};
 
 /// Field manager of the simulated KubeSlice controller and workers.
 pub const KUBESLICE_MANAGER: &str = "kubeslice-controller";
-/// Field manager of the simulated KubeDB operator and PetSet controller.
+/// Field manager of the simulated KubeDB provisioner.
 pub const KUBEDB_MANAGER: &str = "kubedb-provisioner";
+/// Field manager of the simulated PetSet controller (kubeops' PetSet runs inside the KubeDB
+/// operator's deployment and writes with its client).
+pub const PETSET_MANAGER: &str = KUBEDB_MANAGER;
 /// Field manager of the simulated work agents.
 pub const WORK_AGENT_MANAGER: &str = "work-agent";
+
+const WORK: (&str, &str) = ("work.open-cluster-management.io/v1", "ManifestWork");
+const PETSET: (&str, &str) = ("apps.k8s.appscode.com/v1", "PetSet");
+const POLICY: (&str, &str) = ("apps.k8s.appscode.com/v1", "PlacementPolicy");
 
 /// One simulated spoke cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,25 +60,29 @@ impl Spoke {
     }
 }
 
-/// A pod of the database as the simulation runs it.
+/// A pod of the database as a work agent received it.
 #[derive(Clone, Debug)]
 struct Pod {
     ordinal: usize,
     name: String,
     cluster: String,
     ip: String,
+    manifest: Value,
+    /// The agent started it on its runtime.
+    scheduled: bool,
 }
 
 struct Sim {
     hub: FakeHub,
     env: Environment,
-    plan: Plan,
+    release: Release,
+    /// Spokes in the order given (a spoke's position picks its pods' overlay subnet).
+    order: Vec<String>,
     spokes: BTreeMap<String, Spoke>,
     down: BTreeSet<String>,
-    pods: Vec<Pod>,
-    galera: Galera,
-    /// Pods whose ManifestWork reached a live spoke.
-    scheduled: BTreeSet<usize>,
+    /// Pods by ordinal, as the agents received them from their works.
+    pods: BTreeMap<usize, Pod>,
+    runtime: Box<dyn PodRuntime>,
     /// The last error a simulated controller met (it retries on the next change).
     last_error: Option<String>,
     /// Every pod was Ready once: from then on the operator reports Critical or NotReady
@@ -78,20 +93,24 @@ struct Sim {
 }
 
 /// The simulated controllers and spokes, reacting to the hub's changes on a background task
-/// until dropped. Failure injection ([`World::kill`], [`World::partition`], ...) acts on the
-/// Galera model and is reported through the hub as the real components would: pod feedback
-/// in the ManifestWorks and the MariaDB phase.
+/// until dropped. They read only what the hub stores: the KubeDB provisioner builds the
+/// PetSet from the stored MariaDB, the PetSet controller builds each ordinal's pod and claim
+/// ManifestWorks from the stored PetSet and PlacementPolicy, and the agents start the pods
+/// their works carry. Failure injection ([`World::kill`], [`World::partition`], ...) acts on
+/// the pods' runtime and is reported through the hub as the real components would: pod
+/// feedback in the ManifestWorks and the MariaDB phase.
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-/// use emulated_hub::FakeHub;
 /// use simulated_clusters::{Spoke, World};
 /// use deployer::{apply_plan, plan, wait_for_phase, ApplyOptions, Environment};
 /// use kubedb_types::kubedb::v1::DatabasePhase;
 /// let env = Environment::seed();
-/// let plan = plan(&env).unwrap();
 /// let hub = simulated_clusters::hub();
-/// let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+/// // The release's CRDs: the PetSet controller reads the policy shape the release serves.
+/// simulated_clusters::serve_kubedb_release(&hub, env.kubedb.release).unwrap();
+/// let world = World::start(&hub, &env, Spoke::of(&env));
+/// let plan = plan(&env).unwrap();
 /// apply_plan(&hub.client(), &plan, &ApplyOptions::default(), |_| {}).await.unwrap();
 /// let wait = std::time::Duration::from_secs(10);
 /// wait_for_phase(&hub.client(), "demo", "mariadb", DatabasePhase::Ready, wait, |_| {}).await.unwrap();
@@ -109,7 +128,7 @@ impl std::fmt::Debug for World {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let sim = self.lock();
         f.debug_struct("World")
-            .field("spokes", &sim.spokes.keys().collect::<Vec<_>>())
+            .field("spokes", &sim.order)
             .field("down", &sim.down)
             .finish()
     }
@@ -122,38 +141,31 @@ impl Drop for World {
 }
 
 impl World {
-    /// Seeds the hub with what exists before the walkthrough's Step 3 (the managed clusters
-    /// with their namespaces) and starts reacting to its changes. `plan` tells the PetSet
-    /// controller which ManifestWorks to create once the MariaDB appears. Call it inside a
-    /// Tokio runtime: the components run on a task spawned there, aborted when the world is
-    /// dropped.
-    pub fn start(hub: &FakeHub, env: &Environment, plan: &Plan, spokes: Vec<Spoke>) -> World {
-        let pods: Vec<Pod> = plan
-            .placement
-            .iter()
-            .map(|p| {
-                let ci = spokes
-                    .iter()
-                    .position(|s| s.cluster == p.cluster)
-                    .unwrap_or(spokes.len());
-                Pod {
-                    ordinal: usize::try_from(p.ordinal).unwrap_or_default(),
-                    name: p.pod.clone(),
-                    cluster: p.cluster.clone(),
-                    ip: format!("10.{}.0.{}", 244 + ci.min(11), 10 + p.ordinal),
-                }
-            })
-            .collect();
-        let size = pods.iter().map(|p| p.ordinal + 1).max().unwrap_or(0);
+    /// Seeds the hub with what exists before the walkthrough's Step 3 (see the crate doc)
+    /// and starts reacting to its changes, with [`GaleraModel`] pods. The components act for
+    /// the KubeDB release the environment names (`kubedb.release`): its PetSet controller
+    /// reads that release's PlacementPolicy shape. Call it inside a Tokio runtime: the
+    /// components run on a task spawned there, aborted when the world is dropped.
+    pub fn start(hub: &FakeHub, env: &Environment, spokes: Vec<Spoke>) -> World {
+        World::start_with(hub, env, spokes, GaleraModel::new())
+    }
+
+    /// [`World::start`] with another [`PodRuntime`] behind the pods.
+    pub fn start_with(
+        hub: &FakeHub,
+        env: &Environment,
+        spokes: Vec<Spoke>,
+        runtime: impl PodRuntime,
+    ) -> World {
         let sim = Sim {
             hub: hub.clone(),
             env: env.clone(),
-            plan: plan.clone(),
+            release: env.kubedb.release,
+            order: spokes.iter().map(|s| s.cluster.clone()).collect(),
             spokes: spokes.into_iter().map(|s| (s.cluster.clone(), s)).collect(),
             down: BTreeSet::new(),
-            pods,
-            galera: Galera::new(vec![NodeSpec::default(); size]),
-            scheduled: BTreeSet::new(),
+            pods: BTreeMap::new(),
+            runtime: Box::new(runtime),
             last_error: None,
             provisioned: false,
             provisioned_generation: None,
@@ -211,40 +223,41 @@ impl World {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The whole cluster goes dark: its pods' Galera nodes stop at the same moment, its work
-    /// agent stops reporting (its ManifestWorks keep their last feedback) and its
-    /// ManagedCluster turns `Unknown`. Pods elsewhere report what the survivors become.
+    /// The whole cluster goes dark: its pods stop at the same moment, its work agent stops
+    /// reporting (its ManifestWorks keep their last feedback) and its ManagedCluster turns
+    /// `Unknown`. Pods elsewhere report what the survivors become.
     pub fn kill(&self, cluster: &str) {
         let mut sim = self.lock();
         if !sim.down.insert(cluster.to_owned()) {
             return;
         }
-        let nodes: BTreeSet<usize> = sim
+        let ordinals: BTreeSet<usize> = sim
             .pods
-            .iter()
-            .filter(|p| p.cluster == cluster && sim.galera.is_running(p.ordinal))
+            .values()
+            .filter(|p| p.cluster == cluster)
             .map(|p| p.ordinal)
             .collect();
-        sim.step(Event::Outage(nodes));
+        sim.runtime.crash(&ordinals);
         sim.report_cluster(cluster);
         sim.report_all();
     }
 
-    /// The cluster comes back: its pods start again and rejoin whoever they reach.
+    /// The cluster comes back: its pods start again and rejoin whoever they reach, and its
+    /// agent catches up with the works it missed.
     pub fn revive(&self, cluster: &str) {
         let mut sim = self.lock();
         if !sim.down.remove(cluster) {
             return;
         }
         sim.report_cluster(cluster);
-        let ordinals: Vec<usize> = sim
+        let pods: Vec<Pod> = sim
             .pods
-            .iter()
-            .filter(|p| p.cluster == cluster && sim.scheduled.contains(&p.ordinal))
-            .map(|p| p.ordinal)
+            .values()
+            .filter(|p| p.cluster == cluster && p.scheduled)
+            .cloned()
             .collect();
-        for o in ordinals {
-            sim.step(Event::Start(o));
+        for p in pods {
+            sim.start(&p, false);
         }
         sim.report_all();
     }
@@ -253,24 +266,24 @@ impl World {
     /// group); every agent still reaches the hub.
     pub fn partition(&self, groups: &[&[&str]]) {
         let mut sim = self.lock();
-        let nodes: Vec<BTreeSet<usize>> = groups
+        let ordinals: Vec<BTreeSet<usize>> = groups
             .iter()
             .map(|g| {
                 sim.pods
-                    .iter()
+                    .values()
                     .filter(|p| g.contains(&p.cluster.as_str()))
                     .map(|p| p.ordinal)
                     .collect()
             })
             .collect();
-        sim.step(Event::Partition(nodes));
+        sim.runtime.partition(&ordinals);
         sim.report_all();
     }
 
     /// Reconnects every cluster.
     pub fn heal(&self) {
         let mut sim = self.lock();
-        sim.step(Event::Heal);
+        sim.runtime.heal();
         sim.report_all();
     }
 
@@ -278,26 +291,35 @@ impl World {
     /// to recover a non-primary survivor.
     pub fn pc_bootstrap(&self, pod: &str) {
         let mut sim = self.lock();
-        if let Some(o) = sim.pods.iter().find(|p| p.name == pod).map(|p| p.ordinal) {
-            sim.step(Event::PcBootstrap(o));
+        if let Some(o) = sim.pod(pod).map(|p| p.ordinal) {
+            sim.runtime.pc_bootstrap(o);
             sim.report_all();
         }
     }
 
     /// What `SHOW STATUS LIKE 'wsrep%'` would show on `pod` now (`None` while it is not
-    /// running).
+    /// running or no agent received it).
     pub fn wsrep(&self, pod: &str) -> Option<WsrepStatus> {
         let sim = self.lock();
-        let p = sim.pods.iter().find(|p| p.name == pod)?;
-        sim.wsrep_of(p.ordinal)
+        let p = sim.pod(pod)?;
+        sim.runtime.state(p.ordinal).wsrep
     }
 
-    /// Every running pod's `wsrep%` status, for [`galera::health::assess`].
+    /// Every running pod's `wsrep%` status in ordinal order, for [`galera::health::assess`].
     pub fn wsrep_all(&self) -> Vec<(String, WsrepStatus)> {
         let sim = self.lock();
         sim.pods
-            .iter()
-            .filter_map(|p| Some((p.name.clone(), sim.wsrep_of(p.ordinal)?)))
+            .values()
+            .filter_map(|p| Some((p.name.clone(), sim.runtime.state(p.ordinal).wsrep?)))
+            .collect()
+    }
+
+    /// The pods the agents run, as `(pod, cluster, overlay IP)` in ordinal order.
+    pub fn pods(&self) -> Vec<(String, String, String)> {
+        self.lock()
+            .pods
+            .values()
+            .map(|p| (p.name.clone(), p.cluster.clone(), p.ip.clone()))
             .collect()
     }
 
@@ -320,15 +342,32 @@ impl Sim {
         }
     }
 
-    fn step(&mut self, event: Event) {
-        if let Err(e) = self.galera.step(event.clone()) {
-            tracing::debug!(?event, error = %e, "galera model refused an event");
+    fn fail(&mut self, what: String) {
+        tracing::warn!(%what, "simulated controller error");
+        self.last_error = Some(what);
+    }
+
+    fn pod(&self, name: &str) -> Option<&Pod> {
+        self.pods.values().find(|p| p.name == name)
+    }
+
+    fn start(&mut self, pod: &Pod, bootstrap: bool) {
+        let spec = ScheduledPod {
+            ordinal: pod.ordinal,
+            name: &pod.name,
+            cluster: &pod.cluster,
+            ip: &pod.ip,
+            manifest: &pod.manifest,
+        };
+        if let Err(e) = self.runtime.start(spec, bootstrap) {
+            tracing::debug!(error = %e, "pod runtime refused a start");
         }
     }
 
     /// The hub before Step 3: the KubeSlice controller's and KubeDB's namespaces (their
     /// charts create them), the hub's StorageClasses (`kubedb.storageClasses`, else one
-    /// `standard` class), managed clusters joined and accepted, their namespaces.
+    /// `standard` class), managed clusters joined and accepted, their namespaces, and the
+    /// environment's MariaDBVersion when it gives one.
     fn seed(&self) {
         let ks = &self.env.kubeslice;
         for name in [&ks.controller_namespace, &ks.operator_namespace] {
@@ -374,12 +413,24 @@ impl Sim {
                 }
             }
         }
+        // The MariaDBVersion the environment names, as KubeDB's catalog chart installs it
+        // (the release catalog's TSV has no coordinator image, so no others are seeded).
+        if let Some(version) = &self.env.database.mariadb_version {
+            let mut v = serde_json::to_value(version).unwrap_or_default();
+            if let Some(m) = v["metadata"].as_object_mut() {
+                m.retain(|k, _| matches!(k.as_str(), "name" | "labels" | "annotations"));
+            }
+            if self
+                .hub
+                .serves("catalog.kubedb.com/v1alpha1", "MariaDBVersion")
+                && let Err(e) = self.hub.apply("helm", &v, false)
+            {
+                tracing::warn!(error = %e, "seeding the fake hub");
+            }
+        }
     }
 
     fn react(&mut self, change: &Change) {
-        if change.kind == "DELETED" {
-            return;
-        }
         let o = &change.object;
         let name = o["metadata"]["name"]
             .as_str()
@@ -389,7 +440,15 @@ impl Sim {
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        match (change.api_version.as_str(), change.object_kind.as_str()) {
+        let kind = (change.api_version.as_str(), change.object_kind.as_str());
+        if change.kind == "DELETED" {
+            if kind == WORK && o["metadata"]["labels"][ROLE_LABEL] == ROLE_POD {
+                self.removed(o);
+                self.reconcile_all();
+            }
+            return;
+        }
+        match kind {
             ("controller.kubeslice.io/v1alpha1", "Project") => {
                 self.apply(
                     KUBESLICE_MANAGER,
@@ -460,16 +519,17 @@ impl Sim {
                 self.provisioned_generation = o["metadata"]["generation"].as_i64();
                 self.provision(&ns, &name, o);
             }
-            ("work.open-cluster-management.io/v1", "ManifestWork")
-                if self.spokes.contains_key(&ns) && !self.down.contains(&ns) =>
-            {
+            PETSET => self.reconcile(o),
+            POLICY => self.reconcile_all(),
+            WORK if self.spokes.contains_key(&ns) && !self.down.contains(&ns) => {
                 self.agent(o);
             }
             _ => {}
         }
     }
 
-    /// The KubeDB operator and PetSet controller: the auth secret, the phase and the works.
+    /// The KubeDB provisioner: the auth secret, the phase and the PetSet, built from the
+    /// MariaDB as stored and the MariaDBVersion it names (when the hub has it).
     fn provision(&mut self, ns: &str, name: &str, db: &Value) {
         if db["status"]["phase"].is_null() {
             self.publish_phase(ns, name, "Provisioning");
@@ -481,24 +541,142 @@ impl Sim {
                 "stringData": {"username": "root", "password": "simulated"}}),
             false,
         );
-        // KubeDB creates the PetSet from the MariaDB as stored; the PetSet webhook then checks
-        // the policy's coverage of its ordinals, and a refusal stops provisioning.
-        let petset = petset_of(ns, name, db);
+        let version = db["spec"]["version"].as_str().and_then(|v| {
+            self.hub
+                .get("catalog.kubedb.com/v1alpha1", "MariaDBVersion", None, v)
+        });
+        // The PetSet webhook then checks the policy's coverage of its ordinals, and a
+        // refusal stops provisioning.
+        let petset = kubedb::petset_of(db, version.as_ref());
         if let Err(e) = self.hub.apply(KUBEDB_MANAGER, &petset, false) {
-            let what = format!("PetSet {ns}/{name}: {e}");
-            tracing::warn!(%what, "simulated KubeDB operator could not create the PetSet");
-            self.last_error = Some(what);
+            self.fail(format!("PetSet {ns}/{name}: {e}"));
+        }
+    }
+
+    fn reconcile_all(&mut self) {
+        for set in self.hub.list(PETSET.0, PETSET.1, None) {
+            self.reconcile(&set);
+        }
+    }
+
+    /// The PetSet controller's sync of a distributed set (`petset@v0.0.11:pkg/controller/
+    /// petset/pet_set_control.go`, `updatePetSet`): the pods are the Pod manifests of the
+    /// ManifestWorks its selector matches, in any cluster namespace (`ListPodsManifestWork`);
+    /// every missing ordinal below `spec.replicas` gets its claims' works (unless a work of
+    /// that name exists in the cluster the policy names now, `GetClaimFromManifestWork`) and
+    /// then its pod's work, in the cluster the stored PlacementPolicy maps it to (an unmapped
+    /// ordinal is an error and gets nothing); ordinals at or above `spec.replicas` are
+    /// condemned and their pod works deleted, highest first; claim works are never deleted.
+    /// A pod whose ordinal the policy now maps elsewhere stays where it runs: PetSet moves it
+    /// only when it recreates it (after its work is deleted). Pods are created and deleted in
+    /// one pass (as with `podManagementPolicy: Parallel`; under `OrderedReady` PetSet waits for
+    /// each to be Ready before the next); template changes do not roll pods.
+    fn reconcile(&mut self, set: &Value) {
+        if set["spec"]["distributed"].as_bool() != Some(true) {
             return;
         }
+        let set_ns = set["metadata"]["namespace"].as_str().unwrap_or_default();
+        let set_name = set["metadata"]["name"].as_str().unwrap_or_default();
+        let what = format!("PetSet {set_ns}/{set_name}");
+        let selector = set["spec"]["selector"]["matchLabels"].clone();
+        let selected = |w: &Value| {
+            selector
+                .as_object()
+                .is_some_and(|m| m.iter().all(|(k, v)| w["metadata"]["labels"][k] == *v))
+        };
         let works: Vec<Value> = self
-            .plan
-            .spokes
-            .iter()
-            .flat_map(|s| &s.works)
-            .filter_map(|w| serde_json::to_value(w).ok())
+            .hub
+            .list(WORK.0, WORK.1, None)
+            .into_iter()
+            .filter(|w| selected(w))
             .collect();
-        for w in works {
-            self.apply(KUBEDB_MANAGER, &w, false);
+        let mut existing: BTreeMap<i32, (String, String)> = BTreeMap::new();
+        for w in &works {
+            for m in w["spec"]["workload"]["manifests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let pod = m["metadata"]["name"].as_str().unwrap_or_default();
+                if m["kind"] == "Pod"
+                    && let Some(o) = pod
+                        .strip_prefix(set_name)
+                        .and_then(|rest| rest.strip_prefix('-'))
+                        .and_then(|o| o.parse::<i32>().ok())
+                {
+                    let ns = w["metadata"]["namespace"].as_str().unwrap_or_default();
+                    let work = w["metadata"]["name"].as_str().unwrap_or_default();
+                    existing.insert(o, (ns.to_owned(), work.to_owned()));
+                }
+            }
+        }
+        let replicas = set["spec"]["replicas"]
+            .as_i64()
+            .unwrap_or(1)
+            .clamp(0, i64::from(i32::MAX)) as i32;
+        let policy_name = set["spec"]["podPlacementPolicy"]["name"]
+            .as_str()
+            .unwrap_or_default();
+        let policy: Option<PlacementPolicy> = self
+            .hub
+            .get(POLICY.0, POLICY.1, None, policy_name)
+            .and_then(|p| serde_json::from_value(p).ok());
+        let missing: Vec<i32> = (0..replicas)
+            .filter(|o| !existing.contains_key(o))
+            .collect();
+        if !missing.is_empty() {
+            let Some(policy) = policy else {
+                self.fail(format!("{what}: placementpolicy {policy_name:?} not found"));
+                return;
+            };
+            let mapping = petset::mapping(&policy, self.release);
+            for o in missing {
+                let cluster = match mapping.cluster(o) {
+                    Ok(c) => c.to_owned(),
+                    Err(_) => {
+                        self.fail(format!(
+                            "{what}: {} annotation is empty for pod {set_name}-{o}",
+                            kubedb_types::apps::v1::CLUSTER_NAME_ANNOTATION
+                        ));
+                        continue;
+                    }
+                };
+                let templates: Vec<Value> = set["spec"]["volumeClaimTemplates"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                for t in &templates {
+                    let claim =
+                        petset::claim(set, t, o, &cluster, mapping.storage_class(o), self.release);
+                    let claim_name = claim["metadata"]["name"].as_str().unwrap_or_default();
+                    if self
+                        .hub
+                        .get(WORK.0, WORK.1, Some(&cluster), claim_name)
+                        .is_none()
+                    {
+                        let work = petset::claim_work(&claim, &cluster, self.release);
+                        self.apply_work(&work);
+                    }
+                }
+                let pod = petset::pod(set, &policy, o, &cluster, self.release);
+                let work = petset::pod_work(&pod, &cluster, self.release);
+                self.apply_work(&work);
+            }
+        }
+        let condemned: Vec<(String, String)> = existing
+            .range(replicas..)
+            .rev()
+            .map(|(_, w)| w.clone())
+            .collect();
+        for (ns, work) in condemned {
+            self.hub.delete(WORK.0, WORK.1, Some(&ns), &work);
+        }
+    }
+
+    fn apply_work(&mut self, work: &ocm_types::work::v1::ManifestWork) {
+        match serde_json::to_value(work) {
+            Ok(w) => self.apply(PETSET_MANAGER, &w, false),
+            Err(e) => self.fail(format!("ManifestWork: {e}")),
         }
     }
 
@@ -512,59 +690,91 @@ impl Sim {
         );
     }
 
-    /// A work agent got a ManifestWork: pods it carries start (the first one bootstraps the
-    /// Galera cluster), then every live agent reports.
-    fn agent(&mut self, work: &Value) {
-        let role = work["metadata"]["labels"][ROLE_LABEL].as_str();
-        let pod_names: Vec<String> = work["spec"]["workload"]["manifests"]
+    /// The pods a work carries, as `(ordinal, name, manifest)`.
+    fn pods_of(work: &Value) -> Vec<(usize, String, Value)> {
+        work["spec"]["workload"]["manifests"]
             .as_array()
             .into_iter()
             .flatten()
             .filter(|m| m["kind"] == "Pod")
-            .filter_map(|m| m["metadata"]["name"].as_str().map(str::to_owned))
-            .collect();
+            .filter_map(|m| {
+                let name = m["metadata"]["name"].as_str()?;
+                let ordinal = m["metadata"]["labels"][petset::POD_INDEX_LABEL]
+                    .as_str()
+                    .and_then(|i| i.parse().ok())
+                    .or_else(|| petset::ordinal_of(name))?;
+                Some((usize::try_from(ordinal).ok()?, name.to_owned(), m.clone()))
+            })
+            .collect()
+    }
+
+    /// A live agent applies a pod work: a pod it has not run yet gets its overlay IP and
+    /// starts (bootstrapping when no other pod of the database runs). Returns whether one
+    /// started.
+    fn receive(&mut self, work: &Value) -> bool {
+        let cluster = work["metadata"]["namespace"].as_str().unwrap_or_default();
+        if !self.spokes.contains_key(cluster) || self.down.contains(cluster) {
+            return false;
+        }
         let mut started = false;
-        for pod in &pod_names {
-            let Some(o) = self.pods.iter().find(|p| &p.name == pod).map(|p| p.ordinal) else {
-                continue;
-            };
-            if self.scheduled.insert(o) {
-                let anyone = (0..self.pods.len()).any(|n| self.galera.is_running(n));
-                self.step(if anyone {
-                    Event::Start(o)
-                } else {
-                    Event::Bootstrap(o)
-                });
+        for (ordinal, name, manifest) in Self::pods_of(work) {
+            let known = self
+                .pods
+                .get(&ordinal)
+                .is_some_and(|p| p.cluster == cluster && p.name == name);
+            if !known {
+                // The overlay subnet of the spoke's position; the host part from the ordinal.
+                let ci = self.order.iter().position(|c| c == cluster).unwrap_or(0);
+                let ip = format!("10.{}.0.{}", 244 + ci.min(11), 10 + ordinal);
+                let pod = Pod {
+                    ordinal,
+                    name,
+                    cluster: cluster.to_owned(),
+                    ip,
+                    manifest,
+                    scheduled: false,
+                };
+                self.pods.insert(ordinal, pod);
+            }
+            if let Some(pod) = self.pods.get(&ordinal).filter(|p| !p.scheduled).cloned() {
+                let anyone = self.pods.keys().any(|&o| self.runtime.state(o).running);
+                self.start(&pod, !anyone);
+                if let Some(p) = self.pods.get_mut(&ordinal) {
+                    p.scheduled = true;
+                }
                 started = true;
             }
         }
-        if started {
+        started
+    }
+
+    /// A pod work was deleted: its agent deletes the pod.
+    fn removed(&mut self, work: &Value) {
+        let cluster = work["metadata"]["namespace"].as_str().unwrap_or_default();
+        for (ordinal, name, _) in Self::pods_of(work) {
+            if self
+                .pods
+                .get(&ordinal)
+                .is_some_and(|p| p.cluster == cluster && p.name == name)
+            {
+                self.runtime.stop(ordinal);
+                self.pods.remove(&ordinal);
+            }
+        }
+        self.report_all();
+    }
+
+    /// A work agent got a ManifestWork: pods it carries start, then every live agent reports
+    /// (a claim work is reported applied and bound).
+    fn agent(&mut self, work: &Value) {
+        let carries_pods = !Self::pods_of(work).is_empty();
+        if self.receive(work) {
             self.report_all();
-        } else if role != Some("pod") || pod_names.is_empty() {
-            // A PVC work: applied and bound.
+        } else if work["metadata"]["labels"][ROLE_LABEL] != ROLE_POD || !carries_pods {
             self.report_work(work);
         } else if work["status"].is_null() {
             self.report_all();
         }
-    }
-
-    fn wsrep_of(&self, ordinal: usize) -> Option<WsrepStatus> {
-        let p = self.galera.predict(ordinal)?;
-        let on = |b: bool| if b { "ON" } else { "OFF" };
-        let rows = [
-            ("wsrep_cluster_status", p.cluster_status.to_string()),
-            ("wsrep_cluster_size", p.size.to_string()),
-            ("wsrep_cluster_weight", p.weight.to_string()),
-            ("wsrep_local_state", p.local_state.code().to_string()),
-            (
-                "wsrep_local_state_comment",
-                p.local_state.comment().to_owned(),
-            ),
-            ("wsrep_ready", on(p.ready).to_owned()),
-            ("wsrep_connected", on(p.connected).to_owned()),
-            ("wsrep_cluster_conf_id", p.conf_id.to_string()),
-        ];
-        WsrepStatus::from_pairs(rows).ok()
     }
 
     /// Status of one work as its (live) agent reports it.
@@ -609,18 +819,15 @@ impl Sim {
                     "resource": format!("{}s", kind.to_lowercase()),
                     "name": m["metadata"]["name"], "namespace": m["metadata"]["namespace"]},
                 "conditions": [cond("Applied", "AppliedManifestComplete"), cond("Available", "ResourceAvailable")]});
-            let pod = self
-                .pods
-                .iter()
-                .find(|p| m["kind"] == "Pod" && m["metadata"]["name"] == p.name.as_str());
+            let pod = self.pods.values().find(|p| {
+                m["kind"] == "Pod"
+                    && m["metadata"]["name"] == p.name.as_str()
+                    && p.cluster == cluster
+            });
             if let Some(pod) = pod {
-                let running = self.galera.is_running(pod.ordinal);
-                let ready = self.galera.predict(pod.ordinal).is_some_and(|p| p.ready);
-                let phase = if self.scheduled.contains(&pod.ordinal) {
-                    "Running"
-                } else {
-                    "Pending"
-                };
+                let state = self.runtime.state(pod.ordinal);
+                let (running, ready) = (state.running, state.ready);
+                let phase = if pod.scheduled { "Running" } else { "Pending" };
                 let mut values = vec![
                     json!({"name": "PodPhase", "fieldValue": {"type": "String", "string": phase}}),
                     json!({"name": "PodIP", "fieldValue": {"type": "String", "string": pod.ip}}),
@@ -647,14 +854,20 @@ impl Sim {
         self.apply(WORK_AGENT_MANAGER, &status, true);
     }
 
-    /// Every live agent reports its pod works; then the operator judges the database.
+    /// Every live agent applies and reports its pod works; then the operator judges the
+    /// database: Ready when every ordinal below the PetSet's replicas runs Ready (seen through
+    /// its JsonRaw feedback), else Provisioning until that happened once, then Critical while
+    /// some pod is Ready and NotReady when none is.
     fn report_all(&mut self) {
         let works: Vec<Value> = self
             .hub
-            .list("work.open-cluster-management.io/v1", "ManifestWork", None)
+            .list(WORK.0, WORK.1, None)
             .into_iter()
-            .filter(|w| w["metadata"]["labels"][ROLE_LABEL] == "pod")
+            .filter(|w| w["metadata"]["labels"][ROLE_LABEL] == ROLE_POD)
             .collect();
+        for w in &works {
+            self.receive(w);
+        }
         for w in &works {
             self.report_work(w);
         }
@@ -667,13 +880,19 @@ impl Sim {
         {
             return;
         }
+        let replicas = self
+            .hub
+            .get(PETSET.0, PETSET.1, Some(&ns), &name)
+            .and_then(|s| s["spec"]["replicas"].as_u64())
+            .unwrap_or(0) as usize;
         // The operator sees a pod Ready only through its JsonRaw feedback.
-        let ready = |s: &Sim, p: &Pod| {
-            s.galera.predict(p.ordinal).is_some_and(|p| p.ready)
-                && s.spokes.get(&p.cluster).is_some_and(|k| k.raw_feedback)
+        let ready = |s: &Sim, o: usize| {
+            s.pods.get(&o).is_some_and(|p| {
+                s.runtime.state(o).ready && s.spokes.get(&p.cluster).is_some_and(|k| k.raw_feedback)
+            })
         };
-        let all = self.pods.iter().all(|p| ready(self, p));
-        let some = self.pods.iter().any(|p| ready(self, p));
+        let all = replicas > 0 && (0..replicas).all(|o| ready(self, o));
+        let some = (0..replicas).any(|o| ready(self, o));
         self.provisioned |= all;
         let phase = if all {
             "Ready"
@@ -716,28 +935,4 @@ impl Sim {
             "metadata": {"name": cluster}, "status": mc["status"].take()});
         self.apply("registration-controller", &config, true);
     }
-}
-
-/// The PetSet KubeDB's operator creates for a distributed MariaDB, from the object as the hub
-/// stores it: the database's name and namespace, `replicas`, `distributed`, the governing
-/// service `<db>-pods` and the referenced PlacementPolicy, which are the fields the PetSet
-/// webhook reads (`petset@v0.0.11:pkg/webhooks/apps/v1/petset.go`). The operator's own
-/// source is not public; the rest of the PetSet is left out.
-fn petset_of(ns: &str, name: &str, db: &Value) -> Value {
-    let labels = json!({"app.kubernetes.io/name": "mariadbs.kubedb.com",
-        "app.kubernetes.io/instance": name, "app.kubernetes.io/managed-by": "kubedb.com"});
-    let policy = db["spec"]["podTemplate"]["spec"]["podPlacementPolicy"]["name"]
-        .as_str()
-        .unwrap_or("default");
-    json!({"apiVersion": "apps.k8s.appscode.com/v1", "kind": "PetSet",
-    "metadata": {"name": name, "namespace": ns, "labels": labels},
-    "spec": {
-        "replicas": db["spec"]["replicas"].as_i64().unwrap_or(1),
-        "distributed": db["spec"]["distributed"].as_bool().unwrap_or(false),
-        "serviceName": format!("{name}-pods"),
-        "podPlacementPolicy": {"name": policy},
-        "selector": {"matchLabels": labels},
-        "template": {"metadata": {"labels": labels},
-            "spec": {"containers": [{"name": "mariadb"}]}}
-    }})
 }

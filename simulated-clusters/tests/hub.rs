@@ -93,7 +93,7 @@ async fn converge(hub: &FakeHub, wanted: DatabasePhase) {
 async fn deployed() -> (FakeHub, World) {
     let (env, plan) = seed();
     let hub = upstream_hub();
-    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let world = World::start(&hub, &env, Spoke::of(&env));
     apply_plan(&hub.client(), &plan, &options(), |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -105,7 +105,7 @@ async fn deployed() -> (FakeHub, World) {
 async fn the_seed_converges_with_step_8_verified() {
     let (env, plan) = seed();
     let hub = upstream_hub();
-    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let world = World::start(&hub, &env, Spoke::of(&env));
     let mut events = Vec::new();
     let report = apply_plan(&hub.client(), &plan, &options(), |p| events.push(p))
         .await
@@ -171,7 +171,7 @@ async fn the_seed_converges_with_step_8_verified() {
 async fn a_second_apply_changes_nothing() {
     let (env, plan) = seed();
     let hub = upstream_hub();
-    let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let world = World::start(&hub, &env, Spoke::of(&env));
     let first = apply_plan(&hub.client(), &plan, &options(), |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -333,7 +333,7 @@ async fn a_plan_in_the_wrong_release_shape_is_pruned_and_refused() {
         env.kubedb.release = planned_for;
         let plan = plan(&env).expect("plans");
         let hub = release_hub(hub_runs);
-        let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+        let _world = World::start(&hub, &env, Spoke::of(&env));
         let e = apply_plan(&hub.client(), &plan, &options(), |_| {})
             .await
             .expect_err("the MariaDB is refused");
@@ -369,7 +369,7 @@ async fn both_releases_converge_on_their_own_hub() {
         env.kubedb.release = release;
         let plan = plan(&env).expect("plans");
         let hub = release_hub(release);
-        let world = World::start(&hub, &env, &plan, Spoke::of(&env));
+        let world = World::start(&hub, &env, Spoke::of(&env));
         apply_plan(&hub.client(), &plan, &options(), |_| {})
             .await
             .unwrap_or_else(|e| panic!("{release}: {e}"));
@@ -407,7 +407,7 @@ async fn ordinal_coverage_is_refused_at_the_petset() {
 async fn injected_faults_are_survived() {
     let (env, plan) = seed();
     let hub = upstream_hub();
-    let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let _world = World::start(&hub, &env, Spoke::of(&env));
     hub.inject(Some(Verb::Apply), Fault::Throttle);
     hub.inject(Some(Verb::Apply), Fault::Internal);
     hub.inject(Some(Verb::Apply), Fault::Conflict);
@@ -446,7 +446,7 @@ async fn a_cluster_without_raw_feedback_is_reported() {
             ..s
         })
         .collect();
-    let world = World::start(&hub, &env, &plan, spokes);
+    let world = World::start(&hub, &env, spokes);
     apply_plan(&hub.client(), &plan, &options(), |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -626,7 +626,7 @@ async fn a_slice_partition_and_heal_reach_the_hub() {
 async fn the_seed_converges_over_http_from_a_kubeconfig() {
     let (env, plan) = seed();
     let hub = upstream_hub();
-    let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let _world = World::start(&hub, &env, Spoke::of(&env));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -694,7 +694,7 @@ async fn the_storage_class_must_exist_on_the_hub() {
         env.kubedb.storage_classes = classes;
         let plan = plan(&env).expect("plans");
         let hub = upstream_hub();
-        let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+        let _world = World::start(&hub, &env, Spoke::of(&env));
         let result = apply_plan(&hub.client(), &plan, &options(), |_| {}).await;
         match (result, refused) {
             (Err(e), true) => assert!(
@@ -714,7 +714,7 @@ async fn the_storage_class_must_exist_on_the_hub() {
 async fn a_dry_run_on_a_fresh_hub_says_nothing_was_stored() {
     let (env, plan) = seed();
     let hub = upstream_hub();
-    let _world = World::start(&hub, &env, &plan, Spoke::of(&env));
+    let _world = World::start(&hub, &env, Spoke::of(&env));
     let dry = ApplyOptions {
         dry_run: true,
         ..options()

@@ -12,6 +12,18 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The annotation the PetSet controller puts on each pod and PVC of a distributed set: the
+/// cluster (and hub namespace of its ManifestWork) the ordinal is placed on
+/// (`ManifestWorkClusterNameLabel`, `petset@v0.0.11:apis/apps/v1/constants.go`).
+pub const CLUSTER_NAME_ANNOTATION: &str = "open-cluster-management.io/cluster-name";
+/// The label the PetSet controller adds to its ManifestWorks: [`ROLE_POD`] or [`ROLE_PVC`]
+/// (`ManifestWorkRoleLabel`, `petset@v0.0.11:apis/apps/v1/constants.go`).
+pub const ROLE_LABEL: &str = "open-cluster-management.io/role";
+/// [`ROLE_LABEL`] of a pod's ManifestWork (`RolePod`).
+pub const ROLE_POD: &str = "pod";
+/// [`ROLE_LABEL`] of a claim's ManifestWork (`RolePVC`).
+pub const ROLE_PVC: &str = "pvc";
+
 /// A StatefulSet-like workload whose pods may live on other clusters (as ManifestWorks)
 /// when `distributed` is set and a PlacementPolicy maps ordinals to clusters.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]

@@ -79,6 +79,17 @@ pub enum WhenUnsatisfiable {
     ScheduleAnyway,
 }
 
+impl WhenUnsatisfiable {
+    /// The upstream spelling (`DoNotSchedule`, `ScheduleAnyway`), as the scheduler's
+    /// `whenUnsatisfiable` field takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WhenUnsatisfiable::DoNotSchedule => "DoNotSchedule",
+            WhenUnsatisfiable::ScheduleAnyway => "ScheduleAnyway",
+        }
+    }
+}
+
 /// Node affinity rules of a policy.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
