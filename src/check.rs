@@ -46,7 +46,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::kinds::{KindVisitor, Owner, WorkspaceKind, for_each_kind};
-use crate::schema;
+use structural_schema as schema;
 
 /// What the checker says of one document.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -63,19 +63,9 @@ impl fmt::Display for Finding {
 }
 
 /// How the deployer names an object everywhere (findings, progress, wait conditions, plan
-/// steps): `Kind/namespace/name`, or `Kind/name` for a cluster-scoped object.
-///
-/// ```
-/// use deployer::object_id;
-/// assert_eq!(object_id("MariaDB", Some("demo"), "mariadb"), "MariaDB/demo/mariadb");
-/// assert_eq!(object_id("PlacementPolicy", None, "distributed-mariadb"), "PlacementPolicy/distributed-mariadb");
-/// ```
-pub fn object_id(kind: &str, namespace: Option<&str>, name: &str) -> String {
-    match namespace {
-        Some(ns) => format!("{kind}/{ns}/{name}"),
-        None => format!("{kind}/{name}"),
-    }
-}
+/// steps): `Kind/namespace/name`, or `Kind/name` for a cluster-scoped object; the one rule
+/// lives in `ocm-types` ([`ocm_types::common::object_id`]).
+pub use ocm_types::common::object_id;
 
 /// The error for a spoke whose work agent does not return JsonRaw status feedback
 /// (`RawFeedbackJsonString` off): `message` says how it was found out (from the Klusterlet in

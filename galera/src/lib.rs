@@ -4,7 +4,7 @@
 //!
 //! - [`quorum`]: the primary-component rule of `gcomm/src/pc_proto.cpp`, and survival tables.
 //! - [`sim`]: an event-driven membership model predicting each node's `wsrep%` status.
-//! - [`status`]: `SHOW STATUS LIKE 'wsrep%'`, typed (from pairs, `mysql_common` rows or the
+//! - [`status`]: `SHOW STATUS LIKE 'wsrep%'`, typed (from pairs, `mysql_common` rows with the `mysql` feature, or the
 //!   client's text: boxed table, vertical `\G` form, tab-separated).
 //! - [`files`]: `grastate.dat`, `gvwstate.dat` and every spelling of the `--wsrep-recover`
 //!   position; [`files::NodeFile::identify`] tells them apart.

@@ -270,8 +270,8 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// One row of `SHOW STATUS`: `Variable_name` and `Value` as text (numbers, as some drivers
-/// return them, are printed back in decimal). Implements `mysql_common`'s `FromRow`, so a
-/// driver can fetch `Vec<StatusVariable>` directly.
+/// return them, are printed back in decimal). With the `mysql` feature it implements
+/// `mysql_common`'s `FromRow`, so a driver can fetch `Vec<StatusVariable>` directly.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusVariable {
     /// `Variable_name`.
@@ -280,6 +280,7 @@ pub struct StatusVariable {
     pub value: String,
 }
 
+#[cfg(feature = "mysql")]
 impl mysql_common::prelude::FromRow for StatusVariable {
     fn from_row_opt(row: mysql_common::Row) -> Result<Self, mysql_common::FromRowError> {
         use mysql_common::Value;
@@ -323,7 +324,8 @@ impl WsrepStatus {
     }
 
     /// From rows of `SHOW STATUS LIKE 'wsrep%'` (columns `Variable_name`, `Value`), each
-    /// decoded as a [`StatusVariable`].
+    /// decoded as a [`StatusVariable`] (feature `mysql`).
+    #[cfg(feature = "mysql")]
     pub fn from_rows(
         rows: impl IntoIterator<Item = mysql_common::Row>,
     ) -> Result<WsrepStatus, StatusError> {

@@ -152,6 +152,7 @@ mod no_panics {
     }
 }
 
+#[cfg(feature = "mysql")]
 mod rows {
     use std::sync::Arc;
 

@@ -1,6 +1,6 @@
 //! Filling the shell variables a pod's `galera.cnf` still holds.
 
-use crate::LabError;
+use crate::error::LabError;
 
 /// Fills `${NAME}` and `$NAME` in `text` from `vars`, the way the shell fills KubeDB's
 /// `galera.cnf` heredoc when the pod starts: `${POD_IP}` (the pod's overlay address, read from

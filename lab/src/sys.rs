@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
-use crate::{Inner, LabError, LabOptions, MARIADBD, PROVIDER};
+use crate::error::LabError;
+use crate::{Inner, LabOptions, MARIADBD, PROVIDER};
 
 /// What every lab name starts with.
 const PREFIX: &str = "dglab-";
@@ -31,7 +32,7 @@ const NEEDED: [&str; 7] = [
 
 /// Checks what the lab needs before it changes anything: the programs of
 /// `mariadb-server galera-4 rsync iproute2` ([`LabError::Missing`] names each missing path and
-/// the install command, [`crate::INSTALL`]), then root ([`LabError::NotRoot`]).
+/// the install command, [`crate::error::INSTALL`]), then root ([`LabError::NotRoot`]).
 ///
 /// ```no_run
 /// if let Err(e) = lab::preflight() {

@@ -66,3 +66,21 @@ pub fn condition_true(
 ) -> bool {
     find_condition(conditions, type_).is_some_and(|c| c.status == "True")
 }
+
+/// How this workspace names an object in messages: `Kind/namespace/name`, or `Kind/name` for
+/// a cluster-scoped object (an empty namespace counts as none). The form the work agent's
+/// manifest conditions are read back in (`work::v1::ManifestWork::manifest_status`), and
+/// the one the deployer's findings, progress and waits use.
+///
+/// ```
+/// use ocm_types::common::object_id;
+/// assert_eq!(object_id("MariaDB", Some("demo"), "mariadb"), "MariaDB/demo/mariadb");
+/// assert_eq!(object_id("PlacementPolicy", None, "p"), "PlacementPolicy/p");
+/// assert_eq!(object_id("Namespace", Some(""), "demo"), "Namespace/demo");
+/// ```
+pub fn object_id(kind: &str, namespace: Option<&str>, name: &str) -> String {
+    match namespace.filter(|n| !n.is_empty()) {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
+    }
+}

@@ -231,7 +231,7 @@ pub fn survival_report(
 }
 
 /// Votes of the first `replicas` ordinals of a policy (plus its Arbiter rules, one vote each).
-pub fn votes_of(policy: &Policy, replicas: u32) -> Result<Votes, crate::PlacementError> {
+pub fn votes_of(policy: &Policy, replicas: u32) -> Result<Votes, crate::mapping::PlacementError> {
     let mapping = Mapping::build(policy);
     let mut votes = Votes::default();
     for cluster in mapping.assign(replicas)? {

@@ -76,6 +76,10 @@ use emulated_hub::FakeHub;
 /// assert!(hub.serves("kubedb.com/v1", "MariaDB"));
 /// assert!(hub.serves("work.open-cluster-management.io/v1", "ManifestWork"));
 /// ```
+///
+/// `hub()` serves the newest release's shapes: an environment for another release (the
+/// walkthrough's v2025.7.31, whose PlacementPolicy has `spec.ocm`) needs that release's CRDs,
+/// or its policy is pruned and nothing converges. [`hub_for`] serves both in one call.
 pub fn hub() -> FakeHub {
     use kubedb_types::{apps::v1 as apps, catalog::v1alpha1 as catalog, kubedb::v1 as db};
     use kubeslice_types::{controller::v1alpha1 as ks, worker::v1alpha1 as worker};
@@ -92,4 +96,25 @@ pub fn hub() -> FakeHub {
     hub.register::<cluster::ManagedCluster>();
     hub.register::<work::ManifestWork>();
     hub
+}
+
+/// [`hub`] serving `release`'s KubeDB CRDs and webhooks ([`serve_kubedb_release`]): the hub a
+/// [`World`] for an environment of that release needs.
+///
+/// # Errors
+///
+/// [`kubedb_types::release::ReleaseDataError`] when the release's CRDs or catalog were not
+/// embedded at build time (`../shared/upstream/kubedb/releases/` absent).
+///
+/// ```
+/// use kubedb_types::release::Release;
+/// let hub = simulated_clusters::hub_for(Release::WALKTHROUGH).unwrap();
+/// assert!(hub.serves("apps.k8s.appscode.com/v1", "PlacementPolicy"));
+/// ```
+pub fn hub_for(
+    release: kubedb_types::release::Release,
+) -> Result<FakeHub, kubedb_types::release::ReleaseDataError> {
+    let hub = hub();
+    serve_kubedb_release(&hub, release)?;
+    Ok(hub)
 }

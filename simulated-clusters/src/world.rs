@@ -100,15 +100,18 @@ struct Sim {
 /// the pods' runtime and is reported through the hub as the real components would: pod
 /// feedback in the ManifestWorks and the MariaDB phase.
 ///
+/// A world runs one database, the environment's: another MariaDB on the hub is not
+/// provisioned, and [`World::last_error`] says so. Serve the environment's release on the hub
+/// ([`crate::hub_for`]): with the newest release's shapes a v2025.7.31 policy loses `spec.ocm`.
+///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// use simulated_clusters::{Spoke, World};
 /// use deployer::{apply_plan, plan, wait_for_phase, ApplyOptions, Environment};
 /// use kubedb_types::kubedb::v1::DatabasePhase;
 /// let env = Environment::seed();
-/// let hub = simulated_clusters::hub();
 /// // The release's CRDs: the PetSet controller reads the policy shape the release serves.
-/// simulated_clusters::serve_kubedb_release(&hub, env.kubedb.release).unwrap();
+/// let hub = simulated_clusters::hub_for(env.kubedb.release).unwrap();
 /// let world = World::start(&hub, &env, Spoke::of(&env));
 /// let plan = plan(&env).unwrap();
 /// apply_plan(&hub.client(), &plan, &ApplyOptions::default(), |_| {}).await.unwrap();
@@ -513,6 +516,22 @@ impl Sim {
                 }
             }
             // Only a new generation (a spec change) needs provisioning; status writes do not.
+            // The world runs the environment's one database; another MariaDB on the hub is
+            // left alone, and said so, rather than mixed into the same pods.
+            ("kubedb.com/v1", "MariaDB")
+                if (ns.as_str(), name.as_str())
+                    != (
+                        self.env.database.namespace.as_str(),
+                        self.env.database.name.as_str(),
+                    ) =>
+            {
+                let what = format!(
+                    "MariaDB {ns}/{name}: not provisioned: the simulated world runs one database, the environment's ({}/{}); use a hub per database",
+                    self.env.database.namespace, self.env.database.name
+                );
+                tracing::warn!(%what, "simulated KubeDB operator");
+                self.last_error = Some(what);
+            }
             ("kubedb.com/v1", "MariaDB")
                 if o["metadata"]["generation"].as_i64() != self.provisioned_generation =>
             {

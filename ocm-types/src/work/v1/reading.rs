@@ -16,10 +16,11 @@ fn describe(m: &ManifestCondition) -> String {
         .as_deref()
         .or(meta.resource.as_deref())
         .unwrap_or("?");
-    match meta.namespace.as_deref().filter(|n| !n.is_empty()) {
-        Some(ns) => format!("{kind}/{ns}/{}", meta.name.as_deref().unwrap_or("?")),
-        None => format!("{kind}/{}", meta.name.as_deref().unwrap_or("?")),
-    }
+    crate::common::object_id(
+        kind,
+        meta.namespace.as_deref(),
+        meta.name.as_deref().unwrap_or("?"),
+    )
 }
 
 impl ManifestWork {
