@@ -33,6 +33,7 @@ mod apply;
 mod conditions;
 #[cfg(feature = "client")]
 mod connect;
+pub mod day2;
 mod environment;
 mod failover;
 mod findings;
