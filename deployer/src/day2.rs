@@ -28,14 +28,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use galera::status::{ClusterStatus, LocalState, WsrepStatus};
 use kubedb_types::admission::{self, Lookup, Severity as AdmissionSeverity};
-use kubedb_types::apps::v1::PlacementPolicy;
+use kubedb_types::apps::v1::{LegacyDistributionRule, PlacementPolicy};
 use kubedb_types::kubedb::v1::MariaDB;
 use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
 use kubedb_types::release::Release;
 use kubeslice_types::controller::v1alpha1::SliceConfig;
 use ocm_types::cluster::v1::ManagedCluster;
-use placement::Policy;
-use placement::plan::{Candidate, DistributeOptions, Votes, distribute, migrate, scale, votes_of};
+use placement::{Mapping, Policy};
+use placement::plan::{
+    Candidate, DistributeOptions, Step, Votes, distribute, migrate, scale, survival_report, votes_of,
+};
 
 use crate::findings::{Finding, Severity};
 use crate::plan::{Plan, PlanObject};
@@ -58,7 +60,7 @@ pub const OPS_MAX_MEMBERS: u32 = 9;
 pub struct Current {
     /// The MariaDB (its `spec.replicas` is the running member count).
     pub mariadb: MariaDB,
-    /// The PlacementPolicy it names (current `clusterSpreadConstraint` shape).
+    /// The PlacementPolicy it names (either shape; updates keep the shape).
     pub policy: PlacementPolicy,
     /// The SliceConfig the policy names.
     pub slice: SliceConfig,
@@ -213,8 +215,8 @@ pub struct Day2Plan {
     pub start: BTreeMap<String, u32>,
     /// Members per cluster afterwards.
     pub target: BTreeMap<String, u32>,
-    /// Members per cluster after each OpsRequest (the states the survival rule was checked
-    /// on, merged per OpsRequest: the PetSet passes through each ordinal in between).
+    /// Members per cluster after each ordinal added or removed, in order (the states the
+    /// survival rule was checked on; an OpsRequest's PetSet passes through each of them).
     pub states: Vec<BTreeMap<String, u32>>,
 }
 
@@ -284,16 +286,12 @@ pub fn plan_day2(
         "PlacementPolicy/{}",
         current.policy.metadata.name.as_deref().unwrap_or_default()
     );
-    let csc = current
-        .policy
-        .spec
-        .cluster_spread_constraint
-        .as_ref()
-        .ok_or_else(|| Day2Error::Current {
+    if current.policy.spec.cluster_spread_constraint.is_none() && current.policy.spec.ocm.is_none() {
+        return Err(Day2Error::Current {
             object: policy_id.clone(),
-            reason: "has no spec.clusterSpreadConstraint (the legacy spec.ocm shape is not planned for)".into(),
-        })?;
-    let _ = csc;
+            reason: "has neither spec.clusterSpreadConstraint nor spec.ocm".into(),
+        });
+    }
     let policy = Policy::from_placement_policy(&current.policy);
     let replicas = current.replicas();
     let rule = GaleraQuorum::default();
@@ -377,8 +375,7 @@ pub fn plan_day2(
         }
     }
     let candidates: Vec<Candidate> = known.iter().map(|c| Candidate::new(c, cap)).collect();
-    let path = migrate(&policy, replicas, &target_map, &candidates, &opts, &rule)
-        .map_err(|e| Day2Error::Unsafe(e.to_string()))?;
+    let path = legal_path(&policy, replicas, &target_map, &candidates, &rule)?;
     // Merge runs of the same direction: policy and OpsRequest per run.
     let slice_clusters: Vec<String> = slice.spec.clusters().to_vec();
     let mut last_pp = current.policy.clone();
@@ -394,6 +391,9 @@ pub fn plan_day2(
             j += 1;
         }
         let run_end = &path[j];
+        for step in &path[i..=j] {
+            states.push(votes_of(&step.policy, step.replicas).map(|v| v.data).unwrap_or_default());
+        }
         let mut scale_step = |to: u32, members: &mut u32, states: &mut Vec<_>| {
             ops_n += 1;
             let ops = MariaDBOpsRequest::horizontal_scaling(
@@ -402,16 +402,12 @@ pub fn plan_day2(
                 db,
                 to as i32,
             );
-            let data = votes_of(&run_end.policy, to).map(|v| v.data).unwrap_or_default();
-            states.push(data);
             let from = std::mem::replace(members, to);
             Day2Step::Scale { from, to, ops: Box::new(ops) }
         };
         let policy_step = |pol: &Policy, last: &mut PlacementPolicy| -> Result<Day2Step, Day2Error> {
             let mut pp = last.clone();
-            if let Some(csc) = pp.spec.cluster_spread_constraint.as_mut() {
-                csc.distribution_rules = pol.to_distribution_rules();
-            }
+            write_rules(&mut pp, pol);
             let refused: Vec<String> = admission::validate_placement_policy_update(
                 last,
                 &pp,
@@ -458,6 +454,94 @@ pub fn plan_day2(
         target: target_map,
         states,
     })
+}
+
+/// Writes `policy`'s rules into whichever shape `pp` has (both when both are set).
+fn write_rules(pp: &mut PlacementPolicy, policy: &Policy) {
+    if let Some(csc) = pp.spec.cluster_spread_constraint.as_mut() {
+        csc.distribution_rules = policy.to_distribution_rules();
+    }
+    if let Some(ocm) = pp.spec.ocm.as_mut() {
+        ocm.distribution_rules = Some(
+            policy
+                .rules
+                .iter()
+                .map(|r| LegacyDistributionRule {
+                    cluster_name: r.cluster.clone(),
+                    replicas: Some(r.indices.clone()),
+                })
+                .collect(),
+        );
+    }
+}
+
+/// The legal path from the first `replicas` ordinals of `policy` to `target`:
+/// [`migrate`] directly, or, when a cluster losing members holds an ordinal below the target
+/// count (ordinals cannot move, so the PetSet must first shrink below it), in two runs of
+/// `migrate`: down to the longest prefix the target keeps, then up to the target. The prefix
+/// must hold at least [`MIN_MEMBERS`] and survive every single-cluster loss that both the
+/// start and the target survive; then each run keeps them too (each run's own invariant is a
+/// superset).
+fn legal_path(
+    policy: &Policy,
+    replicas: u32,
+    target: &BTreeMap<String, u32>,
+    candidates: &[Candidate],
+    rule: &GaleraQuorum,
+) -> Result<Vec<Step>, Day2Error> {
+    let opts = DistributeOptions::default();
+    let direct = match migrate(policy, replicas, target, candidates, &opts, rule) {
+        Ok(path) => return Ok(path),
+        Err(e) => e,
+    };
+    let assigned = Mapping::build(policy)
+        .assign(replicas)
+        .map_err(|e| Day2Error::Unsafe(e.to_string()))?
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    let mut prefix: BTreeMap<String, u32> = BTreeMap::new();
+    for c in &assigned {
+        let have = prefix.get(c).copied().unwrap_or(0);
+        if have >= target.get(c).copied().unwrap_or(0) {
+            break;
+        }
+        prefix.insert(c.clone(), have + 1);
+    }
+    let k: u32 = prefix.values().sum();
+    if k < MIN_MEMBERS {
+        return Err(Day2Error::Unsafe(format!(
+            "{direct}; the way through keeps only ordinals 0..{k} ({k} members), fewer than {MIN_MEMBERS}"
+        )));
+    }
+    let mut start = BTreeMap::new();
+    for c in &assigned {
+        *start.entry(c.clone()).or_insert(0u32) += 1;
+    }
+    let survived = |data: &BTreeMap<String, u32>| -> BTreeSet<String> {
+        let votes = Votes {
+            data: data.clone(),
+            arbiters: BTreeMap::new(),
+        };
+        survival_report(&votes, &BTreeMap::new(), &[], rule)
+            .survived()
+            .map(|f| f.to_string())
+            .collect()
+    };
+    let (s, t, p) = (survived(&start), survived(target), survived(&prefix));
+    if let Some(lost) = s.intersection(&t).find(|f| !p.contains(*f)) {
+        return Err(Day2Error::Unsafe(format!(
+            "{direct}; shrinking to the {k} members the target keeps would no longer survive losing {lost}"
+        )));
+    }
+    let mut path = migrate(policy, replicas, &prefix, candidates, &opts, rule)
+        .map_err(|e| Day2Error::Unsafe(e.to_string()))?;
+    let mid = path.last().map_or_else(|| policy.clone(), |s| s.policy.clone());
+    path.extend(
+        migrate(&mid, k, target, candidates, &opts, rule)
+            .map_err(|e| Day2Error::Unsafe(e.to_string()))?,
+    );
+    Ok(path)
 }
 
 fn check_count(n: u32, options: &Day2Options) -> Result<(), Day2Error> {
