@@ -394,7 +394,7 @@ pub fn plan_day2(
         for step in &path[i..=j] {
             states.push(votes_of(&step.policy, step.replicas).map(|v| v.data).unwrap_or_default());
         }
-        let mut scale_step = |to: u32, members: &mut u32, states: &mut Vec<_>| {
+        let mut scale_step = |to: u32, members: &mut u32| {
             ops_n += 1;
             let ops = MariaDBOpsRequest::horizontal_scaling(
                 &format!("{prefix}-{ops_n}"),
@@ -427,7 +427,7 @@ pub fn plan_day2(
         if down {
             // Scale down first (highest ordinals go), then drop their indices from the
             // policy so that other clusters can take those ordinals.
-            steps.push(scale_step(run_end.replicas, &mut members, &mut states));
+            steps.push(scale_step(run_end.replicas, &mut members));
             if Policy::from_placement_policy(&last_pp) != run_end.policy {
                 steps.push(policy_step(&run_end.policy, &mut last_pp)?);
             }
@@ -436,7 +436,7 @@ pub fn plan_day2(
                 steps.push(policy_step(&run_end.policy, &mut last_pp)?);
             }
             if run_end.replicas != members {
-                steps.push(scale_step(run_end.replicas, &mut members, &mut states));
+                steps.push(scale_step(run_end.replicas, &mut members));
             }
         }
         i = j + 1;

@@ -34,6 +34,8 @@ mod conditions;
 #[cfg(feature = "client")]
 mod connect;
 pub mod day2;
+#[cfg(feature = "client")]
+mod day2_apply;
 mod environment;
 mod failover;
 mod findings;
@@ -55,6 +57,8 @@ pub use conditions::{
 };
 #[cfg(feature = "client")]
 pub use connect::*;
+#[cfg(feature = "client")]
+pub use day2_apply::*;
 pub use environment::*;
 pub use failover::*;
 pub use findings::*;
