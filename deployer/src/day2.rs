@@ -34,10 +34,11 @@ use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
 use kubedb_types::release::Release;
 use kubeslice_types::controller::v1alpha1::SliceConfig;
 use ocm_types::cluster::v1::ManagedCluster;
-use placement::{Mapping, Policy};
 use placement::plan::{
-    Candidate, DistributeOptions, Step, Votes, distribute, migrate, scale, survival_report, votes_of,
+    Candidate, DistributeOptions, Step, Votes, distribute, migrate, scale, survival_report,
+    votes_of,
 };
+use placement::{Mapping, Policy};
 
 use crate::findings::{Finding, Severity};
 use crate::plan::{Plan, PlanObject};
@@ -107,7 +108,11 @@ impl Current {
 
     fn name(&self) -> (&str, &str) {
         (
-            self.mariadb.metadata.namespace.as_deref().unwrap_or("default"),
+            self.mariadb
+                .metadata
+                .namespace
+                .as_deref()
+                .unwrap_or("default"),
             self.mariadb.metadata.name.as_deref().unwrap_or_default(),
         )
     }
@@ -286,7 +291,8 @@ pub fn plan_day2(
         "PlacementPolicy/{}",
         current.policy.metadata.name.as_deref().unwrap_or_default()
     );
-    if current.policy.spec.cluster_spread_constraint.is_none() && current.policy.spec.ocm.is_none() {
+    if current.policy.spec.cluster_spread_constraint.is_none() && current.policy.spec.ocm.is_none()
+    {
         return Err(Day2Error::Current {
             object: policy_id.clone(),
             reason: "has neither spec.clusterSpreadConstraint nor spec.ocm".into(),
@@ -315,12 +321,18 @@ pub fn plan_day2(
             if let Some(c) = map.keys().find(|c| !known.contains(*c)) {
                 return Err(Day2Error::UnknownCluster(c.clone()));
             }
-            let map: BTreeMap<String, u32> =
-                map.iter().filter(|(_, n)| **n > 0).map(|(c, n)| (c.clone(), *n)).collect();
+            let map: BTreeMap<String, u32> = map
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(c, n)| (c.clone(), *n))
+                .collect();
             check_count(map.values().sum(), options)?;
             map
         }
-        Target::AddClusters { clusters, replicas: n } => {
+        Target::AddClusters {
+            clusters,
+            replicas: n,
+        } => {
             check_count(*n, options)?;
             for mc in clusters {
                 let name = mc.metadata.name.clone().unwrap_or_default();
@@ -332,7 +344,10 @@ pub fn plan_day2(
                     .map(|f| f.to_string())
                     .collect();
                 if !reasons.is_empty() {
-                    return Err(Day2Error::NewCluster { cluster: name, reasons });
+                    return Err(Day2Error::NewCluster {
+                        cluster: name,
+                        reasons,
+                    });
                 }
                 known.insert(name.clone());
                 new_clusters.push(name);
@@ -367,7 +382,11 @@ pub fn plan_day2(
             if !known.contains(cluster) {
                 return Err(Day2Error::UnknownCluster(cluster.clone()));
             }
-            slice.spec.clusters.get_or_insert_with(Vec::new).push(cluster.clone());
+            slice
+                .spec
+                .clusters
+                .get_or_insert_with(Vec::new)
+                .push(cluster.clone());
             steps.push(Day2Step::JoinSlice {
                 cluster: cluster.clone(),
                 slice: Box::new(slice.clone()),
@@ -381,7 +400,10 @@ pub fn plan_day2(
     let mut last_pp = current.policy.clone();
     let mut members = replicas;
     let mut states = Vec::new();
-    let prefix = options.ops_prefix.clone().unwrap_or_else(|| format!("{db}-scale"));
+    let prefix = options
+        .ops_prefix
+        .clone()
+        .unwrap_or_else(|| format!("{db}-scale"));
     let mut ops_n = 0usize;
     let mut i = 0;
     while i < path.len() {
@@ -392,7 +414,11 @@ pub fn plan_day2(
         }
         let run_end = &path[j];
         for step in &path[i..=j] {
-            states.push(votes_of(&step.policy, step.replicas).map(|v| v.data).unwrap_or_default());
+            states.push(
+                votes_of(&step.policy, step.replicas)
+                    .map(|v| v.data)
+                    .unwrap_or_default(),
+            );
         }
         let mut scale_step = |to: u32, members: &mut u32| {
             ops_n += 1;
@@ -403,27 +429,32 @@ pub fn plan_day2(
                 to as i32,
             );
             let from = std::mem::replace(members, to);
-            Day2Step::Scale { from, to, ops: Box::new(ops) }
-        };
-        let policy_step = |pol: &Policy, last: &mut PlacementPolicy| -> Result<Day2Step, Day2Error> {
-            let mut pp = last.clone();
-            write_rules(&mut pp, pol);
-            let refused: Vec<String> = admission::validate_placement_policy_update(
-                last,
-                &pp,
-                current.release,
-                Lookup::Known(Some(slice_clusters.as_slice())),
-            )
-            .into_iter()
-            .filter(|v| v.severity == AdmissionSeverity::Refused)
-            .map(|v| v.to_string())
-            .collect();
-            if !refused.is_empty() {
-                return Err(Day2Error::PolicyRefused(refused.join("; ")));
+            Day2Step::Scale {
+                from,
+                to,
+                ops: Box::new(ops),
             }
-            *last = pp.clone();
-            Ok(Day2Step::Policy(Box::new(pp)))
         };
+        let policy_step =
+            |pol: &Policy, last: &mut PlacementPolicy| -> Result<Day2Step, Day2Error> {
+                let mut pp = last.clone();
+                write_rules(&mut pp, pol);
+                let refused: Vec<String> = admission::validate_placement_policy_update(
+                    last,
+                    &pp,
+                    current.release,
+                    Lookup::Known(Some(slice_clusters.as_slice())),
+                )
+                .into_iter()
+                .filter(|v| v.severity == AdmissionSeverity::Refused)
+                .map(|v| v.to_string())
+                .collect();
+                if !refused.is_empty() {
+                    return Err(Day2Error::PolicyRefused(refused.join("; ")));
+                }
+                *last = pp.clone();
+                Ok(Day2Step::Policy(Box::new(pp)))
+            };
         if down {
             // Scale down first (highest ordinals go), then drop their indices from the
             // policy so that other clusters can take those ordinals.
@@ -536,7 +567,9 @@ fn legal_path(
     }
     let mut path = migrate(policy, replicas, &prefix, candidates, &opts, rule)
         .map_err(|e| Day2Error::Unsafe(e.to_string()))?;
-    let mid = path.last().map_or_else(|| policy.clone(), |s| s.policy.clone());
+    let mid = path
+        .last()
+        .map_or_else(|| policy.clone(), |s| s.policy.clone());
     path.extend(
         migrate(&mid, k, target, candidates, &opts, rule)
             .map_err(|e| Day2Error::Unsafe(e.to_string()))?,
@@ -571,8 +604,8 @@ fn scaled(
     opts: &DistributeOptions,
     rule: &GaleraQuorum,
 ) -> Result<BTreeMap<String, u32>, Day2Error> {
-    let plan = scale(trimmed, n, candidates, opts, rule)
-        .map_err(|e| Day2Error::Unsafe(e.to_string()))?;
+    let plan =
+        scale(trimmed, n, candidates, opts, rule).map_err(|e| Day2Error::Unsafe(e.to_string()))?;
     let Votes { data, .. } = plan.votes;
     Ok(data)
 }

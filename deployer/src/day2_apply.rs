@@ -39,7 +39,9 @@ pub type WsrepReader<'a> =
 #[derive(Debug, thiserror::Error)]
 pub enum Day2ApplyError {
     /// The server refused the step (after retries when retryable); it was not applied.
-    #[error("step {index} ({step}) refused: {source}; applied before it: {applied:?}; fix the cause, then re-plan from the hub and apply again")]
+    #[error(
+        "step {index} ({step}) refused: {source}; applied before it: {applied:?}; fix the cause, then re-plan from the hub and apply again"
+    )]
     Server {
         /// 1-based step number.
         index: usize,
@@ -66,7 +68,9 @@ pub enum Day2ApplyError {
         applied: Vec<String>,
     },
     /// Something awaited did not hold in time.
-    #[error("step {index} ({step}) applied but {what} did not hold within {timeout:?}; applied: {applied:?}; check the controllers, then re-plan from the hub and apply again")]
+    #[error(
+        "step {index} ({step}) applied but {what} did not hold within {timeout:?}; applied: {applied:?}; check the controllers, then re-plan from the hub and apply again"
+    )]
     Timeout {
         /// 1-based step number.
         index: usize,
@@ -110,7 +114,10 @@ fn resource_and_body(step: &Day2Step) -> (ApiResource, serde_json::Value) {
 
 /// The OpsRequest reached a final phase.
 fn ops_final() -> impl Condition<MariaDBOpsRequest> {
-    |o: Option<&MariaDBOpsRequest>| o.and_then(MariaDBOpsRequest::phase).is_some_and(OpsRequestPhase::is_final)
+    |o: Option<&MariaDBOpsRequest>| {
+        o.and_then(MariaDBOpsRequest::phase)
+            .is_some_and(OpsRequestPhase::is_final)
+    }
 }
 
 /// Applies `plan`'s steps in order and waits after each (see the module docs). With
@@ -133,9 +140,16 @@ pub async fn apply_day2(
     for (i, step) in plan.steps.iter().enumerate() {
         let object = step.describe();
         let (resource, body) = resource_and_body(step);
-        let name = body["metadata"]["name"].as_str().unwrap_or_default().to_owned();
+        let name = body["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let namespace = body["metadata"]["namespace"].as_str().map(str::to_owned);
-        progress(Progress::Applying { index: i + 1, total, object: object.clone() });
+        progress(Progress::Applying {
+            index: i + 1,
+            total,
+            object: object.clone(),
+        });
         let api: Api<DynamicObject> = match &namespace {
             Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
             None => Api::all_with(client.clone(), &resource),
@@ -183,18 +197,27 @@ pub async fn apply_day2(
             Day2Step::JoinSlice { slice, .. } => {
                 for gate in gates(&PlanObject::SliceConfig((**slice).clone()), None) {
                     let condition = gate.describe();
-                    progress(Progress::Waiting { object: object.clone(), condition: condition.clone() });
+                    progress(Progress::Waiting {
+                        object: object.clone(),
+                        condition: condition.clone(),
+                    });
                     if !await_gate(client, &gate, timeout).await {
                         return Err(timed_out(condition));
                     }
-                    progress(Progress::Satisfied { object: object.clone(), condition });
+                    progress(Progress::Satisfied {
+                        object: object.clone(),
+                        condition,
+                    });
                 }
             }
             Day2Step::Policy(_) => {}
             Day2Step::Scale { to, ops, .. } => {
                 let ns = ops.metadata.namespace.clone().unwrap_or_default();
                 let condition = "the OpsRequest's phase is final".to_owned();
-                progress(Progress::Waiting { object: object.clone(), condition: condition.clone() });
+                progress(Progress::Waiting {
+                    object: object.clone(),
+                    condition: condition.clone(),
+                });
                 let api: Api<MariaDBOpsRequest> = Api::namespaced(client.clone(), &ns);
                 let seen = tokio::time::timeout(timeout, await_condition(api, &name, ops_final()))
                     .await
@@ -212,7 +235,15 @@ pub async fn apply_day2(
                         .and_then(|s| s.conditions.as_ref())
                         .map(|cs| {
                             cs.iter()
-                                .map(|c| format!("{}={}: {}: {}", c.type_, c.status, c.reason.as_deref().unwrap_or_default(), c.message.as_deref().unwrap_or_default()))
+                                .map(|c| {
+                                    format!(
+                                        "{}={}: {}: {}",
+                                        c.type_,
+                                        c.status,
+                                        c.reason.as_deref().unwrap_or_default(),
+                                        c.message.as_deref().unwrap_or_default()
+                                    )
+                                })
                                 .collect()
                         })
                         .unwrap_or_default();
@@ -224,37 +255,57 @@ pub async fn apply_day2(
                         applied: done,
                     });
                 }
-                progress(Progress::Satisfied { object: object.clone(), condition });
+                progress(Progress::Satisfied {
+                    object: object.clone(),
+                    condition,
+                });
                 let db = &ops.spec.database_ref.name;
                 let condition = format!("{to} pods Ready");
-                progress(Progress::Waiting { object: object.clone(), condition: condition.clone() });
-                let ((rows, _), ok) = watch_pods(client, &ns, db, timeout, pods_ready(*to as usize)).await;
+                progress(Progress::Waiting {
+                    object: object.clone(),
+                    condition: condition.clone(),
+                });
+                let ((rows, _), ok) =
+                    watch_pods(client, &ns, db, timeout, pods_ready(*to as usize)).await;
                 if !ok {
                     return Err(timed_out(condition));
                 }
-                progress(Progress::Satisfied { object: object.clone(), condition });
+                progress(Progress::Satisfied {
+                    object: object.clone(),
+                    condition,
+                });
                 if let Some(read) = wsrep {
                     let condition = format!("wsrep_cluster_size={to} and every member Synced");
-                    progress(Progress::Waiting { object: object.clone(), condition: condition.clone() });
+                    progress(Progress::Waiting {
+                        object: object.clone(),
+                        condition: condition.clone(),
+                    });
                     let want = *to as u64;
                     let check = || {
                         let rows = rows.clone();
                         async move {
                             let status = read(rows).await;
                             let ok = status.len() as u64 == want
-                                && status.values().all(|s| member_synced(s) && s.cluster_size == Some(want));
+                                && status
+                                    .values()
+                                    .all(|s| member_synced(s) && s.cluster_size == Some(want));
                             if ok { Ok(()) } else { Err(()) }
                         }
                     };
                     let converged = tokio::time::timeout(
                         timeout,
-                        check.retry(options.retry_policy().with_max_times(usize::MAX)).sleep(tokio::time::sleep),
+                        check
+                            .retry(options.retry_policy().with_max_times(usize::MAX))
+                            .sleep(tokio::time::sleep),
                     )
                     .await;
                     if !matches!(converged, Ok(Ok(()))) {
                         return Err(timed_out(condition));
                     }
-                    progress(Progress::Satisfied { object: object.clone(), condition });
+                    progress(Progress::Satisfied {
+                        object: object.clone(),
+                        condition,
+                    });
                 }
             }
         }

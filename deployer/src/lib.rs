@@ -28,6 +28,8 @@
 //! pulls no HTTP stack. `live` adds the `wsrep%` reader over SQL (`sql`).
 
 #[cfg(feature = "client")]
+mod access;
+#[cfg(feature = "client")]
 mod apply;
 #[cfg(feature = "client")]
 mod conditions;
@@ -49,6 +51,8 @@ mod survival;
 #[cfg(feature = "client")]
 mod watch;
 
+#[cfg(feature = "client")]
+pub use access::*;
 #[cfg(feature = "client")]
 pub use apply::*;
 #[cfg(feature = "client")]

@@ -106,7 +106,10 @@ fn two_members_are_refused_before_anything() {
     let err = plan_day2(&current, &Target::Replicas(2), &Day2Options::default()).unwrap_err();
     assert_eq!(err, Day2Error::TooFewMembers { target: 2 });
     let err = plan_day2(&current, &Target::Replicas(11), &Day2Options::default()).unwrap_err();
-    assert!(matches!(err, Day2Error::TooManyMembers { target: 11, max: 9 }));
+    assert!(matches!(
+        err,
+        Day2Error::TooManyMembers { target: 11, max: 9 }
+    ));
 }
 
 #[test]
@@ -119,7 +122,12 @@ fn a_drain_shrinks_to_the_kept_prefix_then_grows_elsewhere() {
         ("c".to_owned(), vec![2, 5]),
     ];
     let current = random_current(layout, 6);
-    let err = plan_day2(&current, &Target::Drain("c".into()), &Day2Options::default()).unwrap_err();
+    let err = plan_day2(
+        &current,
+        &Target::Drain("c".into()),
+        &Day2Options::default(),
+    )
+    .unwrap_err();
     assert!(matches!(err, Day2Error::Unsafe(_)), "{err}");
     let layout = vec![
         ("a".to_owned(), vec![0, 2, 4]),
@@ -127,8 +135,16 @@ fn a_drain_shrinks_to_the_kept_prefix_then_grows_elsewhere() {
         ("c".to_owned(), vec![5]),
     ];
     let current = random_current(layout, 6);
-    let plan = plan_day2(&current, &Target::Drain("c".into()), &Day2Options::default()).unwrap();
-    assert_eq!(kinds(&plan.steps), ["scale 6->5", "policy", "policy", "scale 5->6"]);
+    let plan = plan_day2(
+        &current,
+        &Target::Drain("c".into()),
+        &Day2Options::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        kinds(&plan.steps),
+        ["scale 6->5", "policy", "policy", "scale 5->6"]
+    );
     assert!(!plan.target.contains_key("c"));
     assert_eq!(plan.target.values().sum::<u32>(), 6);
 }
@@ -233,7 +249,8 @@ mod apply {
         hub.register::<PlacementPolicy>();
         hub.register::<MariaDBOpsRequest>();
         for ns in ["demo", "kubeslice-demo-distributed-mariadb"] {
-            let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            let namespace =
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
             hub.apply("test", &namespace, false).expect("namespace");
         }
         hub
@@ -245,14 +262,21 @@ mod apply {
         edge.metadata.name = Some("demo-edge".into());
         plan_day2(
             &current,
-            &Target::AddClusters { clusters: vec![edge], replicas: 5 },
+            &Target::AddClusters {
+                clusters: vec![edge],
+                replicas: 5,
+            },
             &Day2Options::default(),
         )
         .expect("plans")
     }
 
     fn no_wait() -> ApplyOptions {
-        ApplyOptions { wait: None, backoff: Duration::from_millis(1), ..ApplyOptions::default() }
+        ApplyOptions {
+            wait: None,
+            backoff: Duration::from_millis(1),
+            ..ApplyOptions::default()
+        }
     }
 
     #[tokio::test]
@@ -260,8 +284,13 @@ mod apply {
         let hub = hub();
         let before = hub.writes().len();
         let plan = up_plan();
-        let options = ApplyOptions { dry_run: true, ..no_wait() };
-        let report = apply_day2(&hub.client(), &plan, &options, None, |_| {}).await.expect("dry run");
+        let options = ApplyOptions {
+            dry_run: true,
+            ..no_wait()
+        };
+        let report = apply_day2(&hub.client(), &plan, &options, None, |_| {})
+            .await
+            .expect("dry run");
         assert_eq!(report.applied.len(), 3);
         assert_eq!(hub.writes().len(), before, "{:?}", hub.writes());
         assert_eq!(hub.requests().iter().filter(|r| r.dry_run).count(), 3);
@@ -278,8 +307,12 @@ mod apply {
         );
         let before = hub.writes().len();
         let plan = up_plan();
-        let err = apply_day2(&hub.client(), &plan, &no_wait(), None, |_| {}).await.unwrap_err();
-        let Day2ApplyError::Server { index, applied, .. } = &err else { panic!("{err}") };
+        let err = apply_day2(&hub.client(), &plan, &no_wait(), None, |_| {})
+            .await
+            .unwrap_err();
+        let Day2ApplyError::Server { index, applied, .. } = &err else {
+            panic!("{err}")
+        };
         assert_eq!(*index, 3);
         assert_eq!(applied.len(), 2);
         assert!(err.to_string().contains("re-plan"), "{err}");
@@ -293,8 +326,12 @@ mod apply {
     async fn a_failed_ops_request_is_reported_with_its_conditions() {
         let hub = hub();
         let (_, current) = super::seed();
-        let plan = plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).expect("plans");
-        assert!(matches!(plan.steps.last(), Some(Day2Step::Scale { to: 5, .. })));
+        let plan =
+            plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).expect("plans");
+        assert!(matches!(
+            plan.steps.last(),
+            Some(Day2Step::Scale { to: 5, .. })
+        ));
         // The operator's part, written by the test: the request fails.
         let operator = hub.clone();
         let mut changes = hub.subscribe();
@@ -311,16 +348,125 @@ mod apply {
                             "type": "HorizontalScaleUp", "status": "False", "reason": "PetSetNotReady",
                             "message": "scripted failure", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}
                     });
-                    status["metadata"]["resourceVersion"] = o["metadata"]["resourceVersion"].clone();
-                    operator.apply("kubedb-ops-manager", &status, true).expect("status");
+                    status["metadata"]["resourceVersion"] =
+                        o["metadata"]["resourceVersion"].clone();
+                    operator
+                        .apply("kubedb-ops-manager", &status, true)
+                        .expect("status");
                 }
             }
         });
-        let options = ApplyOptions { wait: Some(Duration::from_secs(10)), ..no_wait() };
-        let err = apply_day2(&hub.client(), &plan, &options, None, |_| {}).await.unwrap_err();
-        let Day2ApplyError::OpsFailed { phase, conditions, applied, .. } = &err else { panic!("{err}") };
+        let options = ApplyOptions {
+            wait: Some(Duration::from_secs(10)),
+            ..no_wait()
+        };
+        let err = apply_day2(&hub.client(), &plan, &options, None, |_| {})
+            .await
+            .unwrap_err();
+        let Day2ApplyError::OpsFailed {
+            phase,
+            conditions,
+            applied,
+            ..
+        } = &err
+        else {
+            panic!("{err}")
+        };
         assert_eq!(*phase, OpsRequestPhase::Failed);
         assert!(conditions[0].contains("PetSetNotReady"), "{conditions:?}");
         assert_eq!(applied.len(), plan.steps.len());
+    }
+}
+
+mod access {
+    use std::collections::BTreeMap;
+
+    use deployer::day2::{Day2Error, Day2Options, Target, plan_day2};
+    use deployer::{PodRow, Readiness, credentials, synced_endpoints};
+    use galera::status::WsrepStatus;
+    use k8s_openapi::ByteString;
+    use k8s_openapi::api::core::v1::Secret;
+
+    fn row(pod: &str, ip: Option<&str>, ready: Readiness) -> PodRow {
+        PodRow {
+            cluster: "demo-worker".into(),
+            namespace: "demo".into(),
+            pod: pod.into(),
+            phase: Some("Running".into()),
+            ip: ip.map(str::to_owned),
+            ready,
+        }
+    }
+
+    fn status(cluster: &str, state: &str) -> WsrepStatus {
+        WsrepStatus::from_pairs([
+            ("wsrep_cluster_status", cluster),
+            ("wsrep_local_state", state),
+            ("wsrep_cluster_size", "3"),
+        ])
+        .expect("valid status")
+    }
+
+    #[test]
+    fn only_synced_primary_members_with_an_ip_are_endpoints() {
+        let rows = [
+            row("mariadb-0", Some("10.1.0.5"), Readiness::Ready),
+            row("mariadb-1", Some("10.1.0.6"), Readiness::Ready),
+            row("mariadb-2", None, Readiness::Ready),
+            row("mariadb-3", Some("10.1.0.8"), Readiness::Ready),
+        ];
+        let wsrep: BTreeMap<String, WsrepStatus> = [
+            ("mariadb-0".to_owned(), status("Primary", "4")),
+            ("mariadb-1".to_owned(), status("Primary", "2")), // Donor
+            ("mariadb-2".to_owned(), status("Primary", "4")), // no IP
+            ("mariadb-3".to_owned(), status("non-Primary", "4")),
+        ]
+        .into();
+        let endpoints = synced_endpoints(&rows, &wsrep);
+        let ips: Vec<&str> = endpoints.iter().map(|e| e.ip.as_str()).collect();
+        assert_eq!(ips, ["10.1.0.5"]);
+        assert_eq!(endpoints[0].port, 3306);
+    }
+
+    #[test]
+    fn credentials_come_from_username_and_password() {
+        let mut secret = Secret::default();
+        secret.metadata.name = Some("mariadb-auth".into());
+        secret.data = Some(
+            [
+                ("username".to_owned(), ByteString(b"root".to_vec())),
+                ("password".to_owned(), ByteString(b"s3cret".to_vec())),
+            ]
+            .into(),
+        );
+        let c = credentials(&secret).expect("both keys");
+        assert_eq!(
+            (c.username.as_str(), c.password.as_str()),
+            ("root", "s3cret")
+        );
+        assert!(!format!("{c:?}").contains("s3cret"));
+        secret.data.as_mut().unwrap().remove("password");
+        assert!(
+            credentials(&secret)
+                .unwrap_err()
+                .to_string()
+                .contains("password")
+        );
+    }
+
+    #[test]
+    fn an_unready_pod_or_unsynced_member_refuses_the_plan() {
+        let (_, mut current) = super::seed();
+        current.pods = vec![row(
+            "mariadb-1",
+            Some("10.1.0.6"),
+            Readiness::NotReady("x".into()),
+        )];
+        let err = plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).unwrap_err();
+        assert!(matches!(err, Day2Error::Current { .. }), "{err}");
+        current.pods.clear();
+        current.wsrep = [("mariadb-0".to_owned(), status("Primary", "1"))].into();
+        let err = plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).unwrap_err();
+        assert!(err.to_string().contains("Synced"), "{err}");
     }
 }
