@@ -363,6 +363,11 @@ pub fn plan_day2(
             if !known.contains(cluster) {
                 return Err(Day2Error::UnknownCluster(cluster.clone()));
             }
+            if known.len() < 2 {
+                return Err(Day2Error::Unsafe(format!(
+                    "{cluster} is the only cluster of the policy: draining it leaves no cluster for the members; add one with Target::AddClusters first"
+                )));
+            }
             let candidates: Vec<Candidate> = known
                 .iter()
                 .filter(|c| *c != cluster)
