@@ -140,7 +140,8 @@ pub enum Target {
 #[derive(Clone, Debug)]
 pub struct Day2Options {
     /// Most members an OpsRequest may ask for; `None` for no limit (for models and benchmarks
-    /// beyond what upstream's webhook admits). Default [`OPS_MAX_MEMBERS`].
+    /// beyond what upstream's webhook admits; KubeDB's OpsRequest webhook rules are then not
+    /// applied to the requests). Default [`OPS_MAX_MEMBERS`].
     pub max_members: Option<u32>,
     /// Most members one cluster may run (placement capacity); default unbounded.
     pub capacity: u32,
@@ -270,6 +271,10 @@ pub enum Day2Error {
     /// No sequence of legal updates keeps the survival properties.
     #[error("no safe sequence: {0}")]
     Unsafe(String),
+    /// KubeDB's OpsRequest webhook would refuse a request of the plan
+    /// (`kubedb_types::admission::validate_mariadb_ops_request`).
+    #[error("MariaDBOpsRequest refused by KubeDB's webhook: {0}")]
+    OpsRefused(String),
     /// The webhook would refuse a policy update of the plan.
     #[error("PlacementPolicy update refused by KubeDB's webhook: {0}")]
     PolicyRefused(String),
@@ -410,6 +415,9 @@ pub fn plan_day2(
         .clone()
         .unwrap_or_else(|| format!("{db}-scale"));
     let mut ops_n = 0usize;
+    // Without an upper bound the plan is a model beyond what KubeDB admits: its OpsRequest
+    // webhook (which refuses more than 9 members) is not consulted then.
+    let upstream_limits = options.max_members.is_some();
     let mut i = 0;
     while i < path.len() {
         let down = path[i].replicas < members;
@@ -425,7 +433,10 @@ pub fn plan_day2(
                     .unwrap_or_default(),
             );
         }
-        let mut scale_step = |to: u32, members: &mut u32| {
+        let mut scale_step = |to: u32,
+                              members: &mut u32,
+                              policy_then: &PlacementPolicy|
+         -> Result<Day2Step, Day2Error> {
             ops_n += 1;
             let ops = MariaDBOpsRequest::horizontal_scaling(
                 &format!("{prefix}-{ops_n}"),
@@ -433,12 +444,28 @@ pub fn plan_day2(
                 db,
                 to as i32,
             );
+            // KubeDB's OpsRequest webhook on the request, with the database and the policy
+            // it will have been given by then (the preceding Policy step).
+            let inputs = admission::OpsRequestInputs {
+                database: Lookup::Known(Some(&current.mariadb)),
+                catalog: None,
+                policy: Lookup::Known(Some(&*policy_then)),
+            };
+            let refused: Vec<String> =
+                admission::validate_mariadb_ops_request(&ops, current.release, &inputs)
+                    .into_iter()
+                    .filter(|v| v.severity == AdmissionSeverity::Refused)
+                    .map(|v| v.to_string())
+                    .collect();
+            if !refused.is_empty() && upstream_limits {
+                return Err(Day2Error::OpsRefused(refused.join("; ")));
+            }
             let from = std::mem::replace(members, to);
-            Day2Step::Scale {
+            Ok(Day2Step::Scale {
                 from,
                 to,
                 ops: Box::new(ops),
-            }
+            })
         };
         let policy_step =
             |pol: &Policy, last: &mut PlacementPolicy| -> Result<Day2Step, Day2Error> {
@@ -463,7 +490,7 @@ pub fn plan_day2(
         if down {
             // Scale down first (highest ordinals go), then drop their indices from the
             // policy so that other clusters can take those ordinals.
-            steps.push(scale_step(run_end.replicas, &mut members));
+            steps.push(scale_step(run_end.replicas, &mut members, &last_pp)?);
             if Policy::from_placement_policy(&last_pp) != run_end.policy {
                 steps.push(policy_step(&run_end.policy, &mut last_pp)?);
             }
@@ -472,7 +499,7 @@ pub fn plan_day2(
                 steps.push(policy_step(&run_end.policy, &mut last_pp)?);
             }
             if run_end.replicas != members {
-                steps.push(scale_step(run_end.replicas, &mut members));
+                steps.push(scale_step(run_end.replicas, &mut members, &last_pp)?);
             }
         }
         i = j + 1;
