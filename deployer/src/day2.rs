@@ -449,7 +449,7 @@ pub fn plan_day2(
             let inputs = admission::OpsRequestInputs {
                 database: Lookup::Known(Some(&current.mariadb)),
                 catalog: None,
-                policy: Lookup::Known(Some(&*policy_then)),
+                policy: Lookup::Known(Some(policy_then)),
             };
             let refused: Vec<String> =
                 admission::validate_mariadb_ops_request(&ops, current.release, &inputs)
