@@ -217,7 +217,7 @@ impl PlanObject {
 
 /// The HTTP status of an answer worth retrying: a conflict (409: another writer got in
 /// between), throttling (429) or a server error (5xx); `None` for anything else, which is final.
-fn retryable(e: &kube::Error) -> Option<u16> {
+pub(crate) fn retryable(e: &kube::Error) -> Option<u16> {
     match e {
         kube::Error::Api(s) if s.code == 409 || s.code == 429 || s.code >= 500 => Some(s.code),
         _ => None,

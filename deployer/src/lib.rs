@@ -18,21 +18,33 @@
 //! between steps for typed [`Condition`]s), the watches [`wait_for_phase`] and [`watch_pods`],
 //! and [`hub_client`].
 //!
+//! Day 2: [`day2::plan_day2`] (pure) plans a scale, a new cluster or a drain as SliceConfig,
+//! PlacementPolicy and `MariaDBOpsRequest` steps that keep survival at every ordinal;
+//! [`apply_day2`] applies and awaits them; [`database_access`] gives embedding tools the
+//! credentials and the Synced Primary members (a `mysql_async` pool with `live`). The name
+//! `connect` stays the hub-client module, so access is `database_access`, not `connect`.
+//!
 //! Modules: `pipeline` assembles the plan from `plan` (the objects and previews),
 //! `preflight`, `survival` and `environment`; `findings` names objects; `pod_table` decodes
-//! pod ManifestWorks (pure); `conditions` says what is waited for (pure); `watch`, `apply`,
-//! `connect` and `sql` talk to the hub. This file only declares and re-exports.
+//! pod ManifestWorks (pure); `conditions` says what is waited for (pure); `day2` plans day-2
+//! steps (pure, public module); `watch`, `apply`, `day2_apply`, `access`, `connect` and `sql`
+//! talk to the hub. This file only declares and re-exports.
 //!
 //! Features: `client` (default) is the kube edge (`apply`, `conditions`, `watch`, `connect`;
 //! kube's client and runtime, Tokio timers); without it the crate plans and judges only and
 //! pulls no HTTP stack. `live` adds the `wsrep%` reader over SQL (`sql`).
 
 #[cfg(feature = "client")]
+mod access;
+#[cfg(feature = "client")]
 mod apply;
 #[cfg(feature = "client")]
 mod conditions;
 #[cfg(feature = "client")]
 mod connect;
+pub mod day2;
+#[cfg(feature = "client")]
+mod day2_apply;
 mod environment;
 mod failover;
 mod findings;
@@ -47,6 +59,8 @@ mod survival;
 mod watch;
 
 #[cfg(feature = "client")]
+pub use access::*;
+#[cfg(feature = "client")]
 pub use apply::*;
 #[cfg(feature = "client")]
 pub use conditions::{
@@ -54,6 +68,8 @@ pub use conditions::{
 };
 #[cfg(feature = "client")]
 pub use connect::*;
+#[cfg(feature = "client")]
+pub use day2_apply::*;
 pub use environment::*;
 pub use failover::*;
 pub use findings::*;

@@ -268,7 +268,7 @@ fn placement_cluster(env: &Environment, policy: &Policy, cluster: &str) -> Vec<F
 }
 
 /// Accepted by the hub, joined and available (`ocm_types` ManagedCluster conditions).
-fn registration(mc: &ManagedCluster, cluster: &str) -> Vec<Finding> {
+pub(crate) fn registration(mc: &ManagedCluster, cluster: &str) -> Vec<Finding> {
     let name = object("ManagedCluster", cluster);
     let mut out = Vec::new();
     if !mc.is_hub_accepted() {
@@ -294,7 +294,7 @@ fn registration(mc: &ManagedCluster, cluster: &str) -> Vec<Finding> {
 }
 
 /// Kubernetes [`MIN_KUBERNETES`] or newer.
-fn kubernetes_version(mc: &ManagedCluster, cluster: &str) -> Option<Finding> {
+pub(crate) fn kubernetes_version(mc: &ManagedCluster, cluster: &str) -> Option<Finding> {
     let name = object("ManagedCluster", cluster);
     match mc.kubernetes_version() {
         Some(v) if v < MIN_KUBERNETES => Some(Finding::new(

@@ -1,0 +1,672 @@
+//! Day-2 planning (pure): from the database as it stands to a new size or layout, as an
+//! ordered list of steps that each keep the database safe.
+//!
+//! The steps are the three writes KubeDB's distributed guide uses
+//! (`kubedb/docs@v2026.7.10:docs/guides/mariadb/distributed/opsrequest/horizontal_scale.md`):
+//! a SliceConfig update that joins a new cluster to the slice, a PlacementPolicy update
+//! (the policy is the upper bound: it may list more indices than `spec.replicas`), and a
+//! `MariaDBOpsRequest` of type `HorizontalScaling` (scaling down removes the highest indices,
+//! as a PetSet does).
+//!
+//! The layout path comes from [`placement::plan::migrate`] (and [`placement::plan::scale`] /
+//! [`placement::plan::distribute`] for the target), judged with Galera's quorum
+//! ([`GaleraQuorum`]): every intermediate state survives every single-cluster loss that both
+//! the start and the target survive, and none drops below [`MIN_MEMBERS`]. Consecutive
+//! ordinal removals (or additions) are merged into one OpsRequest: the PetSet removes and adds
+//! pods one ordinal at a time, through exactly the states `migrate` checked.
+//!
+//! ```
+//! use deployer::{day2::{plan_day2, Current, Target, Day2Options}, plan, Environment};
+//! let env = Environment::seed();
+//! let p = plan(&env).unwrap();
+//! let current = Current::from_plan(&p, &env).unwrap();
+//! let err = plan_day2(&current, &Target::Replicas(2), &Day2Options::default()).unwrap_err();
+//! assert!(err.to_string().contains("at least 3"));
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use galera::status::{ClusterStatus, LocalState, WsrepStatus};
+use kubedb_types::admission::{self, Lookup, Severity as AdmissionSeverity};
+use kubedb_types::apps::v1::{LegacyDistributionRule, PlacementPolicy};
+use kubedb_types::kubedb::v1::MariaDB;
+use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
+use kubedb_types::release::Release;
+use kubeslice_types::controller::v1alpha1::SliceConfig;
+use ocm_types::cluster::v1::ManagedCluster;
+use placement::plan::{
+    Candidate, DistributeOptions, Step, Votes, distribute, migrate, scale, survival_report,
+    votes_of,
+};
+use placement::{Mapping, Policy};
+
+use crate::findings::{Finding, Severity};
+use crate::plan::{Plan, PlanObject};
+use crate::pod_table::{PodRow, Readiness};
+use crate::preflight::{kubernetes_version, registration};
+use crate::survival::GaleraQuorum;
+
+/// The fewest Galera members a plan ever runs: below 3 the loss of one member leaves no
+/// majority (`galera::quorum`), and KubeDB's OpsRequest webhook refuses a HorizontalScaling
+/// `member` under 3 (`kubedb_types::admission::validate_mariadb_ops_request`).
+pub const MIN_MEMBERS: u32 = 3;
+
+/// The most members KubeDB's OpsRequest webhook accepts for HorizontalScaling (see
+/// `kubedb_types::admission::validate_mariadb_ops_request`); the default of
+/// [`Day2Options::max_members`].
+pub const OPS_MAX_MEMBERS: u32 = 9;
+
+/// The database as it stands on the hub.
+#[derive(Clone, Debug)]
+pub struct Current {
+    /// The MariaDB (its `spec.replicas` is the running member count).
+    pub mariadb: MariaDB,
+    /// The PlacementPolicy it names (either shape; updates keep the shape).
+    pub policy: PlacementPolicy,
+    /// The SliceConfig the policy names.
+    pub slice: SliceConfig,
+    /// The pod table (`pod_table`); every row must be Ready.
+    pub pods: Vec<PodRow>,
+    /// `wsrep%` status per pod name, where readable; every one must be Synced in Primary.
+    pub wsrep: BTreeMap<String, WsrepStatus>,
+    /// The KubeDB release running on the hub.
+    pub release: Release,
+}
+
+impl Current {
+    /// The state a freshly applied walkthrough plan leaves on the hub (no pod rows and no
+    /// wsrep status: nothing to refuse on health).
+    pub fn from_plan(plan: &Plan, env: &crate::environment::Environment) -> Option<Current> {
+        let mut mariadb = None;
+        let mut policy = None;
+        let mut slice = None;
+        for step in &plan.steps {
+            match &step.object {
+                PlanObject::MariaDB(m) => mariadb = Some((**m).clone()),
+                PlanObject::PlacementPolicy(p) => policy = Some(p.clone()),
+                PlanObject::SliceConfig(s) => slice = Some(s.clone()),
+                _ => {}
+            }
+        }
+        Some(Current {
+            mariadb: mariadb?,
+            policy: policy?,
+            slice: slice?,
+            pods: Vec::new(),
+            wsrep: BTreeMap::new(),
+            release: env.kubedb.release,
+        })
+    }
+
+    fn replicas(&self) -> u32 {
+        self.mariadb
+            .spec
+            .replicas
+            .and_then(|r| u32::try_from(r).ok())
+            .unwrap_or(1)
+    }
+
+    fn name(&self) -> (&str, &str) {
+        (
+            self.mariadb
+                .metadata
+                .namespace
+                .as_deref()
+                .unwrap_or("default"),
+            self.mariadb.metadata.name.as_deref().unwrap_or_default(),
+        )
+    }
+}
+
+/// Where to go.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// This many members, new ones placed on the clusters already in the policy.
+    Replicas(u32),
+    /// Exactly these members per cluster (clusters not named get none).
+    PerCluster(BTreeMap<String, u32>),
+    /// Join these clusters to the slice and the policy and spread `replicas` over all.
+    AddClusters {
+        /// The new clusters as the hub reports them (preflight's checks run on them).
+        clusters: Vec<ManagedCluster>,
+        /// Members afterwards.
+        replicas: u32,
+    },
+    /// Move every member off this cluster, keeping the member count.
+    Drain(String),
+}
+
+/// Options of [`plan_day2`].
+#[derive(Clone, Debug)]
+pub struct Day2Options {
+    /// Most members an OpsRequest may ask for; `None` for no limit (for models and benchmarks
+    /// beyond what upstream's webhook admits; KubeDB's OpsRequest webhook rules are then not
+    /// applied to the requests). Default [`OPS_MAX_MEMBERS`].
+    pub max_members: Option<u32>,
+    /// Most members one cluster may run (placement capacity); default unbounded.
+    pub capacity: u32,
+    /// Name prefix of the OpsRequests (`<prefix>-<n>`); default `<db>-scale`.
+    pub ops_prefix: Option<String>,
+}
+
+impl Default for Day2Options {
+    fn default() -> Self {
+        Day2Options {
+            max_members: Some(OPS_MAX_MEMBERS),
+            capacity: u32::MAX / 2,
+            ops_prefix: None,
+        }
+    }
+}
+
+/// One step of a day-2 plan.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Day2Step {
+    /// Add `cluster` to the SliceConfig's `spec.clusters`.
+    JoinSlice {
+        /// The cluster joined.
+        cluster: String,
+        /// The SliceConfig after the step.
+        slice: Box<SliceConfig>,
+    },
+    /// Apply this PlacementPolicy (indices appended or highest indices removed only).
+    Policy(Box<PlacementPolicy>),
+    /// Scale to `to` members.
+    Scale {
+        /// Members before.
+        from: u32,
+        /// Members after.
+        to: u32,
+        /// The request.
+        ops: Box<MariaDBOpsRequest>,
+    },
+}
+
+impl Day2Step {
+    /// `Kind/namespace/name` and what it does, one line.
+    pub fn describe(&self) -> String {
+        match self {
+            Day2Step::JoinSlice { cluster, slice } => format!(
+                "SliceConfig/{}/{}: join {cluster}",
+                slice.metadata.namespace.as_deref().unwrap_or_default(),
+                slice.metadata.name.as_deref().unwrap_or_default()
+            ),
+            Day2Step::Policy(pp) => {
+                let rules: Vec<String> = pp
+                    .distribution()
+                    .iter()
+                    .map(|(c, i)| format!("{c}={i:?}"))
+                    .collect();
+                format!(
+                    "PlacementPolicy/{}: {}",
+                    pp.metadata.name.as_deref().unwrap_or_default(),
+                    rules.join(" ")
+                )
+            }
+            Day2Step::Scale { from, to, ops } => format!(
+                "MariaDBOpsRequest/{}/{}: HorizontalScaling {from} -> {to} members",
+                ops.metadata.namespace.as_deref().unwrap_or_default(),
+                ops.metadata.name.as_deref().unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// An ordered day-2 plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Day2Plan {
+    /// The steps, in order.
+    pub steps: Vec<Day2Step>,
+    /// Members per cluster now.
+    pub start: BTreeMap<String, u32>,
+    /// Members per cluster afterwards.
+    pub target: BTreeMap<String, u32>,
+    /// Members per cluster after each ordinal added or removed, in order (the states the
+    /// survival rule was checked on; an OpsRequest's PetSet passes through each of them).
+    pub states: Vec<BTreeMap<String, u32>>,
+}
+
+/// Why no safe plan exists; nothing is to be applied.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Day2Error {
+    /// The target has fewer than [`MIN_MEMBERS`].
+    #[error(
+        "target of {target} members: a Galera cluster needs at least {MIN_MEMBERS} members to survive the loss of one (and KubeDB refuses HorizontalScaling below 3); choose 3 or more"
+    )]
+    TooFewMembers {
+        /// Members asked for.
+        target: u32,
+    },
+    /// The target has more members than KubeDB's OpsRequest webhook admits.
+    #[error(
+        "target of {target} members: KubeDB's MariaDBOpsRequest webhook admits at most {max} for HorizontalScaling; choose {max} or fewer"
+    )]
+    TooManyMembers {
+        /// Members asked for.
+        target: u32,
+        /// The limit.
+        max: u32,
+    },
+    /// The current state is not one to start from.
+    #[error("{object}: {reason}; fix it before scaling")]
+    Current {
+        /// `Kind/namespace/name` of what is wrong.
+        object: String,
+        /// What.
+        reason: String,
+    },
+    /// A new cluster fails preflight's checks.
+    #[error("cluster {cluster} cannot join: {}", reasons.join("; "))]
+    NewCluster {
+        /// The cluster.
+        cluster: String,
+        /// Preflight's error findings.
+        reasons: Vec<String>,
+    },
+    /// A cluster named by the target is neither in the policy nor added by it.
+    #[error(
+        "cluster {0} is not in the PlacementPolicy; add it with Target::AddClusters (its ManagedCluster is needed for the checks)"
+    )]
+    UnknownCluster(String),
+    /// No sequence of legal updates keeps the survival properties.
+    #[error("no safe sequence: {0}")]
+    Unsafe(String),
+    /// KubeDB's OpsRequest webhook would refuse a request of the plan
+    /// (`kubedb_types::admission::validate_mariadb_ops_request`).
+    #[error("MariaDBOpsRequest refused by KubeDB's webhook: {0}")]
+    OpsRefused(String),
+    /// The webhook would refuse a policy update of the plan.
+    #[error("PlacementPolicy update refused by KubeDB's webhook: {0}")]
+    PolicyRefused(String),
+}
+
+/// Plans the way from `current` to `target`.
+///
+/// Errors ([`Day2Error`]): a target under 3 or over the OpsRequest limit, pods not Ready or
+/// members not Synced in Primary, a new cluster that fails preflight, a cluster the policy
+/// does not know, or no sequence keeping the survival properties.
+pub fn plan_day2(
+    current: &Current,
+    target: &Target,
+    options: &Day2Options,
+) -> Result<Day2Plan, Day2Error> {
+    healthy(current)?;
+    let (ns, db) = current.name();
+    let policy_id = format!(
+        "PlacementPolicy/{}",
+        current.policy.metadata.name.as_deref().unwrap_or_default()
+    );
+    if current.policy.spec.cluster_spread_constraint.is_none() && current.policy.spec.ocm.is_none()
+    {
+        return Err(Day2Error::Current {
+            object: policy_id.clone(),
+            reason: "has neither spec.clusterSpreadConstraint nor spec.ocm".into(),
+        });
+    }
+    let policy = Policy::from_placement_policy(&current.policy);
+    let replicas = current.replicas();
+    let rule = GaleraQuorum::default();
+    let opts = DistributeOptions::default();
+    let start_votes = votes_of(&policy, replicas).map_err(|e| Day2Error::Current {
+        object: policy_id.clone(),
+        reason: e.to_string(),
+    })?;
+    let start = start_votes.data.clone();
+    let mut known: BTreeSet<String> = policy.rules.iter().map(|r| r.cluster.clone()).collect();
+    let cap = options.capacity;
+    let mut new_clusters = Vec::new();
+    let target_map: BTreeMap<String, u32> = match target {
+        Target::Replicas(n) => {
+            check_count(*n, options)?;
+            let candidates: Vec<Candidate> = known.iter().map(|c| Candidate::new(c, cap)).collect();
+            let trimmed = trim(&policy, replicas);
+            scaled(&trimmed, *n, &candidates, &opts, &rule)?
+        }
+        Target::PerCluster(map) => {
+            if let Some(c) = map.keys().find(|c| !known.contains(*c)) {
+                return Err(Day2Error::UnknownCluster(c.clone()));
+            }
+            let map: BTreeMap<String, u32> = map
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(c, n)| (c.clone(), *n))
+                .collect();
+            check_count(map.values().sum(), options)?;
+            map
+        }
+        Target::AddClusters {
+            clusters,
+            replicas: n,
+        } => {
+            check_count(*n, options)?;
+            for mc in clusters {
+                let name = mc.metadata.name.clone().unwrap_or_default();
+                let mut findings: Vec<Finding> = registration(mc, &name);
+                findings.extend(kubernetes_version(mc, &name));
+                let reasons: Vec<String> = findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .map(|f| f.to_string())
+                    .collect();
+                if !reasons.is_empty() {
+                    return Err(Day2Error::NewCluster {
+                        cluster: name,
+                        reasons,
+                    });
+                }
+                known.insert(name.clone());
+                new_clusters.push(name);
+            }
+            let candidates: Vec<Candidate> = known.iter().map(|c| Candidate::new(c, cap)).collect();
+            // The best layout of `n` over all clusters, reached by legal steps below.
+            distribute(&candidates, *n, &opts, &rule)
+                .map_err(|e| Day2Error::Unsafe(e.to_string()))?
+                .votes
+                .data
+        }
+        Target::Drain(cluster) => {
+            if !known.contains(cluster) {
+                return Err(Day2Error::UnknownCluster(cluster.clone()));
+            }
+            if known.len() < 2 {
+                return Err(Day2Error::Unsafe(format!(
+                    "{cluster} is the only cluster of the policy: draining it leaves no cluster for the members; add one with Target::AddClusters first"
+                )));
+            }
+            let candidates: Vec<Candidate> = known
+                .iter()
+                .filter(|c| *c != cluster)
+                .map(|c| Candidate::new(c, cap))
+                .collect();
+            distribute(&candidates, replicas, &opts, &rule)
+                .map_err(|e| Day2Error::Unsafe(e.to_string()))?
+                .votes
+                .data
+        }
+    };
+    // Clusters the target uses that the slice does not have yet.
+    let mut slice = current.slice.clone();
+    let mut steps = Vec::new();
+    for cluster in target_map.keys() {
+        if target_map[cluster] > 0 && !slice.spec.clusters().contains(cluster) {
+            if !known.contains(cluster) {
+                return Err(Day2Error::UnknownCluster(cluster.clone()));
+            }
+            slice
+                .spec
+                .clusters
+                .get_or_insert_with(Vec::new)
+                .push(cluster.clone());
+            steps.push(Day2Step::JoinSlice {
+                cluster: cluster.clone(),
+                slice: Box::new(slice.clone()),
+            });
+        }
+    }
+    let candidates: Vec<Candidate> = known.iter().map(|c| Candidate::new(c, cap)).collect();
+    let path = legal_path(&policy, replicas, &target_map, &candidates, &rule)?;
+    // Merge runs of the same direction: policy and OpsRequest per run.
+    let slice_clusters: Vec<String> = slice.spec.clusters().to_vec();
+    let mut last_pp = current.policy.clone();
+    let mut members = replicas;
+    let mut states = Vec::new();
+    let prefix = options
+        .ops_prefix
+        .clone()
+        .unwrap_or_else(|| format!("{db}-scale"));
+    let mut ops_n = 0usize;
+    // Without an upper bound the plan is a model beyond what KubeDB admits: its OpsRequest
+    // webhook (which refuses more than 9 members) is not consulted then.
+    let upstream_limits = options.max_members.is_some();
+    let mut i = 0;
+    while i < path.len() {
+        let down = path[i].replicas < members;
+        let mut j = i;
+        while j + 1 < path.len() && (path[j + 1].replicas < path[j].replicas) == down {
+            j += 1;
+        }
+        let run_end = &path[j];
+        for step in &path[i..=j] {
+            states.push(
+                votes_of(&step.policy, step.replicas)
+                    .map(|v| v.data)
+                    .unwrap_or_default(),
+            );
+        }
+        let mut scale_step = |to: u32,
+                              members: &mut u32,
+                              policy_then: &PlacementPolicy|
+         -> Result<Day2Step, Day2Error> {
+            ops_n += 1;
+            let ops = MariaDBOpsRequest::horizontal_scaling(
+                &format!("{prefix}-{ops_n}"),
+                ns,
+                db,
+                to as i32,
+            );
+            // KubeDB's OpsRequest webhook on the request, with the database and the policy
+            // it will have been given by then (the preceding Policy step).
+            let inputs = admission::OpsRequestInputs {
+                database: Lookup::Known(Some(&current.mariadb)),
+                catalog: None,
+                policy: Lookup::Known(Some(policy_then)),
+            };
+            let refused: Vec<String> =
+                admission::validate_mariadb_ops_request(&ops, current.release, &inputs)
+                    .into_iter()
+                    .filter(|v| v.severity == AdmissionSeverity::Refused)
+                    .map(|v| v.to_string())
+                    .collect();
+            if !refused.is_empty() && upstream_limits {
+                return Err(Day2Error::OpsRefused(refused.join("; ")));
+            }
+            let from = std::mem::replace(members, to);
+            Ok(Day2Step::Scale {
+                from,
+                to,
+                ops: Box::new(ops),
+            })
+        };
+        let policy_step =
+            |pol: &Policy, last: &mut PlacementPolicy| -> Result<Day2Step, Day2Error> {
+                let mut pp = last.clone();
+                write_rules(&mut pp, pol);
+                let refused: Vec<String> = admission::validate_placement_policy_update(
+                    last,
+                    &pp,
+                    current.release,
+                    Lookup::Known(Some(slice_clusters.as_slice())),
+                )
+                .into_iter()
+                .filter(|v| v.severity == AdmissionSeverity::Refused)
+                .map(|v| v.to_string())
+                .collect();
+                if !refused.is_empty() {
+                    return Err(Day2Error::PolicyRefused(refused.join("; ")));
+                }
+                *last = pp.clone();
+                Ok(Day2Step::Policy(Box::new(pp)))
+            };
+        if down {
+            // Scale down first (highest ordinals go), then drop their indices from the
+            // policy so that other clusters can take those ordinals.
+            steps.push(scale_step(run_end.replicas, &mut members, &last_pp)?);
+            if Policy::from_placement_policy(&last_pp) != run_end.policy {
+                steps.push(policy_step(&run_end.policy, &mut last_pp)?);
+            }
+        } else {
+            if Policy::from_placement_policy(&last_pp) != run_end.policy {
+                steps.push(policy_step(&run_end.policy, &mut last_pp)?);
+            }
+            if run_end.replicas != members {
+                steps.push(scale_step(run_end.replicas, &mut members, &last_pp)?);
+            }
+        }
+        i = j + 1;
+    }
+    if let Some(min) = states.iter().map(|s| s.values().sum::<u32>()).min()
+        && min < MIN_MEMBERS
+    {
+        return Err(Day2Error::Unsafe(format!(
+            "the only legal path passes through {min} members (ordinals cannot move between clusters); fewer than {MIN_MEMBERS}"
+        )));
+    }
+    Ok(Day2Plan {
+        steps,
+        start,
+        target: target_map,
+        states,
+    })
+}
+
+/// Writes `policy`'s rules into whichever shape `pp` has (both when both are set).
+fn write_rules(pp: &mut PlacementPolicy, policy: &Policy) {
+    if let Some(csc) = pp.spec.cluster_spread_constraint.as_mut() {
+        csc.distribution_rules = policy.to_distribution_rules();
+    }
+    if let Some(ocm) = pp.spec.ocm.as_mut() {
+        ocm.distribution_rules = Some(
+            policy
+                .rules
+                .iter()
+                .map(|r| LegacyDistributionRule {
+                    cluster_name: r.cluster.clone(),
+                    replicas: Some(r.indices.clone()),
+                })
+                .collect(),
+        );
+    }
+}
+
+/// The legal path from the first `replicas` ordinals of `policy` to `target`:
+/// [`migrate`] directly, or, when a cluster losing members holds an ordinal below the target
+/// count (ordinals cannot move, so the PetSet must first shrink below it), in two runs of
+/// `migrate`: down to the longest prefix the target keeps, then up to the target. The prefix
+/// must hold at least [`MIN_MEMBERS`] and survive every single-cluster loss that both the
+/// start and the target survive; then each run keeps them too (each run's own invariant is a
+/// superset).
+fn legal_path(
+    policy: &Policy,
+    replicas: u32,
+    target: &BTreeMap<String, u32>,
+    candidates: &[Candidate],
+    rule: &GaleraQuorum,
+) -> Result<Vec<Step>, Day2Error> {
+    let opts = DistributeOptions::default();
+    let direct = match migrate(policy, replicas, target, candidates, &opts, rule) {
+        Ok(path) => return Ok(path),
+        Err(e) => e,
+    };
+    let assigned = Mapping::build(policy)
+        .assign(replicas)
+        .map_err(|e| Day2Error::Unsafe(e.to_string()))?
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    let mut prefix: BTreeMap<String, u32> = BTreeMap::new();
+    for c in &assigned {
+        let have = prefix.get(c).copied().unwrap_or(0);
+        if have >= target.get(c).copied().unwrap_or(0) {
+            break;
+        }
+        prefix.insert(c.clone(), have + 1);
+    }
+    let k: u32 = prefix.values().sum();
+    if k < MIN_MEMBERS {
+        return Err(Day2Error::Unsafe(format!(
+            "{direct}; the way through keeps only ordinals 0..{k} ({k} members), fewer than {MIN_MEMBERS}"
+        )));
+    }
+    let mut start = BTreeMap::new();
+    for c in &assigned {
+        *start.entry(c.clone()).or_insert(0u32) += 1;
+    }
+    let survived = |data: &BTreeMap<String, u32>| -> BTreeSet<String> {
+        let votes = Votes {
+            data: data.clone(),
+            arbiters: BTreeMap::new(),
+        };
+        survival_report(&votes, &BTreeMap::new(), &[], rule)
+            .survived()
+            .map(|f| f.to_string())
+            .collect()
+    };
+    let (s, t, p) = (survived(&start), survived(target), survived(&prefix));
+    if let Some(lost) = s.intersection(&t).find(|f| !p.contains(*f)) {
+        return Err(Day2Error::Unsafe(format!(
+            "{direct}; shrinking to the {k} members the target keeps would no longer survive losing {lost}"
+        )));
+    }
+    let mut path = migrate(policy, replicas, &prefix, candidates, &opts, rule)
+        .map_err(|e| Day2Error::Unsafe(e.to_string()))?;
+    let mid = path
+        .last()
+        .map_or_else(|| policy.clone(), |s| s.policy.clone());
+    path.extend(
+        migrate(&mid, k, target, candidates, &opts, rule)
+            .map_err(|e| Day2Error::Unsafe(e.to_string()))?,
+    );
+    Ok(path)
+}
+
+fn check_count(n: u32, options: &Day2Options) -> Result<(), Day2Error> {
+    if n < MIN_MEMBERS {
+        return Err(Day2Error::TooFewMembers { target: n });
+    }
+    match options.max_members {
+        Some(max) if n > max => Err(Day2Error::TooManyMembers { target: n, max }),
+        _ => Ok(()),
+    }
+}
+
+/// The policy cut to the ordinals that run (the policy may list more).
+fn trim(policy: &Policy, replicas: u32) -> Policy {
+    let mut p = policy.clone();
+    for r in &mut p.rules {
+        r.indices.retain(|&i| (i as u32) < replicas);
+    }
+    p.rules.retain(|r| !r.indices.is_empty());
+    p
+}
+
+fn scaled(
+    trimmed: &Policy,
+    n: u32,
+    candidates: &[Candidate],
+    opts: &DistributeOptions,
+    rule: &GaleraQuorum,
+) -> Result<BTreeMap<String, u32>, Day2Error> {
+    let plan =
+        scale(trimmed, n, candidates, opts, rule).map_err(|e| Day2Error::Unsafe(e.to_string()))?;
+    let Votes { data, .. } = plan.votes;
+    Ok(data)
+}
+
+/// Every pod Ready and every readable member Synced in a Primary component.
+fn healthy(current: &Current) -> Result<(), Day2Error> {
+    for row in &current.pods {
+        if row.ready != Readiness::Ready {
+            return Err(Day2Error::Current {
+                object: format!("Pod/{}/{}", row.namespace, row.pod),
+                reason: format!("is not Ready (on {})", row.cluster),
+            });
+        }
+    }
+    for (pod, s) in &current.wsrep {
+        if !member_synced(s) {
+            return Err(Day2Error::Current {
+                object: format!("Pod/{pod}"),
+                reason: format!(
+                    "is not Synced in a Primary component (wsrep_cluster_status={:?}, wsrep_local_state={:?})",
+                    s.cluster_status, s.local_state
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Synced (`wsrep_local_state=4`) in a Primary component.
+pub fn member_synced(s: &WsrepStatus) -> bool {
+    s.cluster_status == Some(ClusterStatus::Primary) && s.local_state == Some(LocalState::Synced)
+}

@@ -1,0 +1,478 @@
+//! Day-2 planning: step order, highest indices first, refusals, and survival at every step
+//! judged with `galera::quorum` directly (not with the planner's rule).
+
+use std::collections::BTreeMap;
+
+use deployer::day2::{Current, Day2Error, Day2Options, Day2Step, Target, plan_day2};
+use deployer::{Environment, plan};
+use galera::quorum::{Weight, have_quorum};
+use proptest::prelude::*;
+
+fn seed() -> (Environment, Current) {
+    let env = Environment::seed();
+    let p = plan(&env).expect("seed plans");
+    let current = Current::from_plan(&p, &env).expect("seed has the objects");
+    (env, current)
+}
+
+fn kinds(steps: &[Day2Step]) -> Vec<String> {
+    steps
+        .iter()
+        .map(|s| match s {
+            Day2Step::JoinSlice { cluster, .. } => format!("join {cluster}"),
+            Day2Step::Policy(_) => "policy".to_owned(),
+            Day2Step::Scale { from, to, .. } => format!("scale {from}->{to}"),
+        })
+        .collect()
+}
+
+/// Single-cluster losses a layout survives, by Galera's rule `2·w(M) + w(L) > w(P)` with
+/// nobody leaving gracefully.
+fn survived(layout: &BTreeMap<String, u32>) -> Vec<String> {
+    let total: u64 = layout.values().map(|&v| v as u64).sum();
+    layout
+        .iter()
+        .filter(|(_, n)| have_quorum(Weight(total - **n as u64), Weight(0), Weight(total)))
+        .map(|(c, _)| c.clone())
+        .collect()
+}
+
+#[test]
+fn scale_up_onto_demo_edge_joins_then_extends_then_scales() {
+    let (env, current) = seed();
+    let mut edge = env.hub.managed_clusters[0].clone();
+    edge.metadata.name = Some("demo-edge".into());
+    let target = Target::AddClusters {
+        clusters: vec![edge],
+        replicas: 5,
+    };
+    let plan = plan_day2(&current, &target, &Day2Options::default()).expect("plans");
+    assert_eq!(
+        kinds(&plan.steps),
+        ["join demo-edge", "policy", "scale 3->5"],
+        "{:#?}",
+        plan.steps
+    );
+    // The two new ordinals 3 and 4 are appended; 0..=2 stay where they were.
+    let Day2Step::Policy(pp) = &plan.steps[1] else {
+        unreachable!()
+    };
+    let dist: BTreeMap<&str, Vec<i32>> = pp
+        .distribution()
+        .into_iter()
+        .map(|(c, i)| (c, i.to_vec()))
+        .collect();
+    assert_eq!(dist["demo-controller"][..2], [0, 2]);
+    assert_eq!(dist["demo-worker"][0], 1);
+    assert_eq!(plan.target.values().sum::<u32>(), 5);
+    assert_eq!(plan.target.len(), 3);
+    // 5 over three clusters: any one can be lost.
+    assert_eq!(survived(&plan.target).len(), 3);
+}
+
+#[test]
+fn scale_down_removes_the_highest_indices_first() {
+    let (env, mut current) = seed();
+    let mut edge = env.hub.managed_clusters[0].clone();
+    edge.metadata.name = Some("demo-edge".into());
+    let up = plan_day2(
+        &current,
+        &Target::AddClusters {
+            clusters: vec![edge],
+            replicas: 5,
+        },
+        &Day2Options::default(),
+    )
+    .expect("plans");
+    // Stand at 5 members with the policy and slice the scale-up wrote.
+    for s in &up.steps {
+        match s {
+            Day2Step::JoinSlice { slice, .. } => current.slice = (**slice).clone(),
+            Day2Step::Policy(pp) => current.policy = (**pp).clone(),
+            Day2Step::Scale { to, .. } => current.mariadb.spec.replicas = Some(*to as i32),
+        }
+    }
+    let down = plan_day2(&current, &Target::Replicas(3), &Day2Options::default()).expect("plans");
+    assert_eq!(kinds(&down.steps)[0], "scale 5->3");
+    // The layout after is ordinals 0, 1, 2: the policy's first three.
+    let policy = placement::Policy::from_placement_policy(&current.policy);
+    let first3 = placement::plan::votes_of(&policy, 3).unwrap().data;
+    assert_eq!(down.target, first3);
+}
+
+#[test]
+fn two_members_are_refused_before_anything() {
+    let (_, current) = seed();
+    let err = plan_day2(&current, &Target::Replicas(2), &Day2Options::default()).unwrap_err();
+    assert_eq!(err, Day2Error::TooFewMembers { target: 2 });
+    let err = plan_day2(&current, &Target::Replicas(11), &Day2Options::default()).unwrap_err();
+    assert!(matches!(
+        err,
+        Day2Error::TooManyMembers { target: 11, max: 9 }
+    ));
+}
+
+#[test]
+fn a_drain_shrinks_to_the_kept_prefix_then_grows_elsewhere() {
+    // a=[0,3], b=[1,4], c=[2,5]: drain c keeps ordinals 0, 1 (3 members needs 0..2, and 2 is
+    // on c), so it is refused; with c holding only 5, the drain removes 5 then adds it on a/b.
+    let layout = vec![
+        ("a".to_owned(), vec![0, 3]),
+        ("b".to_owned(), vec![1, 4]),
+        ("c".to_owned(), vec![2, 5]),
+    ];
+    let current = random_current(layout, 6);
+    let err = plan_day2(
+        &current,
+        &Target::Drain("c".into()),
+        &Day2Options::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Day2Error::Unsafe(_)), "{err}");
+    let layout = vec![
+        ("a".to_owned(), vec![0, 2, 4]),
+        ("b".to_owned(), vec![1, 3]),
+        ("c".to_owned(), vec![5]),
+    ];
+    let current = random_current(layout, 6);
+    let plan = plan_day2(
+        &current,
+        &Target::Drain("c".into()),
+        &Day2Options::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        kinds(&plan.steps),
+        ["scale 6->5", "policy", "policy", "scale 5->6"]
+    );
+    assert!(!plan.target.contains_key("c"));
+    assert_eq!(plan.target.values().sum::<u32>(), 6);
+}
+
+#[test]
+fn an_unknown_cluster_is_refused() {
+    let (_, current) = seed();
+    let err = plan_day2(
+        &current,
+        &Target::Drain("nowhere".into()),
+        &Day2Options::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err, Day2Error::UnknownCluster("nowhere".into()));
+}
+
+fn random_current(layout: Vec<(String, Vec<i32>)>, replicas: u32) -> Current {
+    let (_, mut current) = seed();
+    let policy = placement::Policy::from_pairs(layout.clone());
+    if let Some(csc) = current.policy.spec.cluster_spread_constraint.as_mut() {
+        csc.distribution_rules = policy.to_distribution_rules();
+    }
+    if let Some(ocm) = current.policy.spec.ocm.as_mut() {
+        ocm.distribution_rules = Some(
+            layout
+                .iter()
+                .map(|(c, i)| kubedb_types::apps::v1::LegacyDistributionRule {
+                    cluster_name: c.clone(),
+                    replicas: Some(i.clone()),
+                })
+                .collect(),
+        );
+    }
+    current.slice.spec.clusters = Some(layout.iter().map(|(c, _)| c.clone()).collect());
+    current.mariadb.spec.replicas = Some(replicas as i32);
+    current
+}
+
+prop_compose! {
+    /// 2 to 5 clusters, 3 to 9 ordinals dealt to them at random, all running.
+    fn environment()(clusters in 2usize..=5, owners in prop::collection::vec(0usize..5, 3..=9)) -> (Vec<(String, Vec<i32>)>, u32) {
+        let mut rules: Vec<(String, Vec<i32>)> = (0..clusters).map(|c| (format!("c{c}"), Vec::new())).collect();
+        for (i, o) in owners.iter().enumerate() {
+            rules[o % clusters].1.push(i as i32);
+        }
+        rules.retain(|(_, v)| !v.is_empty());
+        (rules, owners.len() as u32)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// A drain (or a plan refused with a reason) never passes through a state that loses a
+    /// single-cluster failure both start and target survive, nor under 3 members, and ends
+    /// with nothing on the drained cluster.
+    #[test]
+    fn drains_keep_survival_at_every_step((layout, replicas) in environment(), pick in 0usize..5) {
+        let current = random_current(layout.clone(), replicas);
+        let drained = layout[pick % layout.len()].0.clone();
+        match plan_day2(&current, &Target::Drain(drained.clone()), &Day2Options::default()) {
+            Ok(plan) => {
+                prop_assert!(!plan.target.contains_key(&drained));
+                let start_ok = survived(&plan.start);
+                let end_ok = survived(&plan.target);
+                let both: Vec<&String> = start_ok.iter().filter(|c| end_ok.contains(c)).collect();
+                for state in &plan.states {
+                    prop_assert!(state.values().sum::<u32>() >= 3, "{state:?}");
+                    let ok = survived(state);
+                    for c in &both {
+                        prop_assert!(ok.contains(c), "losing {c} is survived at start and end, not in {state:?}");
+                    }
+                }
+                prop_assert_eq!(plan.states.last(), Some(&plan.target));
+            }
+            Err(e) => {
+                prop_assert!(matches!(e, Day2Error::Unsafe(_)), "{e}");
+                // A refusal names its reason: a single cluster, an ordinal below 3 on the
+                // drained cluster (checked here independently), or a survival property lost
+                // on the way (the message says which loss).
+                let low = layout.iter().any(|(c, i)| *c == drained && i.iter().any(|&o| o < 3));
+                let text = e.to_string();
+                prop_assert!(
+                    layout.len() == 1 && text.contains("only cluster")
+                        || low && text.contains("fewer than 3")
+                        || text.contains("survive"),
+                    "{text}"
+                );
+            }
+        }
+    }
+}
+
+mod apply {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use deployer::day2::{Day2Options, Day2Step, Target, plan_day2};
+    use deployer::{ApplyOptions, Day2ApplyError, apply_day2};
+    use emulated_hub::FakeHub;
+    use kubedb_types::apps::v1::PlacementPolicy;
+    use kubedb_types::ops::v1alpha1::{MariaDBOpsRequest, OpsRequestPhase};
+    use kubeslice_types::controller::v1alpha1::SliceConfig;
+    use serde_json::json;
+
+    fn hub() -> FakeHub {
+        let hub = FakeHub::new();
+        hub.register::<SliceConfig>();
+        hub.register::<PlacementPolicy>();
+        hub.register::<MariaDBOpsRequest>();
+        for ns in ["demo", "kubeslice-demo-distributed-mariadb"] {
+            let namespace =
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            hub.apply("test", &namespace, false).expect("namespace");
+        }
+        hub
+    }
+
+    fn up_plan() -> deployer::day2::Day2Plan {
+        let (env, current) = super::seed();
+        let mut edge = env.hub.managed_clusters[0].clone();
+        edge.metadata.name = Some("demo-edge".into());
+        plan_day2(
+            &current,
+            &Target::AddClusters {
+                clusters: vec![edge],
+                replicas: 5,
+            },
+            &Day2Options::default(),
+        )
+        .expect("plans")
+    }
+
+    fn no_wait() -> ApplyOptions {
+        ApplyOptions {
+            wait: None,
+            backoff: Duration::from_millis(1),
+            ..ApplyOptions::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn dry_run_sends_every_step_and_stores_nothing() {
+        let hub = hub();
+        let before = hub.writes().len();
+        let plan = up_plan();
+        let options = ApplyOptions {
+            dry_run: true,
+            ..no_wait()
+        };
+        let report = apply_day2(&hub.client(), &plan, &options, None, |_| {})
+            .await
+            .expect("dry run");
+        assert_eq!(report.applied.len(), 3);
+        assert_eq!(hub.writes().len(), before, "{:?}", hub.writes());
+        assert_eq!(hub.requests().iter().filter(|r| r.dry_run).count(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_refused_ops_request_stops_with_the_earlier_steps_applied_and_it_not() {
+        let hub = hub();
+        hub.register_admission(
+            "ops.kubedb.com/v1alpha1",
+            "MariaDBOpsRequest",
+            "refuse-all",
+            Arc::new(|_| Err("scripted refusal".to_owned())),
+        );
+        let before = hub.writes().len();
+        let plan = up_plan();
+        let err = apply_day2(&hub.client(), &plan, &no_wait(), None, |_| {})
+            .await
+            .unwrap_err();
+        let Day2ApplyError::Server { index, applied, .. } = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(*index, 3);
+        assert_eq!(applied.len(), 2);
+        assert!(err.to_string().contains("re-plan"), "{err}");
+        let ops = hub.list("ops.kubedb.com/v1alpha1", "MariaDBOpsRequest", None);
+        assert!(ops.is_empty(), "{ops:?}");
+        // The two applied steps wrote exactly one object each.
+        assert_eq!(hub.writes().len(), before + 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_ops_request_is_reported_with_its_conditions() {
+        let hub = hub();
+        let (_, current) = super::seed();
+        let plan =
+            plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).expect("plans");
+        assert!(matches!(
+            plan.steps.last(),
+            Some(Day2Step::Scale { to: 5, .. })
+        ));
+        // The operator's part, written by the test: the request fails.
+        let operator = hub.clone();
+        let mut changes = hub.subscribe();
+        tokio::spawn(async move {
+            while changes.recv().await.is_ok() {
+                for o in operator.list("ops.kubedb.com/v1alpha1", "MariaDBOpsRequest", None) {
+                    if o.get("status").is_some() {
+                        continue;
+                    }
+                    let mut status = json!({
+                        "apiVersion": "ops.kubedb.com/v1alpha1", "kind": "MariaDBOpsRequest",
+                        "metadata": {"name": o["metadata"]["name"], "namespace": o["metadata"]["namespace"]},
+                        "status": {"phase": "Failed", "conditions": [{
+                            "type": "HorizontalScaleUp", "status": "False", "reason": "PetSetNotReady",
+                            "message": "scripted failure", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}
+                    });
+                    status["metadata"]["resourceVersion"] =
+                        o["metadata"]["resourceVersion"].clone();
+                    operator
+                        .apply("kubedb-ops-manager", &status, true)
+                        .expect("status");
+                }
+            }
+        });
+        let options = ApplyOptions {
+            wait: Some(Duration::from_secs(10)),
+            ..no_wait()
+        };
+        let err = apply_day2(&hub.client(), &plan, &options, None, |_| {})
+            .await
+            .unwrap_err();
+        let Day2ApplyError::OpsFailed {
+            phase,
+            conditions,
+            applied,
+            ..
+        } = &err
+        else {
+            panic!("{err}")
+        };
+        assert_eq!(*phase, OpsRequestPhase::Failed);
+        assert!(conditions[0].contains("PetSetNotReady"), "{conditions:?}");
+        assert_eq!(applied.len(), plan.steps.len());
+    }
+}
+
+mod access {
+    use std::collections::BTreeMap;
+
+    use deployer::day2::{Day2Error, Day2Options, Target, plan_day2};
+    use deployer::{PodRow, Readiness, credentials, synced_endpoints};
+    use galera::status::WsrepStatus;
+    use k8s_openapi::ByteString;
+    use k8s_openapi::api::core::v1::Secret;
+
+    fn row(pod: &str, ip: Option<&str>, ready: Readiness) -> PodRow {
+        PodRow {
+            cluster: "demo-worker".into(),
+            namespace: "demo".into(),
+            pod: pod.into(),
+            phase: Some("Running".into()),
+            ip: ip.map(str::to_owned),
+            ready,
+        }
+    }
+
+    fn status(cluster: &str, state: &str) -> WsrepStatus {
+        WsrepStatus::from_pairs([
+            ("wsrep_cluster_status", cluster),
+            ("wsrep_local_state", state),
+            ("wsrep_cluster_size", "3"),
+        ])
+        .expect("valid status")
+    }
+
+    #[test]
+    fn only_synced_primary_members_with_an_ip_are_endpoints() {
+        let rows = [
+            row("mariadb-0", Some("10.1.0.5"), Readiness::Ready),
+            row("mariadb-1", Some("10.1.0.6"), Readiness::Ready),
+            row("mariadb-2", None, Readiness::Ready),
+            row("mariadb-3", Some("10.1.0.8"), Readiness::Ready),
+        ];
+        let wsrep: BTreeMap<String, WsrepStatus> = [
+            ("mariadb-0".to_owned(), status("Primary", "4")),
+            ("mariadb-1".to_owned(), status("Primary", "2")), // Donor
+            ("mariadb-2".to_owned(), status("Primary", "4")), // no IP
+            ("mariadb-3".to_owned(), status("non-Primary", "4")),
+        ]
+        .into();
+        let endpoints = synced_endpoints(&rows, &wsrep);
+        let ips: Vec<&str> = endpoints.iter().map(|e| e.ip.as_str()).collect();
+        assert_eq!(ips, ["10.1.0.5"]);
+        assert_eq!(endpoints[0].port, 3306);
+    }
+
+    #[test]
+    fn credentials_come_from_username_and_password() {
+        let mut secret = Secret::default();
+        secret.metadata.name = Some("mariadb-auth".into());
+        secret.data = Some(
+            [
+                ("username".to_owned(), ByteString(b"root".to_vec())),
+                ("password".to_owned(), ByteString(b"s3cret".to_vec())),
+            ]
+            .into(),
+        );
+        let c = credentials(&secret).expect("both keys");
+        assert_eq!(
+            (c.username.as_str(), c.password.as_str()),
+            ("root", "s3cret")
+        );
+        assert!(!format!("{c:?}").contains("s3cret"));
+        secret.data.as_mut().unwrap().remove("password");
+        assert!(
+            credentials(&secret)
+                .unwrap_err()
+                .to_string()
+                .contains("password")
+        );
+    }
+
+    #[test]
+    fn an_unready_pod_or_unsynced_member_refuses_the_plan() {
+        let (_, mut current) = super::seed();
+        current.pods = vec![row(
+            "mariadb-1",
+            Some("10.1.0.6"),
+            Readiness::NotReady("x".into()),
+        )];
+        let err = plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).unwrap_err();
+        assert!(matches!(err, Day2Error::Current { .. }), "{err}");
+        current.pods.clear();
+        current.wsrep = [("mariadb-0".to_owned(), status("Primary", "1"))].into();
+        let err = plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).unwrap_err();
+        assert!(err.to_string().contains("Synced"), "{err}");
+    }
+}
