@@ -82,6 +82,8 @@
 
 mod cnf;
 mod error;
+#[cfg(feature = "pods")]
+mod pods;
 mod sys;
 
 use std::collections::BTreeMap;
@@ -97,6 +99,8 @@ use ipnet::Ipv4Net;
 
 pub use cnf::fill_placeholders;
 pub use error::{INSTALL, LabError};
+#[cfg(feature = "pods")]
+pub use pods::LabPods;
 pub use sys::{cleanup_all, preflight};
 
 /// Debian's Galera 4 provider, the path the deployer's `galera.cnf` names.
