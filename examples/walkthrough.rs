@@ -1,5 +1,5 @@
 //! `cargo run --example walkthrough [-- --input ENV.yaml] [--kubedb-release R] [--out DIR]
-//! [--apply [--dry-run] [--kubeconfig FILE] [--context NAME]]`
+//! [--apply [--dry-run] [--kubeconfig FILE] [--context NAME] [--lab]]`
 //!
 //! The KubeDB release planned for is the environment's `kubedb.release` (the embedded
 //! walkthrough scenario says v2025.7.31, what the walkthrough installs); `--kubedb-release`
@@ -16,11 +16,19 @@
 //! against the pinned upstream CRDs in `../shared/upstream` when that folder exists); with
 //! `--kubeconfig` (and `--context`) against that hub.
 //!
+//! `--apply --lab` runs the simulated spokes' pods as real MariaDB Galera servers in the
+//! one-machine lab (`lab::LabPods`: one network namespace per cluster on a slice bridge, each
+//! pod at its overlay address): before Step 8 it prints a `lab: ` line (servers, version,
+//! namespaces, each cluster's overlay subnet), and Step 8 reads `wsrep%` from each server
+//! over SQL (galera's `live` adapter). It needs root and the packages `lab::INSTALL` names;
+//! without them it exits 2 saying what is missing.
+//!
 //! Exits 1 when preflight finds errors or the apply or verification fails, 2 on bad input
 //! (see `walkthrough --help`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
@@ -28,9 +36,10 @@ use deployer::{
     ApplyOptions, Environment, Plan, Progress, Readiness, apply_plan, plan, pods_ready,
     render_pod_table, wait_for_phase, watch_pods,
 };
-use galera::status::on_off;
+use galera::status::{WsrepStatus, on_off};
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
 use kubedb_types::release::Release;
+use lab::{Lab, LabOptions, LabPods, SliceSpec};
 use simulated_clusters::{Spoke, World, serve_kubedb_release};
 
 /// Plans the walkthrough's distributed MariaDB over OCM and KubeSlice; with --apply, applies
@@ -74,10 +83,20 @@ struct Args {
     /// `kubedb.release`: it decides the PlacementPolicy shape and the webhook rules.
     #[arg(long = "kubedb-release", value_name = "R", value_parser = |s: &str| s.parse::<Release>().map_err(|e| e.to_string()))]
     release: Option<Release>,
+    /// With --apply: the pods are real MariaDB Galera servers in network namespaces (needs
+    /// root, iproute2 and Debian's mariadb-server galera-4 rsync).
+    #[arg(long, requires = "apply", conflicts_with_all = ["kubeconfig", "dry_run"])]
+    lab: bool,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.lab
+        && let Err(e) = lab::preflight()
+    {
+        eprintln!("--lab cannot run: {e}");
+        return ExitCode::from(2);
+    }
     let mut env = match &args.input {
         None => Environment::seed(),
         Some(path) => {
@@ -207,7 +226,11 @@ fn main() -> ExitCode {
 }
 
 /// The hub to apply to: a real one from the kubeconfig, or the fake hub with simulated spokes.
-async fn connect(args: &Args, env: &Environment) -> Result<(kube::Client, Option<World>), String> {
+async fn connect(
+    args: &Args,
+    env: &Environment,
+    plan: &Plan,
+) -> Result<(kube::Client, Option<World>, Option<Arc<Lab>>), String> {
     if let Some(path) = &args.kubeconfig {
         let client = deployer::hub_client(path, args.context.as_deref())
             .await
@@ -218,7 +241,7 @@ async fn connect(args: &Args, env: &Environment) -> Result<(kube::Client, Option
             args.context.as_deref().unwrap_or("current"),
             env.kubedb.release
         );
-        return Ok((client, None));
+        return Ok((client, None, None));
     }
     let hub = simulated_clusters::hub();
     let upstream = PathBuf::from("../shared/upstream");
@@ -257,12 +280,20 @@ async fn connect(args: &Args, env: &Environment) -> Result<(kube::Client, Option
         "\n== apply to the in-process fake hub; simulated spokes {}; schemas: {schemas}",
         names.join(", ")
     );
-    let world = World::start(&hub, env, spokes);
-    Ok((hub.client(), Some(world)))
+    if !args.lab {
+        let world = World::start(&hub, env, spokes);
+        return Ok((hub.client(), Some(world), None));
+    }
+    let slice = SliceSpec::of_plan(plan)
+        .map_err(|e| e.to_string())?
+        .ok_or("--lab: the plan has no SliceConfig with sliceSubnet, maxClusters and clusters")?;
+    let lab = Arc::new(Lab::new(&slice, LabOptions::default()).map_err(|e| e.to_string())?);
+    let world = World::start_with(&hub, env, spokes, LabPods::new(lab.clone()));
+    Ok((hub.client(), Some(world), Some(lab)))
 }
 
 async fn apply(args: &Args, env: &Environment, plan: &Plan) -> Result<(), String> {
-    let (client, world) = connect(args, env).await?;
+    let (client, world, lab) = connect(args, env, plan).await?;
     let options = ApplyOptions {
         dry_run: args.dry_run,
         ..ApplyOptions::default()
@@ -323,7 +354,54 @@ async fn apply(args: &Args, env: &Environment, plan: &Plan) -> Result<(), String
     )
     .await
     .map_err(|e| e.to_string())?;
-    verify(&client, env, &ready, world.as_ref()).await
+    let wsrep = match (&lab, &world) {
+        (Some(lab), _) => Some(lab_status(lab).await?),
+        (None, Some(world)) => Some(
+            world
+                .wsrep_all()
+                .into_iter()
+                .map(|(pod, s)| (pod, None, s))
+                .collect(),
+        ),
+        (None, None) => None,
+    };
+    verify(&client, env, &ready, wsrep).await?;
+    if lab.is_some() {
+        println!(
+            "lab: first apply to Step 8 healthy in {:.1} s",
+            start.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// The `lab: ` line (servers, version, namespaces, the clusters' overlay subnets) and each
+/// pod's `wsrep%` status read from its server with galera's `live` adapter, with its overlay
+/// address.
+async fn lab_status(lab: &Lab) -> Result<Vec<(String, Option<String>, WsrepStatus)>, String> {
+    let pods = lab.pods();
+    let running = pods
+        .iter()
+        .filter(|p| lab.is_running(&p.name).unwrap_or(false))
+        .count();
+    let version = Lab::server_version().map_err(|e| e.to_string())?;
+    let subnets: Vec<String> = lab
+        .clusters()
+        .iter()
+        .map(|c| format!("{} {}", c.name, c.subnet))
+        .collect();
+    println!(
+        "\nlab: {running} mariadbd running ({version}) in {} network namespaces ({} clusters and the slice's); overlay subnets: {}",
+        lab.namespaces().len(),
+        lab.clusters().len(),
+        subnets.join(", ")
+    );
+    let mut out = Vec::new();
+    for p in pods {
+        let s = lab.status_live(&p.name).await.map_err(|e| e.to_string())?;
+        out.push((p.name, Some(p.address.to_string()), s));
+    }
+    Ok(out)
 }
 
 /// The walkthrough's Step 8: the MariaDB is Ready, its pods run on each cluster, and Galera
@@ -332,7 +410,7 @@ async fn verify(
     client: &kube::Client,
     env: &Environment,
     db: &MariaDB,
-    world: Option<&World>,
+    wsrep: Option<Vec<(String, Option<String>, WsrepStatus)>>,
 ) -> Result<(), String> {
     let d = &env.database;
     println!("\n== Step 8: verify");
@@ -360,14 +438,16 @@ async fn verify(
     if ready != replicas {
         return Err(format!("{ready} of {} pods Ready on the hub", d.replicas));
     }
-    let Some(world) = world else {
+    let Some(wsrep) = wsrep else {
         println!("wsrep status: read it over SQL with the deployer's `live` feature (pods_health)");
         return Ok(());
     };
-    let wsrep = world.wsrep_all();
-    for (pod, s) in &wsrep {
+    for (pod, address, s) in &wsrep {
+        let at = address
+            .as_ref()
+            .map_or(String::new(), |a| format!(" at {a}"));
         println!(
-            "{pod}: wsrep_cluster_status={} wsrep_cluster_size={} wsrep_connected={} wsrep_ready={}",
+            "{pod}{at}: wsrep_cluster_status={} wsrep_cluster_size={} wsrep_connected={} wsrep_ready={}",
             s.cluster_status
                 .as_ref()
                 .map_or("-".to_owned(), ToString::to_string),
@@ -376,6 +456,7 @@ async fn verify(
             on_off(s.ready == Some(true)),
         );
     }
+    let wsrep: Vec<(String, WsrepStatus)> = wsrep.into_iter().map(|(p, _, s)| (p, s)).collect();
     let health = galera::health::assess(&wsrep, Some(u64::from(d.replicas)));
     println!("galera health: {}", health.verdict);
     for f in &health.findings {

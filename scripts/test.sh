@@ -72,5 +72,7 @@ cargo run --quiet --example walkthrough >/dev/null
 cargo run --quiet --example walkthrough -- --apply | tail -n 9
 # The same on a hub running the newest KubeDB release (the policy in its other shape).
 cargo run --quiet --example walkthrough -- --apply --kubedb-release v2026.7.10 | tail -n 1
+# The same on real MariaDB Galera servers in network namespaces (root and the packages above).
+cargo run --quiet --example walkthrough -- --apply --lab | grep -E '^(lab: |mariadb-[0-9] at |galera health)'
 cargo run --quiet --example seed >/dev/null
 cargo run --quiet --example failover >/dev/null

@@ -59,6 +59,11 @@
 //!
 //! # Behind the pod seam
 //!
+//! With the `pods` feature, `LabPods` is that runtime: `simulated_clusters::World::start_with`
+//! over `LabPods::new(Arc<Lab>)` runs the world's pods as the lab's servers (the lab built from
+//! the plan's slice with `SliceSpec::of_plan`), as `walkthrough --apply --lab` and the
+//! `world_lab` test do. The mapping it implements:
+//!
 //! A [`Lab`] is `Send + Sync`: a simulated cluster's pod runtime keeps an `Arc<Lab>` and maps
 //! its calls one to one: a pod given its ordinal, cluster, overlay address and manifest is
 //! [`Lab::add_pod_at`] (first time; names from `deployer::pod_slice_address`) then
@@ -82,6 +87,8 @@
 
 mod cnf;
 mod error;
+#[cfg(feature = "pods")]
+mod pods;
 mod sys;
 
 use std::collections::BTreeMap;
@@ -97,6 +104,8 @@ use ipnet::Ipv4Net;
 
 pub use cnf::fill_placeholders;
 pub use error::{INSTALL, LabError};
+#[cfg(feature = "pods")]
+pub use pods::LabPods;
 pub use sys::{cleanup_all, preflight};
 
 /// Debian's Galera 4 provider, the path the deployer's `galera.cnf` names.

@@ -61,7 +61,7 @@ pub mod pods;
 mod world;
 
 pub use admission::serve_kubedb_release;
-pub use pods::{GaleraModel, PodError, PodRuntime, PodState, ScheduledPod};
+pub use pods::{GaleraModel, PodError, PodRuntime, PodState, ScheduledPod, model_pod_ip};
 pub use world::*;
 
 use emulated_hub::FakeHub;

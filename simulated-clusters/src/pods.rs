@@ -34,6 +34,21 @@ pub struct ScheduledPod<'a> {
     pub ip: &'a str,
     /// The Pod manifest as the ManifestWork carries it.
     pub manifest: &'a Value,
+    /// The set's `spec.replicas` as the hub stores the PetSet when the pod starts (its pods are
+    /// `<set>-0` up to `<set>-<replicas - 1>`: the peers a Galera node lists); 0 when the
+    /// PetSet is not found.
+    pub replicas: usize,
+}
+
+/// The overlay IP the simulated slice gives a pod when no runtime chooses one:
+/// `10.<244 + cluster_index>.0.<10 + ordinal>` (the cluster's position in the spokes' order,
+/// capped at 11, picks the subnet; the ordinal the host part).
+///
+/// ```
+/// assert_eq!(simulated_clusters::model_pod_ip(1, 2), "10.245.0.12");
+/// ```
+pub fn model_pod_ip(cluster_index: usize, ordinal: usize) -> String {
+    format!("10.{}.0.{}", 244 + cluster_index.min(11), 10 + ordinal)
 }
 
 /// What a pod reports, as the work agent's status feedback carries it.
@@ -61,6 +76,26 @@ pub struct PodError {
 /// needs (processes, data directories) per ordinal across stops and starts, as a pod's PVC
 /// keeps its data.
 pub trait PodRuntime: Send + 'static {
+    /// The overlay IP of a pod its cluster's agent receives for the first time (before
+    /// [`PodRuntime::start`]; `cluster_index` is the cluster's position in the spokes' order).
+    /// The default is the simulated slice's [`model_pod_ip`]; a runtime that places pods on a
+    /// network of its own returns the address it gave the pod there.
+    ///
+    /// # Errors
+    /// When the runtime cannot place the pod (the world then falls back to [`model_pod_ip`]
+    /// and reports the error as its last error).
+    fn pod_ip(
+        &mut self,
+        ordinal: usize,
+        name: &str,
+        cluster: &str,
+        cluster_index: usize,
+        manifest: &Value,
+    ) -> Result<String, PodError> {
+        let _ = (name, cluster, manifest);
+        Ok(model_pod_ip(cluster_index, ordinal))
+    }
+
     /// Starts the pod's database. `bootstrap` is true when no other pod of the database runs:
     /// it then forms a new cluster (`--wsrep-new-cluster`), else it joins its peers.
     ///

@@ -355,12 +355,23 @@ impl Sim {
     }
 
     fn start(&mut self, pod: &Pod, bootstrap: bool) {
+        // The set's size as stored: the PetSet named by the pod's name in its namespace.
+        let replicas = pod
+            .name
+            .rsplit_once('-')
+            .and_then(|(set, _)| {
+                let ns = pod.manifest["metadata"]["namespace"].as_str();
+                self.hub.get(PETSET.0, PETSET.1, ns, set)
+            })
+            .and_then(|s| s["spec"]["replicas"].as_u64())
+            .map_or(0, |r| usize::try_from(r).unwrap_or(usize::MAX));
         let spec = ScheduledPod {
             ordinal: pod.ordinal,
             name: &pod.name,
             cluster: &pod.cluster,
             ip: &pod.ip,
             manifest: &pod.manifest,
+            replicas,
         };
         if let Err(e) = self.runtime.start(spec, bootstrap) {
             tracing::debug!(error = %e, "pod runtime refused a start");
@@ -744,7 +755,13 @@ impl Sim {
             if !known {
                 // The overlay subnet of the spoke's position; the host part from the ordinal.
                 let ci = self.order.iter().position(|c| c == cluster).unwrap_or(0);
-                let ip = format!("10.{}.0.{}", 244 + ci.min(11), 10 + ordinal);
+                let ip = match self.runtime.pod_ip(ordinal, &name, cluster, ci, &manifest) {
+                    Ok(ip) => ip,
+                    Err(e) => {
+                        self.fail(format!("pod {name} on {cluster}: {e}"));
+                        crate::pods::model_pod_ip(ci, ordinal)
+                    }
+                };
                 let pod = Pod {
                     ordinal,
                     name,
