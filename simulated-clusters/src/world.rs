@@ -220,6 +220,16 @@ impl World {
         }
     }
 
+    /// Reads every pod's state from the runtime again and reports what changed: the live
+    /// agents' pod feedback and the MariaDB phase. The world reads pod states when the hub
+    /// changes; a runtime whose pods change on their own (a real server that finishes joining,
+    /// or notices a partition, seconds after the event) needs this called, once or on a
+    /// timer, for the hub to see it. The model's pods change only on events, so it never
+    /// needs it.
+    pub fn refresh(&self) {
+        self.lock().report_all();
+    }
+
     fn lock(&self) -> MutexGuard<'_, Sim> {
         self.sim
             .lock()

@@ -115,3 +115,69 @@ async fn another_runtime_runs_behind_the_same_controllers() {
     .await
     .unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// Pods that run at once but turn ready only when the test says: a real server finishing its
+/// join after `start` returned.
+#[derive(Clone, Default)]
+struct Late {
+    stub: Stub,
+    ready: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl PodRuntime for Late {
+    fn start(&mut self, pod: ScheduledPod<'_>, bootstrap: bool) -> Result<(), PodError> {
+        self.stub.start(pod, bootstrap)
+    }
+    fn stop(&mut self, ordinal: usize) {
+        self.stub.stop(ordinal);
+    }
+    fn crash(&mut self, ordinals: &BTreeSet<usize>) {
+        self.stub.crash(ordinals);
+    }
+    fn state(&self, ordinal: usize) -> PodState {
+        let mut state = self.stub.state(ordinal);
+        state.ready &= self.ready.load(std::sync::atomic::Ordering::SeqCst);
+        state
+    }
+    fn partition(&mut self, _groups: &[BTreeSet<usize>]) {}
+    fn heal(&mut self) {}
+    fn pc_bootstrap(&mut self, _ordinal: usize) {}
+}
+
+#[tokio::test]
+async fn a_pod_that_turns_ready_later_reaches_the_hub_on_refresh() {
+    let env = Environment::seed();
+    let hub = simulated_clusters::hub_for(env.kubedb.release).expect("embedded");
+    let late = Late::default();
+    let ready = late.ready.clone();
+    let world = World::start_with(&hub, &env, Spoke::of(&env), late);
+    let plan = plan(&env).expect("plans");
+    apply_plan(&hub.client(), &plan, &ApplyOptions::default(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    world.settled().await;
+    let phase = |hub: &emulated_hub::FakeHub| {
+        hub.get("kubedb.com/v1", "MariaDB", Some("demo"), "mariadb")
+            .and_then(|m| m["status"]["phase"].as_str().map(str::to_owned))
+    };
+    assert_eq!(phase(&hub).as_deref(), Some("Provisioning"));
+
+    ready.store(true, std::sync::atomic::Ordering::SeqCst);
+    world.settled().await;
+    assert_eq!(
+        phase(&hub).as_deref(),
+        Some("Provisioning"),
+        "nothing on the hub changed, so the world has not looked again"
+    );
+    world.refresh();
+    wait_for_phase(
+        &hub.client(),
+        "demo",
+        "mariadb",
+        DatabasePhase::Ready,
+        Duration::from_secs(20),
+        |_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
