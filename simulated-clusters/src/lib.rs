@@ -56,6 +56,7 @@
 
 mod admission;
 pub mod kubedb;
+pub mod ops;
 pub mod petset;
 pub mod pods;
 mod world;
