@@ -477,6 +477,7 @@ impl Sim {
             if kind == WORK && o["metadata"]["labels"][ROLE_LABEL] == ROLE_POD {
                 self.removed(o);
                 self.reconcile_all();
+                self.finish_ops();
             }
             return;
         }
