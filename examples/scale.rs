@@ -168,7 +168,11 @@ async fn run(
         layout(&day2.start)
     );
 
-    println!("\n== day-2 plan: {} -> {}", layout(&day2.start), layout(&day2.target));
+    println!(
+        "\n== day-2 plan: {} -> {}",
+        layout(&day2.start),
+        layout(&day2.target)
+    );
     for (i, step) in day2.steps.iter().enumerate() {
         println!("{:>2}. {}", i + 1, step.describe());
     }
@@ -180,14 +184,18 @@ async fn run(
             },
             mc,
         );
-        println!("\n{} {EDGE} joined the hub (ManagedCluster accepted, namespace {EDGE})", ms());
+        println!(
+            "\n{} {EDGE} joined the hub (ManagedCluster accepted, namespace {EDGE})",
+            ms()
+        );
     }
     println!("\n== apply");
-    let reader = |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
-        let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
-        let status = world.wsrep_of(&pods);
-        Box::pin(async move { status })
-    };
+    let reader =
+        |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
+            let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
+            let status = world.wsrep_of(&pods);
+            Box::pin(async move { status })
+        };
     deployer::apply_day2(
         &client,
         day2,
@@ -207,9 +215,14 @@ async fn run(
                 resource_version.as_deref().unwrap_or("-")
             ),
             Progress::Retrying { code, attempt, .. } => {
-                println!("{}       answer {code} on attempt {attempt}; retrying", ms())
+                println!(
+                    "{}       answer {code} on attempt {attempt}; retrying",
+                    ms()
+                )
             }
-            Progress::Waiting { condition, .. } => println!("{}       waiting for {condition}", ms()),
+            Progress::Waiting { condition, .. } => {
+                println!("{}       waiting for {condition}", ms())
+            }
             Progress::Satisfied { .. } => println!("{}       ok", ms()),
         },
     )
@@ -260,10 +273,7 @@ async fn run(
         if have_quorum(Weight(total - n), Weight(0), Weight(total)) {
             println!("lose {cluster}: survives");
         } else {
-            println!(
-                "lose {cluster}: loses quorum ({}/{total} votes)",
-                total - n
-            );
+            println!("lose {cluster}: loses quorum ({}/{total} votes)", total - n);
         }
     }
     Ok(())

@@ -78,7 +78,13 @@ pub(crate) fn start(hub: &FakeHub, db: (&str, &str), ops: &Value) -> Result<(), 
             "Failed",
             vec![
                 condition("Progressing", false, "OpsRequestFailed", &what, &since),
-                condition("HorizontalScaling", false, "HorizontalScalingFailed", &what, &since),
+                condition(
+                    "HorizontalScaling",
+                    false,
+                    "HorizontalScalingFailed",
+                    &what,
+                    &since,
+                ),
                 condition("Failed", true, "HorizontalScalingFailed", &what, &since),
             ],
         )
@@ -113,16 +119,24 @@ pub(crate) fn start(hub: &FakeHub, db: (&str, &str), ops: &Value) -> Result<(), 
         "metadata": {"name": name, "namespace": ns}, "spec": {"replicas": member}});
     // Everything the request writes is checked first, so a refusal changes nothing.
     if let Err(e) = hub.dry_run_apply(crate::KUBEDB_MANAGER, &petset) {
-        return fail(format!("PetSet {ns}/{name} to {member} replicas refused: {e}"));
+        return fail(format!(
+            "PetSet {ns}/{name} to {member} replicas refused: {e}"
+        ));
     }
     if let Err(e) = hub.dry_run_apply(OPS_MANAGER, &db_patch) {
-        return fail(format!("MariaDB {ns}/{name} to {member} replicas refused: {e}"));
+        return fail(format!(
+            "MariaDB {ns}/{name} to {member} replicas refused: {e}"
+        ));
     }
     if let Err(e) = hub.apply(crate::KUBEDB_MANAGER, &petset, false) {
-        return fail(format!("PetSet {ns}/{name} to {member} replicas refused: {e}"));
+        return fail(format!(
+            "PetSet {ns}/{name} to {member} replicas refused: {e}"
+        ));
     }
     if let Err(e) = hub.apply(OPS_MANAGER, &db_patch, false) {
-        return fail(format!("MariaDB {ns}/{name} to {member} replicas refused: {e}"));
+        return fail(format!(
+            "MariaDB {ns}/{name} to {member} replicas refused: {e}"
+        ));
     }
     Ok(())
 }

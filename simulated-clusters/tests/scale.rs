@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use deployer::day2::{Current, Day2Options, Day2Plan, Day2Step, Target, plan_day2};
 use deployer::{
-    ApplyOptions, Day2ApplyError, Environment, PodRow, apply_day2, apply_plan, plan,
-    wait_for_phase,
+    ApplyOptions, Day2ApplyError, Environment, PodRow, apply_day2, apply_plan, plan, wait_for_phase,
 };
 use emulated_hub::FakeHub;
 use galera::status::WsrepStatus;
@@ -29,9 +28,14 @@ async fn deployed() -> (FakeHub, World, Environment, Current) {
     let hub = simulated_clusters::hub_for(env.kubedb.release).expect("release data embedded");
     let world = World::start(&hub, &env, Spoke::of(&env));
     let p = plan(&env).expect("the seed plans");
-    Box::pin(apply_plan(&hub.client(), &p, &ApplyOptions::default(), |_| {}))
-        .await
-        .expect("the walkthrough applies");
+    Box::pin(apply_plan(
+        &hub.client(),
+        &p,
+        &ApplyOptions::default(),
+        |_| {},
+    ))
+    .await
+    .expect("the walkthrough applies");
     wait_for_phase(
         &hub.client(),
         "demo",
@@ -65,21 +69,26 @@ fn add_edge(world: &World, env: &Environment, current: &Current) -> Day2Plan {
 }
 
 async fn apply(hub: &FakeHub, world: &World, plan: &Day2Plan) -> Result<(), Day2ApplyError> {
-    let reader = |rows: Vec<PodRow>| -> Pin<
-        Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>,
-    > {
-        let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
-        let status = world.wsrep_of(&pods);
-        Box::pin(async move { status })
-    };
+    let reader =
+        |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
+            let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
+            let status = world.wsrep_of(&pods);
+            Box::pin(async move { status })
+        };
     let options = ApplyOptions {
         wait: Some(WAIT),
         ..ApplyOptions::default()
     };
     // Boxed: the apply's future is large for a test thread's stack in debug builds.
-    Box::pin(apply_day2(&hub.client(), plan, &options, Some(&reader), |_| {}))
-        .await
-        .map(|_| ())
+    Box::pin(apply_day2(
+        &hub.client(),
+        plan,
+        &options,
+        Some(&reader),
+        |_| {},
+    ))
+    .await
+    .map(|_| ())
 }
 
 fn replicas(hub: &FakeHub, api_version: &str, kind: &str) -> Option<i64> {
@@ -92,7 +101,10 @@ fn pod_works(hub: &FakeHub) -> Vec<(String, String)> {
         .list("work.open-cluster-management.io/v1", "ManifestWork", None)
         .iter()
         .flat_map(|w| {
-            let ns = w["metadata"]["namespace"].as_str().unwrap_or_default().to_owned();
+            let ns = w["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
             w["spec"]["workload"]["manifests"]
                 .as_array()
                 .into_iter()
@@ -100,7 +112,10 @@ fn pod_works(hub: &FakeHub) -> Vec<(String, String)> {
                 .filter(|m| m["kind"] == "Pod")
                 .map(move |m| {
                     (
-                        m["metadata"]["name"].as_str().unwrap_or_default().to_owned(),
+                        m["metadata"]["name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
                         ns.clone(),
                     )
                 })
@@ -123,7 +138,9 @@ async fn scaling_onto_demo_edge_converges_to_five_synced_members() {
     let galera_before = world.wsrep_all().len();
     assert_eq!(galera_before, 3);
     let day2 = add_edge(&world, &env, &current);
-    Box::pin(apply(&hub, &world, &day2)).await.expect("the scale applies");
+    Box::pin(apply(&hub, &world, &day2))
+        .await
+        .expect("the scale applies");
     world.settled().await;
 
     // The OpsRequest ended Successful, with a Successful condition.
@@ -133,13 +150,18 @@ async fn scaling_onto_demo_edge_converges_to_five_synced_members() {
     assert!(
         ops[0]["status"]["conditions"]
             .as_array()
-            .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Successful" && c["status"] == "True")),
+            .is_some_and(|cs| cs
+                .iter()
+                .any(|c| c["type"] == "Successful" && c["status"] == "True")),
         "{:#}",
         ops[0]
     );
     // The ops-manager set the MariaDB's replicas, the PetSet followed.
     assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(5));
-    assert_eq!(replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"), Some(5));
+    assert_eq!(
+        replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"),
+        Some(5)
+    );
     // The new ordinals run where the policy appended them.
     assert_eq!(
         pod_works(&hub),
@@ -165,7 +187,9 @@ async fn scaling_onto_demo_edge_converges_to_five_synced_members() {
 async fn scaling_down_removes_the_highest_indices_first() {
     let (hub, world, env, mut current) = Box::pin(deployed()).await;
     let up = add_edge(&world, &env, &current);
-    Box::pin(apply(&hub, &world, &up)).await.expect("the scale-up applies");
+    Box::pin(apply(&hub, &world, &up))
+        .await
+        .expect("the scale-up applies");
     world.settled().await;
     // Stand at 5 members with the slice and policy the scale-up wrote.
     for s in &up.steps {
@@ -181,14 +205,21 @@ async fn scaling_down_removes_the_highest_indices_first() {
     };
     let down = plan_day2(&current, &Target::Replicas(3), &options).expect("plans");
     let mut feed = hub.subscribe();
-    Box::pin(apply(&hub, &world, &down)).await.expect("the scale-down applies");
+    Box::pin(apply(&hub, &world, &down))
+        .await
+        .expect("the scale-down applies");
     world.settled().await;
 
     // Pod works deleted, in the order the hub recorded: mariadb-4 before mariadb-3.
     let mut deleted = Vec::new();
     while let Ok(change) = feed.try_recv() {
         if change.kind == "DELETED" && change.object_kind == "ManifestWork" {
-            deleted.push(change.object["metadata"]["name"].as_str().unwrap_or_default().to_owned());
+            deleted.push(
+                change.object["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
         }
     }
     let order: Vec<&String> = deleted
@@ -207,7 +238,10 @@ async fn scaling_down_removes_the_highest_indices_first() {
     );
     let wsrep = world.wsrep_all();
     assert_eq!(wsrep.len(), 3);
-    assert!(wsrep.iter().all(|(_, s)| s.cluster_size == Some(3)), "{wsrep:?}");
+    assert!(
+        wsrep.iter().all(|(_, s)| s.cluster_size == Some(3)),
+        "{wsrep:?}"
+    );
     assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(3));
     let ops = hub
         .get(OPS.0, OPS.1, Some("demo"), "mariadb-down-1")
@@ -251,10 +285,16 @@ async fn a_refused_petset_stops_the_request_with_nothing_half_applied() {
     world.settled().await;
     // Nothing else changed: 3 replicas stored, the same pods, the same Galera cluster.
     assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(3));
-    assert_eq!(replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"), Some(3));
+    assert_eq!(
+        replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"),
+        Some(3)
+    );
     assert_eq!(pod_works(&hub), works_before);
     assert_eq!(works_before.len(), 3);
     let wsrep = world.wsrep_all();
     assert_eq!(wsrep.len(), 3);
-    assert!(wsrep.iter().all(|(_, s)| s.cluster_size == Some(3)), "{wsrep:?}");
+    assert!(
+        wsrep.iter().all(|(_, s)| s.cluster_size == Some(3)),
+        "{wsrep:?}"
+    );
 }
