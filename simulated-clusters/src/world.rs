@@ -419,27 +419,25 @@ impl Sim {
     /// A managed cluster joined and accepted, as `clusteradm` leaves it: its namespace, the
     /// ManagedCluster (labels and annotations) and its status as the environment gives it.
     fn seed_cluster(&self, mc: &ocm_types::cluster::v1::ManagedCluster) {
-        {
-            let Some(name) = mc.metadata.name.as_deref() else {
-                return;
-            };
-            let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
-            let mut cluster = serde_json::to_value(mc).unwrap_or_default();
-            if let Some(m) = cluster["metadata"].as_object_mut() {
-                m.retain(|k, _| matches!(k.as_str(), "name" | "labels" | "annotations"));
+        let Some(name) = mc.metadata.name.as_deref() else {
+            return;
+        };
+        let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
+        let mut cluster = serde_json::to_value(mc).unwrap_or_default();
+        if let Some(m) = cluster["metadata"].as_object_mut() {
+            m.retain(|k, _| matches!(k.as_str(), "name" | "labels" | "annotations"));
+        }
+        let status = cluster.as_object_mut().and_then(|m| m.remove("status"));
+        for (config, status) in [(ns, false), (cluster.clone(), false)] {
+            if let Err(e) = self.hub.apply("clusteradm", &config, status) {
+                tracing::warn!(error = %e, "seeding the fake hub");
             }
-            let status = cluster.as_object_mut().and_then(|m| m.remove("status"));
-            for (config, status) in [(ns, false), (cluster.clone(), false)] {
-                if let Err(e) = self.hub.apply("clusteradm", &config, status) {
-                    tracing::warn!(error = %e, "seeding the fake hub");
-                }
-            }
-            if let Some(status) = status {
-                let config = json!({"apiVersion": cluster["apiVersion"], "kind": "ManagedCluster",
-                    "metadata": {"name": name}, "status": status});
-                if let Err(e) = self.hub.apply("registration-controller", &config, true) {
-                    tracing::warn!(error = %e, "seeding the fake hub");
-                }
+        }
+        if let Some(status) = status {
+            let config = json!({"apiVersion": cluster["apiVersion"], "kind": "ManagedCluster",
+                "metadata": {"name": name}, "status": status});
+            if let Err(e) = self.hub.apply("registration-controller", &config, true) {
+                tracing::warn!(error = %e, "seeding the fake hub");
             }
         }
     }

@@ -275,6 +275,7 @@ async fn a_refused_petset_stops_the_request_with_nothing_half_applied() {
     else {
         panic!("not an OpsRequest failure: {err}");
     };
+    println!("{err}");
     assert_eq!(*phase, OpsRequestPhase::Failed);
     assert!(
         conditions
