@@ -77,7 +77,13 @@ pub(crate) fn start(hub: &FakeHub, db: (&str, &str), ops: &Value) -> Result<(), 
             ops,
             "Failed",
             vec![
-                condition("Progressing", false, "OpsRequestFailed", &what, &since),
+                condition(
+                    "Progressing",
+                    false,
+                    "OpsRequestFailed",
+                    "stopped; see the HorizontalScaling condition",
+                    &since,
+                ),
                 condition(
                     "HorizontalScaling",
                     false,
@@ -85,7 +91,13 @@ pub(crate) fn start(hub: &FakeHub, db: (&str, &str), ops: &Value) -> Result<(), 
                     &what,
                     &since,
                 ),
-                condition("Failed", true, "HorizontalScalingFailed", &what, &since),
+                condition(
+                    "Failed",
+                    true,
+                    "HorizontalScalingFailed",
+                    "nothing was changed; fix the cause, then create a new request",
+                    &since,
+                ),
             ],
         )
     };
