@@ -76,3 +76,11 @@ cargo run --quiet --example walkthrough -- --apply --kubedb-release v2026.7.10 |
 cargo run --quiet --example walkthrough -- --apply --lab | grep -E '^(lab: |mariadb-[0-9] at |galera health)'
 cargo run --quiet --example seed >/dev/null
 cargo run --quiet --example failover >/dev/null
+# Day 2: scale the seed to 5 members over three clusters (demo-edge added); exits non-zero
+# unless the OpsRequest succeeds and every pod reports wsrep_cluster_size=5.
+cargo run --quiet --example scale | tail -n 3
+# An unsafe target is refused before anything is applied.
+if cargo run --quiet --example scale -- --replicas 2 >/dev/null; then
+    echo "scale --replicas 2 was not refused" >&2
+    exit 1
+fi

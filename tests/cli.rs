@@ -60,7 +60,14 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-const EXAMPLES: [&str; 5] = ["check", "walkthrough", "placement", "failover", "seed"];
+const EXAMPLES: [&str; 6] = [
+    "check",
+    "walkthrough",
+    "placement",
+    "failover",
+    "seed",
+    "scale",
+];
 
 #[test]
 fn every_example_has_help_version_and_refuses_unknown_flags() {
@@ -499,4 +506,48 @@ fn document_markers_inside_text_do_not_cut_documents() {
         })
         .collect();
     assert_eq!(lines, vec![(1, 3), (2, 13)]);
+}
+
+#[test]
+fn scale_refuses_an_unsafe_target_before_applying_anything() {
+    let out = run("scale", &["--replicas", "2"], "");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    // Refused at planning: the deployment never started.
+    assert!(text.starts_with("refused: target of 2 members"), "{text}");
+    assert!(!text.contains("== deploy"), "{text}");
+    let bad = run("scale", &["--target", "demo-controller"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("expected cluster=n"),
+        "{}",
+        stderr(&bad)
+    );
+    let both = run(
+        "scale",
+        &["--replicas", "5", "--target", "demo-controller=3"],
+        "",
+    );
+    assert_eq!(both.status.code(), Some(2));
+}
+
+#[test]
+fn scale_reaches_five_members_over_three_clusters() {
+    let out = run("scale", &[], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    for o in 0..5 {
+        assert!(
+            text.contains(&format!(
+                "mariadb-{o}: wsrep_cluster_status=Primary wsrep_cluster_size=5 wsrep_connected=ON wsrep_ready=ON\n"
+            )),
+            "{text}"
+        );
+    }
+    assert!(
+        text.ends_with(
+            "lose demo-controller: survives\nlose demo-edge: survives\nlose demo-worker: survives\n"
+        ),
+        "{text}"
+    );
 }

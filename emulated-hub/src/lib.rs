@@ -301,6 +301,39 @@ impl FakeHub {
         st.apply(&write, config.clone()).map(|(object, _)| object)
     }
 
+    /// [`FakeHub::apply`] with `dryRun=All`: the object is validated (schema and admission
+    /// webhooks) and returned as it would be stored, but nothing is stored and no watcher
+    /// hears of it. Controllers use it to find out whether a write would be refused before
+    /// making the first of several.
+    pub fn dry_run_apply(&self, manager: &str, config: &Value) -> Result<Value, HubError> {
+        let api_version = config["apiVersion"].as_str().unwrap_or_default();
+        let kind = config["kind"].as_str().unwrap_or_default();
+        let mut st = self.lock();
+        let def = st
+            .resources
+            .find_kind(api_version, kind)
+            .cloned()
+            .ok_or_else(|| {
+                HubError::new(
+                    404,
+                    reason::NOT_FOUND,
+                    format!("no resource {api_version}/{kind}"),
+                )
+            })?;
+        let meta = &config["metadata"];
+        let write = Write {
+            def: &def,
+            namespace: meta["namespace"].as_str(),
+            name: meta["name"].as_str().unwrap_or_default(),
+            manager,
+            status: false,
+            dry_run: true,
+            force: true,
+            strict: false,
+        };
+        st.apply(&write, config.clone()).map(|(object, _)| object)
+    }
+
     /// Deletes the stored object, as a controller inside the hub would.
     pub fn delete(
         &self,

@@ -16,6 +16,11 @@
 //! - **The KubeDB provisioner** ([`kubedb`]): the auth secret, the phase (Provisioning, then
 //!   Ready, Critical or NotReady as the pods' JsonRaw Ready feedback says) and the PetSet,
 //!   built from the stored MariaDB and MariaDBVersion as far as public sources tell.
+//! - **The KubeDB ops-manager** ([`ops`]): a HorizontalScaling `MariaDBOpsRequest` for the
+//!   world's database goes `Progressing`, sets the PetSet's and the MariaDB's replicas to
+//!   `member` (checked with `dryRun=All` first: a refusal ends it `Failed`, nothing changed)
+//!   and ends `Successful` when every member is Ready in a Galera cluster of that size.
+//! - **Clusters joining later** ([`World::add_spoke`]), seeded as the first ones are.
 //! - **The PetSet controller** ([`petset`]), as the release's kubeops/petset runs it
 //!   (`petset@v0.0.11` for v2025.7.31, `petset@05a56e31` for v2026.7.10): from the stored
 //!   PetSet and PlacementPolicy (the release's shape only: `spec.ocm.distributionRules` or
@@ -56,6 +61,7 @@
 
 mod admission;
 pub mod kubedb;
+pub mod ops;
 pub mod petset;
 pub mod pods;
 mod world;

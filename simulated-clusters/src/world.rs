@@ -336,6 +336,23 @@ impl World {
             .collect()
     }
 
+    /// A cluster joins the hub while the world runs: `mc` is seeded as [`World::start`] seeds
+    /// the environment's (its namespace, the accepted ManagedCluster and its status) and
+    /// `spoke`'s work agent starts (its pods get the overlay subnet of the next position).
+    pub fn add_spoke(&self, spoke: Spoke, mc: &ocm_types::cluster::v1::ManagedCluster) {
+        let mut sim = self.lock();
+        if !sim.spokes.contains_key(&spoke.cluster) {
+            sim.order.push(spoke.cluster.clone());
+        }
+        sim.spokes.insert(spoke.cluster.clone(), spoke);
+        sim.seed_cluster(mc);
+    }
+
+    /// The `wsrep%` status of the named pods that run (for `deployer::apply_day2`'s reader).
+    pub fn wsrep_of(&self, pods: &[String]) -> BTreeMap<String, WsrepStatus> {
+        crate::ops::wsrep_of(self.wsrep_all(), pods)
+    }
+
     /// The last error a simulated controller met, if any (they retry on the next change).
     pub fn last_error(&self) -> Option<String> {
         self.lock().last_error.clone()
@@ -415,28 +432,38 @@ impl Sim {
             }
         }
         for mc in &self.env.hub.managed_clusters {
-            let Some(name) = mc.metadata.name.as_deref() else {
-                continue;
-            };
-            let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
-            let mut cluster = serde_json::to_value(mc).unwrap_or_default();
-            if let Some(m) = cluster["metadata"].as_object_mut() {
-                m.retain(|k, _| matches!(k.as_str(), "name" | "labels" | "annotations"));
-            }
-            let status = cluster.as_object_mut().and_then(|m| m.remove("status"));
-            for (config, status) in [(ns, false), (cluster.clone(), false)] {
-                if let Err(e) = self.hub.apply("clusteradm", &config, status) {
-                    tracing::warn!(error = %e, "seeding the fake hub");
-                }
-            }
-            if let Some(status) = status {
-                let config = json!({"apiVersion": cluster["apiVersion"], "kind": "ManagedCluster",
-                    "metadata": {"name": name}, "status": status});
-                if let Err(e) = self.hub.apply("registration-controller", &config, true) {
-                    tracing::warn!(error = %e, "seeding the fake hub");
-                }
+            self.seed_cluster(mc);
+        }
+        self.seed_version();
+    }
+
+    /// A managed cluster joined and accepted, as `clusteradm` leaves it: its namespace, the
+    /// ManagedCluster (labels and annotations) and its status as the environment gives it.
+    fn seed_cluster(&self, mc: &ocm_types::cluster::v1::ManagedCluster) {
+        let Some(name) = mc.metadata.name.as_deref() else {
+            return;
+        };
+        let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
+        let mut cluster = serde_json::to_value(mc).unwrap_or_default();
+        if let Some(m) = cluster["metadata"].as_object_mut() {
+            m.retain(|k, _| matches!(k.as_str(), "name" | "labels" | "annotations"));
+        }
+        let status = cluster.as_object_mut().and_then(|m| m.remove("status"));
+        for (config, status) in [(ns, false), (cluster.clone(), false)] {
+            if let Err(e) = self.hub.apply("clusteradm", &config, status) {
+                tracing::warn!(error = %e, "seeding the fake hub");
             }
         }
+        if let Some(status) = status {
+            let config = json!({"apiVersion": cluster["apiVersion"], "kind": "ManagedCluster",
+                "metadata": {"name": name}, "status": status});
+            if let Err(e) = self.hub.apply("registration-controller", &config, true) {
+                tracing::warn!(error = %e, "seeding the fake hub");
+            }
+        }
+    }
+
+    fn seed_version(&self) {
         // The MariaDBVersion the environment names, as KubeDB's catalog chart installs it
         // (the release catalog's TSV has no coordinator image, so no others are seeded).
         if let Some(version) = &self.env.database.mariadb_version {
@@ -469,6 +496,7 @@ impl Sim {
             if kind == WORK && o["metadata"]["labels"][ROLE_LABEL] == ROLE_POD {
                 self.removed(o);
                 self.reconcile_all();
+                self.finish_ops();
             }
             return;
         }
@@ -561,10 +589,40 @@ impl Sim {
             }
             PETSET => self.reconcile(o),
             POLICY => self.reconcile_all(),
+            crate::ops::OPS => {
+                let db = &self.env.database;
+                let (ns, name) = (db.namespace.clone(), db.name.clone());
+                if let Err(e) = crate::ops::start(&self.hub, (&ns, &name), o) {
+                    self.fail(format!("MariaDBOpsRequest {name}: {e}"));
+                }
+            }
             WORK if self.spokes.contains_key(&ns) && !self.down.contains(&ns) => {
                 self.agent(o);
             }
             _ => {}
+        }
+        self.finish_ops();
+    }
+
+    /// The ops-manager ends the HorizontalScaling requests whose member count is reached
+    /// ([`crate::ops`]).
+    fn finish_ops(&mut self) {
+        let db = &self.env.database;
+        let (ns, name) = (db.namespace.clone(), db.name.clone());
+        let replicas = self
+            .hub
+            .get(PETSET.0, PETSET.1, Some(&ns), &name)
+            .and_then(|s| s["spec"]["replicas"].as_u64());
+        let converged = |member: usize| {
+            replicas == Some(member as u64)
+                && self.pods.keys().copied().eq(0..member)
+                && (0..member).all(|o| {
+                    let s = self.runtime.state(o);
+                    s.ready && s.wsrep.and_then(|w| w.cluster_size) == Some(member as u64)
+                })
+        };
+        if let Err(e) = crate::ops::finish(&self.hub, (&ns, &name), converged) {
+            self.fail(format!("MariaDBOpsRequest: {e}"));
         }
     }
 

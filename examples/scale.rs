@@ -1,0 +1,280 @@
+//! `cargo run --example scale [-- --replicas N | --target cluster=n,...]`
+//!
+//! Deploys the walkthrough on the in-process fake hub with simulated spokes, then scales it
+//! with a day-2 plan (`deployer::plan_day2`, applied with `deployer::apply_day2`): by default
+//! to 5 members over three clusters, adding the cluster `demo-edge` to the hub, the slice and
+//! the PlacementPolicy. Prints each step and wait, the walkthrough's Step 8 lines
+//! (`wsrep_cluster_size=N` on every pod) and which single-cluster losses the result survives.
+//!
+//! A target that cannot be reached safely (under 3 members, a step that would lose a
+//! survival property) is refused with exit status 1 before anything is applied.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use deployer::day2::{Current, Day2Options, Target, plan_day2};
+use deployer::{
+    ApplyOptions, Environment, PodRow, Progress, apply_plan, plan, pods_ready, render_pod_table,
+    wait_for_phase, watch_pods,
+};
+use galera::quorum::{Weight, have_quorum};
+use galera::status::{WsrepStatus, on_off};
+use kubedb_types::kubedb::v1::DatabasePhase;
+use simulated_clusters::{Spoke, World};
+
+/// The cluster the default target adds.
+const EDGE: &str = "demo-edge";
+
+/// Deploys the walkthrough's distributed MariaDB on the in-process fake hub, then scales it
+/// one safe step at a time.
+///
+/// Reads nothing: the environment is the walkthrough's. Without options the target is 5
+/// members over demo-controller, demo-worker and a new cluster demo-edge (joined to the hub,
+/// the slice and the PlacementPolicy); --replicas N spreads N members over the three; --target
+/// gives exact per-cluster counts over the clusters the policy has. Each step (SliceConfig
+/// join, PlacementPolicy update, MariaDBOpsRequest HorizontalScaling) is applied with
+/// server-side apply and waited for; then Step 8 shows every pod's wsrep status and the
+/// survival report which single-cluster losses the result survives.
+#[derive(Parser)]
+#[command(
+    name = "scale",
+    version,
+    after_help = "Exit status:\n  0  scaled and verified\n  1  the target cannot be reached safely (nothing applied), or the apply or the verification failed\n  2  the arguments are wrong"
+)]
+struct Args {
+    /// Members afterwards, spread over demo-controller, demo-worker and demo-edge [default: 5].
+    #[arg(long, value_name = "N", conflicts_with = "target")]
+    replicas: Option<u32>,
+    /// Exact members per cluster, e.g. `demo-controller=2,demo-worker=2` (clusters the
+    /// PlacementPolicy has; clusters not named get none).
+    #[arg(long, value_name = "cluster=n,...", value_parser = parse_target)]
+    target: Option<BTreeMap<String, u32>>,
+}
+
+fn parse_target(s: &str) -> Result<BTreeMap<String, u32>, String> {
+    s.split(',')
+        .map(|pair| {
+            let (c, n) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("{pair:?}: expected cluster=n"))?;
+            let n = n
+                .trim()
+                .parse::<u32>()
+                .map_err(|e| format!("{pair:?}: {e}"))?;
+            Ok((c.trim().to_owned(), n))
+        })
+        .collect()
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let env = Environment::seed();
+    let deployment = match plan(&env) {
+        Ok(p) => p,
+        Err(e) => {
+            println!("FAILED: the walkthrough does not plan: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let Some(current) = Current::from_plan(&deployment, &env) else {
+        println!("FAILED: the walkthrough's plan has no MariaDB, PlacementPolicy or SliceConfig");
+        return ExitCode::from(1);
+    };
+    // The new cluster: registered and accepted like the walkthrough's.
+    let mut edge = env.hub.managed_clusters[0].clone();
+    edge.metadata.name = Some(EDGE.to_owned());
+    let target = match &args.target {
+        Some(per_cluster) => Target::PerCluster(per_cluster.clone()),
+        None => Target::AddClusters {
+            clusters: vec![edge.clone()],
+            replicas: args.replicas.unwrap_or(5),
+        },
+    };
+    // Planned before anything is deployed: an unsafe target applies nothing.
+    let day2 = match plan_day2(&current, &target, &Day2Options::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            println!("refused: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let adds_edge = day2.target.contains_key(EDGE);
+    match runtime.block_on(run(&env, &deployment, &day2, adds_edge.then_some(&edge))) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            println!("\nFAILED: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn layout(m: &BTreeMap<String, u32>) -> String {
+    m.iter()
+        .map(|(c, n)| format!("{c}={n}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn run(
+    env: &Environment,
+    deployment: &deployer::Plan,
+    day2: &deployer::day2::Day2Plan,
+    edge: Option<&ocm_types::cluster::v1::ManagedCluster>,
+) -> Result<(), String> {
+    let hub = simulated_clusters::hub_for(env.kubedb.release).map_err(|e| e.to_string())?;
+    let world = World::start(&hub, env, Spoke::of(env));
+    let client = hub.client();
+    let start = Instant::now();
+    let ms = || format!("{:>5} ms", start.elapsed().as_millis());
+    let db = &env.database;
+    println!(
+        "== deploy the walkthrough on the in-process fake hub (KubeDB {})",
+        env.kubedb.release
+    );
+    apply_plan(&client, deployment, &ApplyOptions::default(), |_| {})
+        .await
+        .map_err(|e| e.to_string())?;
+    wait_for_phase(
+        &client,
+        &db.namespace,
+        &db.name,
+        DatabasePhase::Ready,
+        std::time::Duration::from_secs(60),
+        |_| {},
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{} MariaDB {}/{} Ready with {} members: {}",
+        ms(),
+        db.namespace,
+        db.name,
+        db.replicas,
+        layout(&day2.start)
+    );
+
+    println!(
+        "\n== day-2 plan: {} -> {}",
+        layout(&day2.start),
+        layout(&day2.target)
+    );
+    for (i, step) in day2.steps.iter().enumerate() {
+        println!("{:>2}. {}", i + 1, step.describe());
+    }
+    if let Some(mc) = edge {
+        world.add_spoke(
+            Spoke {
+                cluster: EDGE.to_owned(),
+                raw_feedback: true,
+            },
+            mc,
+        );
+        println!(
+            "\n{} {EDGE} joined the hub (ManagedCluster accepted, namespace {EDGE})",
+            ms()
+        );
+    }
+    println!("\n== apply");
+    let reader =
+        |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
+            let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
+            let status = world.wsrep_of(&pods);
+            Box::pin(async move { status })
+        };
+    deployer::apply_day2(
+        &client,
+        day2,
+        &ApplyOptions::default(),
+        Some(&reader),
+        |p| match p {
+            Progress::Applying {
+                index,
+                total,
+                object,
+            } => println!("{} [{index}/{total}] apply {object}", ms()),
+            Progress::Applied {
+                resource_version, ..
+            } => println!(
+                "{}       applied (resourceVersion {})",
+                ms(),
+                resource_version.as_deref().unwrap_or("-")
+            ),
+            Progress::Retrying { code, attempt, .. } => {
+                println!(
+                    "{}       answer {code} on attempt {attempt}; retrying",
+                    ms()
+                )
+            }
+            Progress::Waiting { condition, .. } => {
+                println!("{}       waiting for {condition}", ms())
+            }
+            Progress::Satisfied { .. } => println!("{}       ok", ms()),
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+
+    println!("\n== Step 8: verify");
+    let members: u32 = day2.target.values().sum();
+    let ((rows, _), ok) = watch_pods(
+        &client,
+        &db.namespace,
+        &db.name,
+        std::time::Duration::from_secs(30),
+        pods_ready(members as usize),
+    )
+    .await;
+    print!("{}", render_pod_table(&rows));
+    if !ok {
+        return Err(format!("not all {members} pods Ready on the hub"));
+    }
+    let wsrep = world.wsrep_all();
+    for (pod, s) in &wsrep {
+        println!(
+            "{pod}: wsrep_cluster_status={} wsrep_cluster_size={} wsrep_connected={} wsrep_ready={}",
+            s.cluster_status
+                .as_ref()
+                .map_or("-".to_owned(), ToString::to_string),
+            s.cluster_size.map_or("-".to_owned(), |n| n.to_string()),
+            on_off(s.connected == Some(true)),
+            on_off(s.ready == Some(true)),
+        );
+    }
+    let health = galera::health::assess(&wsrep, Some(u64::from(members)));
+    println!("galera health: {}", health.verdict);
+    if health.verdict != galera::health::Verdict::Healthy {
+        return Err(format!("galera health is {}", health.verdict));
+    }
+
+    // Which single-cluster losses the running layout survives, by Galera's quorum rule
+    // (`2·w(alive) > w(last primary)`, nobody leaving gracefully), from the hub's pod table.
+    println!("\n== survival (Galera quorum: 2 x alive votes > all votes)");
+    let mut per_cluster: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &rows {
+        *per_cluster.entry(r.cluster.clone()).or_default() += 1;
+    }
+    let total: u64 = per_cluster.values().sum();
+    for (cluster, n) in &per_cluster {
+        if have_quorum(Weight(total - n), Weight(0), Weight(total)) {
+            println!("lose {cluster}: survives");
+        } else {
+            println!("lose {cluster}: loses quorum ({}/{total} votes)", total - n);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,301 @@
+//! Day-2 scaling behind the fake hub: `deployer::apply_day2` against the simulated KubeDB
+//! ops-manager, PetSet controller and Galera model. The oracles are the hub's stored objects,
+//! the ManifestWork deletions the hub records and the Galera model's own `wsrep%` status, with
+//! the expected layouts written out by hand from KubeDB's guide (new ordinals go where the
+//! policy lists them; scaling down removes the highest ordinals).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use deployer::day2::{Current, Day2Options, Day2Plan, Day2Step, Target, plan_day2};
+use deployer::{
+    ApplyOptions, Day2ApplyError, Environment, PodRow, apply_day2, apply_plan, plan, wait_for_phase,
+};
+use emulated_hub::FakeHub;
+use galera::status::WsrepStatus;
+use kubedb_types::kubedb::v1::DatabasePhase;
+use kubedb_types::ops::v1alpha1::OpsRequestPhase;
+use simulated_clusters::{Spoke, World};
+
+const WAIT: Duration = Duration::from_secs(20);
+const OPS: (&str, &str) = ("ops.kubedb.com/v1alpha1", "MariaDBOpsRequest");
+
+/// The walkthrough deployed and Ready on a fresh hub, and the state to plan from.
+async fn deployed() -> (FakeHub, World, Environment, Current) {
+    let env = Environment::seed();
+    let hub = simulated_clusters::hub_for(env.kubedb.release).expect("release data embedded");
+    let world = World::start(&hub, &env, Spoke::of(&env));
+    let p = plan(&env).expect("the seed plans");
+    Box::pin(apply_plan(
+        &hub.client(),
+        &p,
+        &ApplyOptions::default(),
+        |_| {},
+    ))
+    .await
+    .expect("the walkthrough applies");
+    wait_for_phase(
+        &hub.client(),
+        "demo",
+        "mariadb",
+        DatabasePhase::Ready,
+        WAIT,
+        |_| {},
+    )
+    .await
+    .expect("Ready");
+    let current = Current::from_plan(&p, &env).expect("the plan has the objects");
+    (hub, world, env, current)
+}
+
+/// The scale-up to 5 over three clusters, `demo-edge` added to the hub first.
+fn add_edge(world: &World, env: &Environment, current: &Current) -> Day2Plan {
+    let mut edge = env.hub.managed_clusters[0].clone();
+    edge.metadata.name = Some("demo-edge".into());
+    world.add_spoke(
+        Spoke {
+            cluster: "demo-edge".into(),
+            raw_feedback: true,
+        },
+        &edge,
+    );
+    let target = Target::AddClusters {
+        clusters: vec![edge],
+        replicas: 5,
+    };
+    plan_day2(current, &target, &Day2Options::default()).expect("plans")
+}
+
+async fn apply(hub: &FakeHub, world: &World, plan: &Day2Plan) -> Result<(), Day2ApplyError> {
+    let reader =
+        |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
+            let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
+            let status = world.wsrep_of(&pods);
+            Box::pin(async move { status })
+        };
+    let options = ApplyOptions {
+        wait: Some(WAIT),
+        ..ApplyOptions::default()
+    };
+    // Boxed: the apply's future is large for a test thread's stack in debug builds.
+    Box::pin(apply_day2(
+        &hub.client(),
+        plan,
+        &options,
+        Some(&reader),
+        |_| {},
+    ))
+    .await
+    .map(|_| ())
+}
+
+fn replicas(hub: &FakeHub, api_version: &str, kind: &str) -> Option<i64> {
+    hub.get(api_version, kind, Some("demo"), "mariadb")?["spec"]["replicas"].as_i64()
+}
+
+/// `(pod, cluster)` of every pod ManifestWork on the hub, sorted.
+fn pod_works(hub: &FakeHub) -> Vec<(String, String)> {
+    let mut works: Vec<(String, String)> = hub
+        .list("work.open-cluster-management.io/v1", "ManifestWork", None)
+        .iter()
+        .flat_map(|w| {
+            let ns = w["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            w["spec"]["workload"]["manifests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|m| m["kind"] == "Pod")
+                .map(move |m| {
+                    (
+                        m["metadata"]["name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                        ns.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    works.sort();
+    works
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn scaling_onto_demo_edge_converges_to_five_synced_members() {
+    let (hub, world, env, current) = Box::pin(deployed()).await;
+    let galera_before = world.wsrep_all().len();
+    assert_eq!(galera_before, 3);
+    let day2 = add_edge(&world, &env, &current);
+    Box::pin(apply(&hub, &world, &day2))
+        .await
+        .expect("the scale applies");
+    world.settled().await;
+
+    // The OpsRequest ended Successful, with a Successful condition.
+    let ops = hub.list(OPS.0, OPS.1, Some("demo"));
+    assert_eq!(ops.len(), 1);
+    assert_eq!(ops[0]["status"]["phase"], "Successful", "{:#}", ops[0]);
+    assert!(
+        ops[0]["status"]["conditions"]
+            .as_array()
+            .is_some_and(|cs| cs
+                .iter()
+                .any(|c| c["type"] == "Successful" && c["status"] == "True")),
+        "{:#}",
+        ops[0]
+    );
+    // The ops-manager set the MariaDB's replicas, the PetSet followed.
+    assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(5));
+    assert_eq!(
+        replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"),
+        Some(5)
+    );
+    // The new ordinals run where the policy appended them.
+    assert_eq!(
+        pod_works(&hub),
+        pairs(&[
+            ("mariadb-0", "demo-controller"),
+            ("mariadb-1", "demo-worker"),
+            ("mariadb-2", "demo-controller"),
+            ("mariadb-3", "demo-edge"),
+            ("mariadb-4", "demo-edge"),
+        ])
+    );
+    // The Galera model grew: five members, each seeing a Primary component of 5.
+    let wsrep = world.wsrep_all();
+    assert_eq!(wsrep.len(), 5);
+    for (pod, s) in &wsrep {
+        assert_eq!(s.cluster_size, Some(5), "{pod}: {s:?}");
+        assert_eq!(s.ready, Some(true), "{pod}: {s:?}");
+    }
+    assert_eq!(world.last_error(), None);
+}
+
+#[tokio::test]
+async fn scaling_down_removes_the_highest_indices_first() {
+    let (hub, world, env, mut current) = Box::pin(deployed()).await;
+    let up = add_edge(&world, &env, &current);
+    Box::pin(apply(&hub, &world, &up))
+        .await
+        .expect("the scale-up applies");
+    world.settled().await;
+    // Stand at 5 members with the slice and policy the scale-up wrote.
+    for s in &up.steps {
+        match s {
+            Day2Step::JoinSlice { slice, .. } => current.slice = (**slice).clone(),
+            Day2Step::Policy(pp) => current.policy = (**pp).clone(),
+            Day2Step::Scale { to, .. } => current.mariadb.spec.replicas = Some(*to as i32),
+        }
+    }
+    let options = Day2Options {
+        ops_prefix: Some("mariadb-down".into()),
+        ..Day2Options::default()
+    };
+    let down = plan_day2(&current, &Target::Replicas(3), &options).expect("plans");
+    let mut feed = hub.subscribe();
+    Box::pin(apply(&hub, &world, &down))
+        .await
+        .expect("the scale-down applies");
+    world.settled().await;
+
+    // Pod works deleted, in the order the hub recorded: mariadb-4 before mariadb-3.
+    let mut deleted = Vec::new();
+    while let Ok(change) = feed.try_recv() {
+        if change.kind == "DELETED" && change.object_kind == "ManifestWork" {
+            deleted.push(
+                change.object["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+    }
+    let order: Vec<&String> = deleted
+        .iter()
+        .filter(|n| n.contains("mariadb-3") || n.contains("mariadb-4"))
+        .collect();
+    assert_eq!(order.len(), 2, "{deleted:?}");
+    assert!(order[0].contains("mariadb-4"), "{deleted:?}");
+    assert_eq!(
+        pod_works(&hub),
+        pairs(&[
+            ("mariadb-0", "demo-controller"),
+            ("mariadb-1", "demo-worker"),
+            ("mariadb-2", "demo-controller"),
+        ])
+    );
+    let wsrep = world.wsrep_all();
+    assert_eq!(wsrep.len(), 3);
+    assert!(
+        wsrep.iter().all(|(_, s)| s.cluster_size == Some(3)),
+        "{wsrep:?}"
+    );
+    assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(3));
+    let ops = hub
+        .get(OPS.0, OPS.1, Some("demo"), "mariadb-down-1")
+        .expect("the scale-down request");
+    assert_eq!(ops["status"]["phase"], "Successful", "{ops:#}");
+}
+
+#[tokio::test]
+async fn a_refused_petset_stops_the_request_with_nothing_half_applied() {
+    let (hub, world, env, current) = Box::pin(deployed()).await;
+    let full = add_edge(&world, &env, &current);
+    // Only the OpsRequest: the policy still covers ordinals 0..2, so the PetSet webhook
+    // refuses 5 replicas.
+    let scale_only = Day2Plan {
+        steps: full
+            .steps
+            .iter()
+            .filter(|s| matches!(s, Day2Step::Scale { .. }))
+            .cloned()
+            .collect(),
+        ..full.clone()
+    };
+    assert_eq!(scale_only.steps.len(), 1);
+    let works_before = pod_works(&hub);
+    let err = Box::pin(apply(&hub, &world, &scale_only))
+        .await
+        .expect_err("the webhook refuses");
+    let Day2ApplyError::OpsFailed {
+        phase, conditions, ..
+    } = &err
+    else {
+        panic!("not an OpsRequest failure: {err}");
+    };
+    println!("{err}");
+    assert_eq!(*phase, OpsRequestPhase::Failed);
+    assert!(
+        conditions
+            .iter()
+            .any(|c| c.contains("PetSet") && c.contains("denied")),
+        "{conditions:?}"
+    );
+    world.settled().await;
+    // Nothing else changed: 3 replicas stored, the same pods, the same Galera cluster.
+    assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(3));
+    assert_eq!(
+        replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"),
+        Some(3)
+    );
+    assert_eq!(pod_works(&hub), works_before);
+    assert_eq!(works_before.len(), 3);
+    let wsrep = world.wsrep_all();
+    assert_eq!(wsrep.len(), 3);
+    assert!(
+        wsrep.iter().all(|(_, s)| s.cluster_size == Some(3)),
+        "{wsrep:?}"
+    );
+}
