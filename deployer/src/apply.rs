@@ -224,6 +224,55 @@ pub(crate) fn retryable(e: &kube::Error) -> Option<u16> {
     }
 }
 
+/// One object to server-side apply: how it is named in progress, its API resource, where,
+/// and the body.
+pub(crate) struct Target<'a> {
+    pub(crate) object: &'a str,
+    pub(crate) resource: &'a ApiResource,
+    pub(crate) namespace: Option<&'a str>,
+    pub(crate) name: &'a str,
+    pub(crate) body: &'a serde_json::Value,
+}
+
+/// Server-side applies one object with [`ApplyOptions::retry_policy`], retrying what
+/// [`retryable`] allows and reporting each retry as [`Progress::Retrying`] (counted in
+/// `retries`). The error comes with the number of attempts made. The one apply loop of
+/// [`apply_plan`] and `apply_day2`.
+pub(crate) async fn apply_one(
+    client: &Client,
+    target: &Target<'_>,
+    params: &PatchParams,
+    options: &ApplyOptions,
+    retries: &mut u32,
+    progress: &mut impl FnMut(Progress),
+) -> Result<DynamicObject, (kube::Error, u32)> {
+    let api: Api<DynamicObject> = match target.namespace {
+        Some(ns) => Api::namespaced_with(client.clone(), ns, target.resource),
+        None => Api::all_with(client.clone(), target.resource),
+    };
+    let patch = Patch::Apply(target.body);
+    let mut attempt = 1;
+    let object = target.object;
+    (|| api.patch(target.name, params, &patch))
+        .retry(options.retry_policy())
+        .sleep(tokio::time::sleep)
+        .when(|e| retryable(e).is_some())
+        .notify(|e, delay| {
+            let code = retryable(e).unwrap_or_default();
+            tracing::warn!(%object, code, ?delay, "retrying");
+            progress(Progress::Retrying {
+                object: object.to_owned(),
+                attempt,
+                code,
+                delay,
+            });
+            *retries += 1;
+            attempt += 1;
+        })
+        .await
+        .map_err(|e| (e, attempt))
+}
+
 /// Applies `plan`'s steps in order with server-side apply (`force`), reporting progress.
 pub async fn apply_plan(
     client: &Client,
@@ -271,37 +320,30 @@ pub async fn apply_plan(
             object: object.clone(),
         });
         tracing::info!(%object, dry_run = options.dry_run, "server-side apply");
-        let api: Api<DynamicObject> = match &namespace {
-            Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
-            None => Api::all_with(client.clone(), &resource),
+        let target = Target {
+            object: &object,
+            resource: &resource,
+            namespace: namespace.as_deref(),
+            name: &name,
+            body: &body,
         };
-        let patch = Patch::Apply(&body);
-        let mut attempt = 1;
-        let applied = (|| api.patch(&name, &params, &patch))
-            .retry(options.retry_policy())
-            .sleep(tokio::time::sleep)
-            .when(|e| retryable(e).is_some())
-            .notify(|e, delay| {
-                let code = retryable(e).unwrap_or_default();
-                tracing::warn!(%object, code, ?delay, "retrying");
-                progress(Progress::Retrying {
-                    object: object.clone(),
-                    attempt,
-                    code,
-                    delay,
-                });
-                report.retries += 1;
-                attempt += 1;
-            })
-            .await
-            .map_err(|source| ApplyError::Server {
-                index: i + 1,
-                object: object.clone(),
-                attempts: attempt,
-                applied: i,
-                dry_run: options.dry_run,
-                source,
-            })?;
+        let applied = apply_one(
+            client,
+            &target,
+            &params,
+            options,
+            &mut report.retries,
+            &mut progress,
+        )
+        .await
+        .map_err(|(source, attempts)| ApplyError::Server {
+            index: i + 1,
+            object: object.clone(),
+            attempts,
+            applied: i,
+            dry_run: options.dry_run,
+            source,
+        })?;
         progress(Progress::Applied {
             object: object.clone(),
             resource_version: applied.metadata.resource_version.clone(),

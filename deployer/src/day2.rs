@@ -315,6 +315,8 @@ pub fn plan_day2(
     let mut known: BTreeSet<String> = policy.rules.iter().map(|r| r.cluster.clone()).collect();
     let cap = options.capacity;
     let mut new_clusters = Vec::new();
+    // A drain's second choice of target, tried when its first cannot be reached safely.
+    let mut drain_fallback: Option<BTreeMap<String, u32>> = None;
     let target_map: BTreeMap<String, u32> = match target {
         Target::Replicas(n) => {
             check_count(*n, options)?;
@@ -378,11 +380,45 @@ pub fn plan_day2(
                 .filter(|c| *c != cluster)
                 .map(|c| Candidate::new(c, cap))
                 .collect();
-            distribute(&candidates, replicas, &opts, &rule)
+            let spread = distribute(&candidates, replicas, &opts, &rule)
                 .map_err(|e| Day2Error::Unsafe(e.to_string()))?
                 .votes
-                .data
+                .data;
+            // First choice: every other cluster keeps its members and the drained cluster's
+            // go, one at a time, to the cluster with the fewest (ordinals cannot move, so a
+            // target that takes members from a cluster that keeps running forces the set to
+            // shrink below them first). The best spread from scratch is the fallback.
+            let mut fill: BTreeMap<String, u32> = start
+                .iter()
+                .filter(|(c, _)| *c != cluster)
+                .map(|(c, n)| (c.clone(), *n))
+                .collect();
+            for c in known.iter().filter(|c| *c != cluster) {
+                fill.entry(c.clone()).or_insert(0);
+            }
+            for _ in 0..start.get(cluster).copied().unwrap_or(0) {
+                if let Some(n) = fill.values_mut().min() {
+                    *n += 1;
+                }
+            }
+            fill.retain(|_, n| *n > 0);
+            if fill != spread {
+                drain_fallback = Some(spread);
+            }
+            fill
         }
+    };
+    let candidates: Vec<Candidate> = known.iter().map(|c| Candidate::new(c, cap)).collect();
+    let (target_map, path) = match legal_path(&policy, replicas, &target_map, &candidates, &rule) {
+        Ok(path) => (target_map, path),
+        Err(first) => match drain_fallback {
+            Some(spread) => {
+                let path = legal_path(&policy, replicas, &spread, &candidates, &rule)
+                    .map_err(|_| first)?;
+                (spread, path)
+            }
+            None => return Err(first),
+        },
     };
     // Clusters the target uses that the slice does not have yet.
     let mut slice = current.slice.clone();
@@ -403,8 +439,7 @@ pub fn plan_day2(
             });
         }
     }
-    let candidates: Vec<Candidate> = known.iter().map(|c| Candidate::new(c, cap)).collect();
-    let path = legal_path(&policy, replicas, &target_map, &candidates, &rule)?;
+
     // Merge runs of the same direction: policy and OpsRequest per run.
     let slice_clusters: Vec<String> = slice.spec.clusters().to_vec();
     let mut last_pp = current.policy.clone();

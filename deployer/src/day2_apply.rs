@@ -13,7 +13,7 @@ use std::time::Duration;
 use backon::Retryable;
 use futures::future::BoxFuture;
 use galera::status::WsrepStatus;
-use kube::api::{Api, DynamicObject, Patch, PatchParams};
+use kube::api::{Api, DynamicObject, PatchParams};
 use kube::core::ApiResource;
 use kube::runtime::wait::{Condition, await_condition};
 use kube::{Client, Resource};
@@ -21,7 +21,7 @@ use kubedb_types::apps::v1::PlacementPolicy;
 use kubedb_types::ops::v1alpha1::{MariaDBOpsRequest, OpsRequestPhase};
 use kubeslice_types::controller::v1alpha1::SliceConfig;
 
-use crate::apply::{ApplyOptions, Progress, retryable};
+use crate::apply::{ApplyOptions, Progress, Target, apply_one};
 use crate::conditions::gates;
 use crate::day2::{Day2Plan, Day2Step, member_synced};
 use crate::plan::PlanObject;
@@ -150,33 +150,28 @@ pub async fn apply_day2(
             total,
             object: object.clone(),
         });
-        let api: Api<DynamicObject> = match &namespace {
-            Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
-            None => Api::all_with(client.clone(), &resource),
+        let target = Target {
+            object: &object,
+            resource: &resource,
+            namespace: namespace.as_deref(),
+            name: &name,
+            body: &body,
         };
-        let patch = Patch::Apply(&body);
-        let mut attempt = 1;
-        let applied = (|| api.patch(&name, &params, &patch))
-            .retry(options.retry_policy())
-            .sleep(tokio::time::sleep)
-            .when(|e| retryable(e).is_some())
-            .notify(|e, delay| {
-                progress(Progress::Retrying {
-                    object: object.clone(),
-                    attempt,
-                    code: retryable(e).unwrap_or_default(),
-                    delay,
-                });
-                report.retries += 1;
-                attempt += 1;
-            })
-            .await
-            .map_err(|source| Day2ApplyError::Server {
-                index: i + 1,
-                step: object.clone(),
-                applied: done.clone(),
-                source,
-            })?;
+        let applied = apply_one(
+            client,
+            &target,
+            &params,
+            options,
+            &mut report.retries,
+            &mut progress,
+        )
+        .await
+        .map_err(|(source, _attempts)| Day2ApplyError::Server {
+            index: i + 1,
+            step: object.clone(),
+            applied: done.clone(),
+            source,
+        })?;
         progress(Progress::Applied {
             object: object.clone(),
             resource_version: applied.metadata.resource_version.clone(),
