@@ -273,6 +273,24 @@ impl FakeHub {
     /// Server-side apply (with `force`) of `config` by `manager`, to the object or (with
     /// `status`) its status subresource, as a controller inside the hub would do it.
     pub fn apply(&self, manager: &str, config: &Value, status: bool) -> Result<Value, HubError> {
+        self.apply_as(manager, config, status, false)
+    }
+
+    /// [`FakeHub::apply`] with `dryRun=All`: the object is validated (schema and admission
+    /// webhooks) and returned as it would be stored, but nothing is stored and no watcher
+    /// hears of it. Controllers use it to find out whether a write would be refused before
+    /// making the first of several.
+    pub fn dry_run_apply(&self, manager: &str, config: &Value) -> Result<Value, HubError> {
+        self.apply_as(manager, config, false, true)
+    }
+
+    fn apply_as(
+        &self,
+        manager: &str,
+        config: &Value,
+        status: bool,
+        dry_run: bool,
+    ) -> Result<Value, HubError> {
         let api_version = config["apiVersion"].as_str().unwrap_or_default();
         let kind = config["kind"].as_str().unwrap_or_default();
         let mut st = self.lock();
@@ -294,40 +312,7 @@ impl FakeHub {
             name: meta["name"].as_str().unwrap_or_default(),
             manager,
             status,
-            dry_run: false,
-            force: true,
-            strict: false,
-        };
-        st.apply(&write, config.clone()).map(|(object, _)| object)
-    }
-
-    /// [`FakeHub::apply`] with `dryRun=All`: the object is validated (schema and admission
-    /// webhooks) and returned as it would be stored, but nothing is stored and no watcher
-    /// hears of it. Controllers use it to find out whether a write would be refused before
-    /// making the first of several.
-    pub fn dry_run_apply(&self, manager: &str, config: &Value) -> Result<Value, HubError> {
-        let api_version = config["apiVersion"].as_str().unwrap_or_default();
-        let kind = config["kind"].as_str().unwrap_or_default();
-        let mut st = self.lock();
-        let def = st
-            .resources
-            .find_kind(api_version, kind)
-            .cloned()
-            .ok_or_else(|| {
-                HubError::new(
-                    404,
-                    reason::NOT_FOUND,
-                    format!("no resource {api_version}/{kind}"),
-                )
-            })?;
-        let meta = &config["metadata"];
-        let write = Write {
-            def: &def,
-            namespace: meta["namespace"].as_str(),
-            name: meta["name"].as_str().unwrap_or_default(),
-            manager,
-            status: false,
-            dry_run: true,
+            dry_run,
             force: true,
             strict: false,
         };
