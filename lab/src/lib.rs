@@ -86,6 +86,8 @@
 //! ```
 
 mod cnf;
+#[cfg(feature = "pods")]
+mod drill;
 mod error;
 #[cfg(feature = "pods")]
 mod pods;
@@ -104,6 +106,8 @@ use ipnet::Ipv4Net;
 
 pub use cnf::fill_placeholders;
 pub use error::{INSTALL, LabError};
+#[cfg(feature = "pods")]
+pub use drill::{DrillPod, DrillReport, Drills, Mismatch, Recovered, RowCheck, SETTLE};
 #[cfg(feature = "pods")]
 pub use pods::LabPods;
 pub use sys::{cleanup_all, preflight};
