@@ -189,19 +189,12 @@ pub fn next_turn(requests: &[Queued]) -> Turn {
     let mut turn = Turn::default();
     let mut lasts = Vec::new();
     for group in by_type.values_mut() {
-        group.sort_by(|a, b| {
-            a.created
-                .cmp(&b.created)
-                .then_with(|| b.name.cmp(&a.name))
-        });
+        group.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| b.name.cmp(&a.name)));
         let Some((last, older)) = group.split_last() else {
             continue;
         };
-        turn.skip.extend(
-            older
-                .iter()
-                .map(|r| (r.name.clone(), last.name.clone())),
-        );
+        turn.skip
+            .extend(older.iter().map(|r| (r.name.clone(), last.name.clone())));
         lasts.push(*last);
     }
     lasts.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.name.cmp(&b.name)));
@@ -411,4 +404,116 @@ pub(crate) fn wsrep_of(
     pods: &[String],
 ) -> BTreeMap<String, galera::status::WsrepStatus> {
     all.into_iter().filter(|(p, _)| pods.contains(p)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The queue rule against cases written out by hand from the published skipper
+    //! (`kubedb/apimachinery@832e8ff4:pkg/lib/skip.go`).
+
+    use super::{Queued, Turn, next_turn};
+
+    fn q(name: &str, at: &str, type_: &str, phase: Option<&str>) -> Queued {
+        Queued {
+            name: name.into(),
+            created: Some(at.parse().expect("RFC 3339")),
+            type_: type_.into(),
+            phase: phase.map(Into::into),
+        }
+    }
+
+    const HS: &str = "HorizontalScaling";
+
+    #[test]
+    fn any_running_request_of_the_database_holds_every_unstarted_one() {
+        let turn = next_turn(&[
+            q(
+                "restart",
+                "2026-01-01T00:00:00Z",
+                "Restart",
+                Some("Progressing"),
+            ),
+            q("up", "2026-01-01T00:00:05Z", HS, None),
+            q("down", "2026-01-01T00:00:09Z", HS, Some("Pending")),
+            q("old", "2025-12-01T00:00:00Z", HS, Some("Successful")),
+        ]);
+        assert_eq!(
+            turn,
+            Turn {
+                wait: vec!["up".into(), "down".into()],
+                ..Turn::default()
+            }
+        );
+    }
+
+    #[test]
+    fn final_requests_do_not_count() {
+        let turn = next_turn(&[
+            q("a", "2026-01-01T00:00:00Z", HS, Some("Successful")),
+            q("b", "2026-01-01T00:00:01Z", HS, Some("Failed")),
+            q("c", "2026-01-01T00:00:02Z", HS, Some("Skipped")),
+            q("d", "2026-01-01T00:00:03Z", HS, Some("Denied")),
+        ]);
+        assert_eq!(turn, Turn::default());
+    }
+
+    #[test]
+    fn equal_timestamps_make_the_smaller_name_the_newest() {
+        // skip.go sorts equal timestamps by the greater name first; the last one runs.
+        let turn = next_turn(&[
+            q("scale-b", "2026-01-01T00:00:00Z", HS, Some("Pending")),
+            q("scale-a", "2026-01-01T00:00:00Z", HS, Some("Pending")),
+            q("scale-c", "2026-01-01T00:00:00Z", HS, None),
+        ]);
+        assert_eq!(turn.start.as_deref(), Some("scale-a"));
+        assert_eq!(
+            turn.skip,
+            [
+                ("scale-c".to_owned(), "scale-a".to_owned()),
+                ("scale-b".to_owned(), "scale-a".to_owned())
+            ]
+        );
+        assert!(turn.wait.is_empty());
+    }
+
+    #[test]
+    fn of_several_types_the_oldest_survivor_runs_first() {
+        let turn = next_turn(&[
+            q("hs-1", "2026-01-01T00:00:01Z", HS, Some("Pending")),
+            q(
+                "vs-1",
+                "2026-01-01T00:00:02Z",
+                "VerticalScaling",
+                Some("Pending"),
+            ),
+            q("hs-2", "2026-01-01T00:00:03Z", HS, Some("Pending")),
+            q("vs-2", "2026-01-01T00:00:04Z", "VerticalScaling", None),
+            q("uv", "2026-01-01T00:00:05Z", "UpdateVersion", None),
+        ]);
+        // hs-1 and vs-1 are superseded; of hs-2, vs-2 and uv, hs-2 is the oldest.
+        assert_eq!(turn.start.as_deref(), Some("hs-2"));
+        assert_eq!(
+            turn.skip,
+            [
+                ("hs-1".to_owned(), "hs-2".to_owned()),
+                ("vs-1".to_owned(), "vs-2".to_owned())
+            ]
+        );
+        assert_eq!(turn.wait, ["vs-2", "uv"]);
+    }
+
+    #[test]
+    fn a_request_read_from_the_hub() {
+        let stored = serde_json::json!({
+            "metadata": {"name": "scale", "creationTimestamp": "2026-11-30T05:00:00Z"},
+            "spec": {"type": "HorizontalScaling", "horizontalScaling": {"member": 5}},
+            "status": {"phase": ""}});
+        let read = Queued::of(&stored);
+        assert_eq!(read, q("scale", "2026-11-30T05:00:00Z", HS, None));
+        assert!(read.unstarted());
+        let unparsed = Queued::of(&serde_json::json!({"metadata": {"name": "x",
+            "creationTimestamp": "yesterday"}, "status": {"phase": "Progressing"}}));
+        assert_eq!(unparsed.created, None);
+        assert!(!unparsed.unstarted());
+    }
 }

@@ -325,7 +325,8 @@ impl PhaseLog {
                             .unwrap_or_default()
                             .to_owned();
                         let mut log = log.lock().expect("phase log");
-                        if log.iter().rev().find(|(n, _)| *n == name).map(|(_, p)| p) != Some(&phase)
+                        if log.iter().rev().find(|(n, _)| *n == name).map(|(_, p)| p)
+                            != Some(&phase)
                         {
                             log.push((name, phase));
                         }
@@ -450,8 +451,11 @@ async fn a_second_request_waits_pending_until_the_first_ends() {
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect()
     };
-    let transitions: Vec<(String, String)> =
-        seen.iter().filter(|(_, p)| !p.is_empty()).cloned().collect();
+    let transitions: Vec<(String, String)> = seen
+        .iter()
+        .filter(|(_, p)| !p.is_empty())
+        .cloned()
+        .collect();
     assert_eq!(
         transitions,
         pairs(&[
@@ -497,7 +501,9 @@ async fn an_older_queued_request_is_skipped_for_a_newer_one() {
             .as_array()
             .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Skipped"
                 && c["status"] == "True"
-                && c["message"].as_str().is_some_and(|m| m.contains("scale-to-5")))),
+                && c["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("scale-to-5")))),
         "{skipped:#}"
     );
     // It never ran: 5 members now, and the PetSet never went down to 3.
