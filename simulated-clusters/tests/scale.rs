@@ -362,7 +362,7 @@ fn phase_of(hub: &FakeHub, name: &str) -> String {
 /// The walkthrough with `demo-edge` in the slice and the policy (ordinals 3 and 4 there) but
 /// still at 3 members, and `demo-edge` dark: a request growing onto it stays `Progressing`
 /// until the test revives the cluster.
-async fn edge_ready_but_dark() -> (FakeHub, World) {
+async fn edge_ready_but_dark() -> (FakeHub, World, Day2Plan) {
     let (hub, world, env, current) = Box::pin(deployed()).await;
     let full = add_edge(&world, &env, &current);
     let without_scale = Day2Plan {
@@ -381,7 +381,7 @@ async fn edge_ready_but_dark() -> (FakeHub, World) {
     world.settled().await;
     world.kill("demo-edge");
     world.settled().await;
-    (hub, world)
+    (hub, world, full)
 }
 
 /// Creates a HorizontalScaling request the way a user does (server-side apply through the
@@ -406,7 +406,7 @@ async fn request(hub: &FakeHub, name: &str, member: i32) {
 /// `Successful`; one request `Progressing` at a time, in creation order.
 #[tokio::test]
 async fn a_second_request_waits_pending_until_the_first_ends() {
-    let (hub, world) = Box::pin(edge_ready_but_dark()).await;
+    let (hub, world, _) = Box::pin(edge_ready_but_dark()).await;
     let log = PhaseLog::start(&hub);
 
     Box::pin(request(&hub, "scale-to-4", 4)).await;
@@ -475,7 +475,7 @@ async fn a_second_request_waits_pending_until_the_first_ends() {
 /// and only the newer runs.
 #[tokio::test]
 async fn an_older_queued_request_is_skipped_for_a_newer_one() {
-    let (hub, world) = Box::pin(edge_ready_but_dark()).await;
+    let (hub, world, _) = Box::pin(edge_ready_but_dark()).await;
     let log = PhaseLog::start(&hub);
     Box::pin(request(&hub, "scale-to-4", 4)).await;
     world.settled().await;
@@ -516,4 +516,77 @@ async fn an_older_queued_request_is_skipped_for_a_newer_one() {
         log.get()
     );
     assert_eq!(world.wsrep_all().len(), 5);
+}
+
+/// `deployer::apply_day2` on a request that has to wait behind another one: its progress
+/// says the request is `Pending` in the queue, and the apply completes once it ran.
+#[tokio::test]
+async fn apply_day2_reports_a_queued_request() {
+    let (hub, world, full) = Box::pin(edge_ready_but_dark()).await;
+    Box::pin(request(&hub, "scale-to-4", 4)).await;
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-4"), "Progressing");
+
+    let ops = kubedb_types::ops::v1alpha1::MariaDBOpsRequest::horizontal_scaling(
+        "scale-to-5",
+        "demo",
+        "mariadb",
+        5,
+    );
+    let plan = Day2Plan {
+        steps: vec![Day2Step::Scale {
+            from: 4,
+            to: 5,
+            ops: Box::new(ops),
+        }],
+        ..full
+    };
+    let reader =
+        |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
+            let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
+            let status = world.wsrep_of(&pods);
+            Box::pin(async move { status })
+        };
+    let options = ApplyOptions {
+        wait: Some(WAIT),
+        ..ApplyOptions::default()
+    };
+    let mut events = Vec::new();
+    let mut feed = hub.subscribe();
+    let client = hub.client();
+    let apply = Box::pin(apply_day2(&client, &plan, &options, Some(&reader), |p| {
+        events.push(p)
+    }));
+    // The first request ends only once demo-edge is back: revive it when the queued request
+    // shows Pending on the hub.
+    let release = async {
+        loop {
+            let change = feed.recv().await.expect("the hub's feed");
+            if change.object_kind == OPS.1
+                && change.object["metadata"]["name"] == "scale-to-5"
+                && change.object["status"]["phase"] == "Pending"
+            {
+                world.revive("demo-edge");
+                return;
+            }
+        }
+    };
+    let (applied, ()) = tokio::join!(apply, release);
+    applied.expect("the queued request runs and succeeds");
+
+    let queued = events.iter().position(|e| {
+        matches!(e, deployer::Progress::Waiting { object, condition }
+            if object.contains("scale-to-5") && condition.contains("Pending"))
+    });
+    let done = events.iter().position(|e| {
+        matches!(e, deployer::Progress::Satisfied { condition, .. }
+            if condition == "the OpsRequest's phase is final")
+    });
+    assert!(
+        matches!((queued, done), (Some(q), Some(d)) if q < d),
+        "{events:#?}"
+    );
+    assert_eq!(phase_of(&hub, "scale-to-4"), "Successful");
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Successful");
+    assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(5));
 }
