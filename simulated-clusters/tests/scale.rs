@@ -590,3 +590,32 @@ async fn apply_day2_reports_a_queued_request() {
     assert_eq!(phase_of(&hub, "scale-to-5"), "Successful");
     assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(5));
 }
+
+/// Deleting the running request frees the database's queue: the waiting one starts (KubeDB's
+/// parallelism controller counts a request that is gone as completed,
+/// `kubedb/apimachinery@861df689:pkg/controller/opsrequest.go`, `IsCompleted`).
+#[tokio::test]
+async fn deleting_the_running_request_starts_the_waiting_one() {
+    let (hub, world, _) = Box::pin(edge_ready_but_dark()).await;
+    Box::pin(request(&hub, "scale-to-4", 4)).await;
+    world.settled().await;
+    Box::pin(request(&hub, "scale-to-5", 5)).await;
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Pending");
+
+    let api: kube::Api<kubedb_types::ops::v1alpha1::MariaDBOpsRequest> =
+        kube::Api::namespaced(hub.client(), "demo");
+    Box::pin(api.delete("scale-to-4", &kube::api::DeleteParams::default()))
+        .await
+        .expect("deleted");
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Progressing");
+    assert_eq!(
+        replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"),
+        Some(5)
+    );
+    world.revive("demo-edge");
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Successful");
+    assert_eq!(world.wsrep_all().len(), 5);
+}
