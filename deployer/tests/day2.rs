@@ -476,3 +476,127 @@ mod access {
         assert!(err.to_string().contains("Synced"), "{err}");
     }
 }
+
+/// `database_access` against a fake hub: the credentials come from the secret the MariaDB's
+/// `spec.authSecret.name` names (KubeDB's `GetAuthSecretName`), not from `<db>-auth`.
+mod auth_secret {
+    use std::collections::BTreeMap;
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use deployer::{PodRow, database_access};
+    use emulated_hub::FakeHub;
+    use galera::status::WsrepStatus;
+    use kubedb_types::kubedb::v1::MariaDB;
+    use ocm_types::work::v1::ManifestWork;
+    use serde_json::json;
+
+    fn secret(name: &str, user_b64: &str) -> serde_json::Value {
+        json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": name, "namespace": "demo"},
+            "data": {"username": user_b64, "password": "czNjcmV0"}})
+    }
+
+    /// One Synced pod `mariadb-0` on demo-worker, as the PetSet controller's work reports it.
+    fn hub_with(auth_secret: Option<&str>) -> FakeHub {
+        let hub = FakeHub::new();
+        hub.register::<MariaDB>();
+        hub.register::<ManifestWork>();
+        for ns in ["demo", "demo-worker"] {
+            hub.apply(
+                "kubectl",
+                &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+                false,
+            )
+            .expect("namespace");
+        }
+        let mut spec = json!({"version": "11.5.2", "replicas": 1});
+        if let Some(name) = auth_secret {
+            spec["authSecret"] = json!({"name": name});
+        }
+        hub.apply(
+            "kubectl",
+            &json!({"apiVersion": "kubedb.com/v1", "kind": "MariaDB",
+                "metadata": {"name": "mariadb", "namespace": "demo"}, "spec": spec}),
+            false,
+        )
+        .expect("MariaDB");
+        // "default-user" and "custom-user" in base64.
+        hub.apply("kubedb", &secret("mariadb-auth", "ZGVmYXVsdC11c2Vy"), false)
+            .expect("secret");
+        hub.apply("kubectl", &secret("custom-auth", "Y3VzdG9tLXVzZXI="), false)
+            .expect("secret");
+        let labels = json!({
+            "app.kubernetes.io/instance": "mariadb",
+            "app.kubernetes.io/managed-by": "kubedb.com",
+            "app.kubernetes.io/name": "mariadbs.kubedb.com",
+            "app.kubernetes.io/namespace": "demo",
+            "open-cluster-management.io/role": "pod"});
+        let meta = json!({"name": "mariadb-0", "namespace": "demo-worker", "labels": labels});
+        hub.apply(
+            "petset",
+            &json!({"apiVersion": "work.open-cluster-management.io/v1", "kind": "ManifestWork",
+                "metadata": meta,
+                "spec": {"workload": {"manifests": [{"apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": "mariadb-0", "namespace": "demo"}}]}}}),
+            false,
+        )
+        .expect("work");
+        hub.apply(
+            "work-agent",
+            &json!({"apiVersion": "work.open-cluster-management.io/v1", "kind": "ManifestWork",
+                "metadata": {"name": "mariadb-0", "namespace": "demo-worker"},
+                "status": {"resourceStatus": {"manifests": [{
+                    "resourceMeta": {"ordinal": 0, "kind": "Pod", "name": "mariadb-0", "namespace": "demo"},
+                    "conditions": [],
+                    "statusFeedback": {"values": [
+                        {"name": "PodIP", "fieldValue": {"type": "String", "string": "10.245.0.10"}}]}}]}}}),
+            true,
+        )
+        .expect("work status");
+        hub
+    }
+
+    async fn username(hub: &FakeHub) -> String {
+        let reader = |rows: Vec<PodRow>| -> Pin<
+            Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>,
+        > {
+            let synced = WsrepStatus::from_pairs([
+                ("wsrep_cluster_status", "Primary"),
+                ("wsrep_local_state", "4"),
+            ])
+            .expect("valid status");
+            let status = rows.into_iter().map(|r| (r.pod, synced.clone())).collect();
+            Box::pin(async move { status })
+        };
+        let access = database_access(&hub.client(), "demo", "mariadb", &reader)
+            .await
+            .expect("access");
+        assert_eq!(access.endpoints.len(), 1, "{access:?}");
+        assert_eq!(access.endpoints[0].ip, "10.245.0.10");
+        access.credentials.username
+    }
+
+    fn secrets_read(hub: &FakeHub) -> Vec<String> {
+        hub.requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .filter(|p| p.contains("/secrets/"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn spec_auth_secret_name_is_the_secret_read() {
+        let hub = hub_with(Some("custom-auth"));
+        assert_eq!(username(&hub).await, "custom-user");
+        let read = secrets_read(&hub);
+        assert!(read.iter().any(|r| r.contains("custom-auth")), "{read:?}");
+        assert!(!read.iter().any(|r| r.contains("mariadb-auth")), "{read:?}");
+    }
+
+    #[tokio::test]
+    async fn without_spec_auth_secret_it_is_db_auth() {
+        let hub = hub_with(None);
+        assert_eq!(username(&hub).await, "default-user");
+    }
+}
