@@ -20,13 +20,13 @@ use std::collections::BTreeMap;
 use galera::status::WsrepStatus;
 use k8s_openapi::api::core::v1::Secret;
 use kube::Client;
-use kube::api::{Api, ListParams};
+use kube::api::Api;
 use kubedb_types::kubedb::v1::MariaDB;
-use ocm_types::work::v1::ManifestWork;
 
 use crate::day2::member_synced;
 use crate::day2_apply::WsrepReader;
-use crate::pod_table::{PodRow, pod_table, pod_work_selector};
+use crate::pod_table::PodRow;
+use crate::watch::list_pods;
 
 /// The port MariaDB listens on in KubeDB's pods.
 pub const MYSQL_PORT: u16 = 3306;
@@ -256,16 +256,13 @@ pub async fn database_access(
             source,
         })?;
     let credentials = auth_credentials(client, &mariadb).await?;
-    let params = ListParams::default().labels_from(&pod_work_selector(namespace, db));
-    let works = Api::<ManifestWork>::all(client.clone())
-        .list(&params)
+    let (rows, _) = list_pods(client, namespace, db)
         .await
         .map_err(|source| AccessError::Pods {
             namespace: namespace.to_owned(),
             db: db.to_owned(),
             source,
         })?;
-    let (rows, _) = pod_table(&works.items);
     let status = wsrep(rows.clone()).await;
     let endpoints = synced_endpoints(&rows, &status);
     if endpoints.is_empty() {

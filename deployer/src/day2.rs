@@ -33,6 +33,7 @@ use kubedb_types::kubedb::v1::MariaDB;
 use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
 use kubedb_types::release::Release;
 use kubeslice_types::controller::v1alpha1::SliceConfig;
+use kubeslice_types::validation::{HubState, validate_slice_config_update};
 use ocm_types::cluster::v1::ManagedCluster;
 use placement::plan::{
     Candidate, DistributeOptions, Step, Votes, distribute, migrate, scale, survival_report,
@@ -71,11 +72,16 @@ pub struct Current {
     pub wsrep: BTreeMap<String, WsrepStatus>,
     /// The KubeDB release running on the hub.
     pub release: Release,
+    /// The hub's ManagedClusters (`cluster.open-cluster-management.io/v1`): a cluster that a
+    /// [`Target::PerCluster`] names and the policy lacks joins the slice and the policy when
+    /// its ManagedCluster is here and passes the new-cluster checks (see [`plan_day2`]).
+    pub managed_clusters: Vec<ManagedCluster>,
 }
 
 impl Current {
     /// The state a freshly applied walkthrough plan leaves on the hub (no pod rows and no
-    /// wsrep status: nothing to refuse on health).
+    /// wsrep status: nothing to refuse on health; the environment's ManagedClusters). To plan
+    /// from what a hub actually stores, read it with `read_current` (feature `client`).
     pub fn from_plan(plan: &Plan, env: &crate::environment::Environment) -> Option<Current> {
         let mut mariadb = None;
         let mut policy = None;
@@ -95,6 +101,7 @@ impl Current {
             pods: Vec::new(),
             wsrep: BTreeMap::new(),
             release: env.kubedb.release,
+            managed_clusters: env.hub.managed_clusters.clone(),
         })
     }
 
@@ -123,7 +130,9 @@ impl Current {
 pub enum Target {
     /// This many members, new ones placed on the clusters already in the policy.
     Replicas(u32),
-    /// Exactly these members per cluster (clusters not named get none).
+    /// Exactly these members per cluster (clusters not named get none). A cluster the policy
+    /// does not have is added as [`Target::AddClusters`] adds one (slice join, then policy
+    /// extended), its ManagedCluster taken from [`Current::managed_clusters`].
     PerCluster(BTreeMap<String, u32>),
     /// Join these clusters to the slice and the policy and spread `replicas` over all.
     AddClusters {
@@ -255,7 +264,9 @@ pub enum Day2Error {
         /// What.
         reason: String,
     },
-    /// A new cluster fails preflight's checks.
+    /// A new cluster fails the checks for joining: its name (a DNS-1123 label), preflight's
+    /// registration and Kubernetes-version checks, and KubeSlice's SliceConfig update webhook
+    /// rules on the slice with it (`maxClusters` among them).
     #[error("cluster {cluster} cannot join: {}", reasons.join("; "))]
     NewCluster {
         /// The cluster.
@@ -263,9 +274,10 @@ pub enum Day2Error {
         /// Preflight's error findings.
         reasons: Vec<String>,
     },
-    /// A cluster named by the target is neither in the policy nor added by it.
+    /// A cluster named by the target is neither in the policy nor a ManagedCluster of the hub
+    /// ([`Current::managed_clusters`]) nor added by the target.
     #[error(
-        "cluster {0} is not in the PlacementPolicy; add it with Target::AddClusters (its ManagedCluster is needed for the checks)"
+        "cluster {0} is neither in the PlacementPolicy nor a ManagedCluster on the hub: register it with OCM (`clusteradm join` on the cluster, `clusteradm accept --clusters {0}` on the hub) and plan again"
     )]
     UnknownCluster(String),
     /// No sequence of legal updates keeps the survival properties.
@@ -314,7 +326,6 @@ pub fn plan_day2(
     let start = start_votes.data.clone();
     let mut known: BTreeSet<String> = policy.rules.iter().map(|r| r.cluster.clone()).collect();
     let cap = options.capacity;
-    let mut new_clusters = Vec::new();
     // A drain's second choice of target, tried when its first cannot be reached safely.
     let mut drain_fallback: Option<BTreeMap<String, u32>> = None;
     let target_map: BTreeMap<String, u32> = match target {
@@ -325,8 +336,17 @@ pub fn plan_day2(
             scaled(&trimmed, *n, &candidates, &opts, &rule)?
         }
         Target::PerCluster(map) => {
-            if let Some(c) = map.keys().find(|c| !known.contains(*c)) {
-                return Err(Day2Error::UnknownCluster(c.clone()));
+            for c in map.iter().filter(|(_, n)| **n > 0).map(|(c, _)| c) {
+                if known.contains(c) {
+                    continue;
+                }
+                let mc = current
+                    .managed_clusters
+                    .iter()
+                    .find(|mc| mc.metadata.name.as_deref() == Some(c.as_str()))
+                    .ok_or_else(|| Day2Error::UnknownCluster(c.clone()))?;
+                can_join(mc, c)?;
+                known.insert(c.clone());
             }
             let map: BTreeMap<String, u32> = map
                 .iter()
@@ -343,21 +363,8 @@ pub fn plan_day2(
             check_count(*n, options)?;
             for mc in clusters {
                 let name = mc.metadata.name.clone().unwrap_or_default();
-                let mut findings: Vec<Finding> = registration(mc, &name);
-                findings.extend(kubernetes_version(mc, &name));
-                let reasons: Vec<String> = findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error)
-                    .map(|f| f.to_string())
-                    .collect();
-                if !reasons.is_empty() {
-                    return Err(Day2Error::NewCluster {
-                        cluster: name,
-                        reasons,
-                    });
-                }
-                known.insert(name.clone());
-                new_clusters.push(name);
+                can_join(mc, &name)?;
+                known.insert(name);
             }
             let candidates: Vec<Candidate> = known.iter().map(|c| Candidate::new(c, cap)).collect();
             // The best layout of `n` over all clusters, reached by legal steps below.
@@ -428,11 +435,25 @@ pub fn plan_day2(
             if !known.contains(cluster) {
                 return Err(Day2Error::UnknownCluster(cluster.clone()));
             }
+            let before = slice.clone();
             slice
                 .spec
                 .clusters
                 .get_or_insert_with(Vec::new)
                 .push(cluster.clone());
+            // KubeSlice's SliceConfig update webhook on the join (the rules that need the
+            // controller's Cluster objects are skipped: preflight's checks stand for them).
+            let reasons: Vec<String> =
+                validate_slice_config_update(&before, &slice, &HubState::default())
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+            if !reasons.is_empty() {
+                return Err(Day2Error::NewCluster {
+                    cluster: cluster.clone(),
+                    reasons,
+                });
+            }
             steps.push(Day2Step::JoinSlice {
                 cluster: cluster.clone(),
                 slice: Box::new(slice.clone()),
@@ -675,6 +696,53 @@ fn scaled(
         scale(trimmed, n, candidates, opts, rule).map_err(|e| Day2Error::Unsafe(e.to_string()))?;
     let Votes { data, .. } = plan.votes;
     Ok(data)
+}
+
+/// The checks a cluster passes before it joins: its name is a DNS-1123 label (OCM names the
+/// cluster's namespace on the hub after it, where its ManifestWorks live:
+/// `open-cluster-management-io/open-cluster-management-io.github.io:content/concepts/managedcluster.md`;
+/// a namespace name is a DNS-1123 label, `kubernetes/apimachinery@v0.34.0:pkg/api/validation/generic.go`
+/// `ValidateNamespaceName`), and preflight's registration and Kubernetes-version errors.
+fn can_join(mc: &ManagedCluster, name: &str) -> Result<(), Day2Error> {
+    let mut reasons = Vec::new();
+    if let Some(why) = not_a_dns1123_label(name) {
+        reasons.push(format!(
+            "{name:?} is not a valid cluster name: {why} (OCM names the cluster's hub namespace after it)"
+        ));
+    }
+    let mut findings: Vec<Finding> = registration(mc, name);
+    findings.extend(kubernetes_version(mc, name));
+    reasons.extend(
+        findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.to_string()),
+    );
+    if reasons.is_empty() {
+        Ok(())
+    } else {
+        Err(Day2Error::NewCluster {
+            cluster: name.to_owned(),
+            reasons,
+        })
+    }
+}
+
+/// Why `name` is not a DNS-1123 label (at most 63 characters, lowercase letters, digits and
+/// `-`, starting and ending with a letter or digit: `kubernetes/apimachinery@v0.34.0:
+/// pkg/util/validation/validation.go` `IsDNS1123Label`), or `None`.
+fn not_a_dns1123_label(name: &str) -> Option<&'static str> {
+    let b = name.as_bytes();
+    let edge = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    if b.is_empty() || b.len() > 63 {
+        Some("a DNS-1123 label has 1 to 63 characters")
+    } else if !b.iter().all(|c| edge(c) || *c == b'-') {
+        Some("a DNS-1123 label has only lowercase letters, digits and '-'")
+    } else if !b.first().is_some_and(edge) || !b.last().is_some_and(edge) {
+        Some("a DNS-1123 label starts and ends with a lowercase letter or a digit")
+    } else {
+        None
+    }
 }
 
 /// Every pod Ready and every readable member Synced in a Primary component.

@@ -161,6 +161,85 @@ fn an_unknown_cluster_is_refused() {
     assert_eq!(err, Day2Error::UnknownCluster("nowhere".into()));
 }
 
+/// The walkthrough's state with one more ManagedCluster, registered as the others are.
+fn with_registered(name: &str) -> Current {
+    let (env, mut current) = seed();
+    let mut mc = env.hub.managed_clusters[0].clone();
+    mc.metadata.name = Some(name.to_owned());
+    current.managed_clusters.push(mc);
+    current
+}
+
+fn per_cluster(pairs: &[(&str, u32)]) -> Target {
+    Target::PerCluster(pairs.iter().map(|(c, n)| ((*c).to_owned(), *n)).collect())
+}
+
+#[test]
+fn a_per_cluster_target_naming_a_registered_cluster_joins_it() {
+    let current = with_registered("demo-far");
+    let target = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), ("demo-far", 2)]);
+    let plan = plan_day2(&current, &target, &Day2Options::default()).expect("plans");
+    assert_eq!(
+        kinds(&plan.steps),
+        ["join demo-far", "policy", "scale 3->5"],
+        "{:#?}",
+        plan.steps
+    );
+    let Day2Step::Policy(pp) = &plan.steps[1] else {
+        unreachable!()
+    };
+    let dist: BTreeMap<&str, Vec<i32>> = pp
+        .distribution()
+        .into_iter()
+        .map(|(c, i)| (c, i.to_vec()))
+        .collect();
+    assert_eq!(dist["demo-far"], [3, 4]);
+    assert_eq!(dist["demo-controller"], [0, 2]);
+    assert_eq!(dist["demo-worker"], [1]);
+}
+
+#[test]
+fn a_new_cluster_that_cannot_join_is_refused_with_the_reason() {
+    // Not a DNS-1123 label: OCM names the cluster's hub namespace after it.
+    for bad in ["Demo_Far", "-far", &"x".repeat(64)] {
+        let current = with_registered(bad);
+        let target = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), (bad, 2)]);
+        let err = plan_day2(&current, &target, &Day2Options::default()).unwrap_err();
+        let Day2Error::NewCluster { cluster, reasons } = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(cluster, bad);
+        assert!(reasons[0].contains("DNS-1123"), "{err}");
+    }
+    // The slice is full: maxClusters 2 (immutable) and two clusters in it.
+    let mut current = with_registered("demo-far");
+    current.slice.spec.max_clusters = Some(2);
+    let target = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), ("demo-far", 2)]);
+    let err = plan_day2(&current, &target, &Day2Options::default()).unwrap_err();
+    assert_eq!(
+        err,
+        Day2Error::NewCluster {
+            cluster: "demo-far".into(),
+            reasons: vec!["spec.clusters: 3 clusters exceed maxClusters 2".into()],
+        }
+    );
+    // Not registered with the hub at all.
+    let (_, current) = seed();
+    let err = plan_day2(&current, &target, &Day2Options::default()).unwrap_err();
+    assert_eq!(err, Day2Error::UnknownCluster("demo-far".into()));
+    // Registered but not accepted: preflight's registration check.
+    let mut current = with_registered("demo-far");
+    if let Some(mc) = current.managed_clusters.last_mut() {
+        mc.spec.hub_accepts_client = Some(false);
+    }
+    let err = plan_day2(&current, &target, &Day2Options::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("clusteradm accept --clusters demo-far"),
+        "{err}"
+    );
+}
+
 fn random_current(layout: Vec<(String, Vec<i32>)>, replicas: u32) -> Current {
     let (_, mut current) = seed();
     let policy = placement::Policy::from_pairs(layout.clone());
