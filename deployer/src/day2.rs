@@ -27,6 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use galera::status::{ClusterStatus, LocalState, WsrepStatus};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubedb_types::admission::{self, Lookup, Severity as AdmissionSeverity};
 use kubedb_types::apps::v1::{LegacyDistributionRule, PlacementPolicy};
 use kubedb_types::kubedb::v1::MariaDB;
@@ -429,6 +430,8 @@ pub fn plan_day2(
     };
     // Clusters the target uses that the slice does not have yet.
     let mut slice = current.slice.clone();
+    apply_config(&mut slice.metadata);
+    slice.status = None;
     let mut steps = Vec::new();
     for cluster in target_map.keys() {
         if target_map[cluster] > 0 && !slice.spec.clusters().contains(cluster) {
@@ -464,6 +467,7 @@ pub fn plan_day2(
     // Merge runs of the same direction: policy and OpsRequest per run.
     let slice_clusters: Vec<String> = slice.spec.clusters().to_vec();
     let mut last_pp = current.policy.clone();
+    apply_config(&mut last_pp.metadata);
     let mut members = replicas;
     let mut states = Vec::new();
     let prefix = options
@@ -573,6 +577,19 @@ pub fn plan_day2(
         target: target_map,
         states,
     })
+}
+
+/// Leaves only what a server-side apply configuration may carry: the objects read from a hub
+/// come with the fields the API server sets (`resourceVersion`, which would make every step
+/// after the first on the same object a `409 Conflict`; `managedFields`, which an apply
+/// request must not set; `uid`, `generation`, `creationTimestamp`).
+fn apply_config(meta: &mut ObjectMeta) {
+    meta.resource_version = None;
+    meta.managed_fields = None;
+    meta.uid = None;
+    meta.generation = None;
+    meta.creation_timestamp = None;
+    meta.self_link = None;
 }
 
 /// Writes `policy`'s rules into whichever shape `pp` has (both when both are set).

@@ -240,6 +240,45 @@ fn a_new_cluster_that_cannot_join_is_refused_with_the_reason() {
     );
 }
 
+/// Objects read from a hub carry what the API server set; the steps are apply
+/// configurations without it (a stale `resourceVersion` would make the second write to the
+/// same SliceConfig a 409, and an apply may not set `managedFields`).
+#[test]
+fn steps_carry_no_server_set_metadata() {
+    let mut current = with_registered("demo-far");
+    let mut mc = current.managed_clusters[0].clone();
+    mc.metadata.name = Some("demo-near".into());
+    current.managed_clusters.push(mc);
+    for meta in [&mut current.slice.metadata, &mut current.policy.metadata] {
+        meta.resource_version = Some("41".into());
+        meta.uid = Some("5d1c".into());
+        meta.generation = Some(3);
+        meta.managed_fields = Some(vec![Default::default()]);
+    }
+    let target = per_cluster(&[
+        ("demo-controller", 2),
+        ("demo-worker", 1),
+        ("demo-far", 1),
+        ("demo-near", 1),
+    ]);
+    let plan = plan_day2(&current, &target, &Day2Options::default()).expect("plans");
+    assert_eq!(
+        kinds(&plan.steps),
+        ["join demo-far", "join demo-near", "policy", "scale 3->5"]
+    );
+    for step in &plan.steps {
+        let meta = match step {
+            Day2Step::JoinSlice { slice, .. } => &slice.metadata,
+            Day2Step::Policy(pp) => &pp.metadata,
+            Day2Step::Scale { ops, .. } => &ops.metadata,
+        };
+        assert_eq!(meta.resource_version, None, "{}", step.describe());
+        assert_eq!(meta.managed_fields, None, "{}", step.describe());
+        assert_eq!(meta.uid, None, "{}", step.describe());
+        assert_eq!(meta.generation, None, "{}", step.describe());
+    }
+}
+
 fn random_current(layout: Vec<(String, Vec<i32>)>, replicas: u32) -> Current {
     let (_, mut current) = seed();
     let policy = placement::Policy::from_pairs(layout.clone());
