@@ -79,15 +79,15 @@ async fn deployed() -> (FakeHub, World, Environment) {
     (hub, world, env)
 }
 
-fn reader(
-    world: &World,
-) -> impl Fn(Vec<PodRow>) -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>>
-+ Sync
-+ '_ {
+/// The pods' `wsrep%` status, as `deployer::WsrepReader` returns it.
+type Status = Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>>;
+
+/// Reads the status from the world's Galera model.
+fn reader(world: &World) -> impl Fn(Vec<PodRow>) -> Status + Sync + '_ {
     move |rows: Vec<PodRow>| {
         let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
         let status = world.wsrep_of(&pods);
-        Box::pin(async move { status })
+        Box::pin(async move { status }) as Status
     }
 }
 
