@@ -278,7 +278,7 @@ pub enum Day2Error {
     /// A cluster named by the target is neither in the policy nor a ManagedCluster of the hub
     /// ([`Current::managed_clusters`]) nor added by the target.
     #[error(
-        "cluster {0} is neither in the PlacementPolicy nor a ManagedCluster on the hub: register it with OCM (`clusteradm join` on the cluster, `clusteradm accept --clusters {0}` on the hub) and plan again"
+        "cluster {0} is not in the PlacementPolicy, and the hub has no ManagedCluster {0}: name a cluster of the policy, or register it with OCM first (`clusteradm join` on the cluster, `clusteradm accept --clusters {0}` on the hub) to add it"
     )]
     UnknownCluster(String),
     /// No sequence of legal updates keeps the survival properties.
@@ -762,8 +762,20 @@ fn not_a_dns1123_label(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Every pod Ready and every readable member Synced in a Primary component.
+/// Every pod Ready, as many pods as members (when the pod table is known), and every
+/// readable member Synced in a Primary component.
 fn healthy(current: &Current) -> Result<(), Day2Error> {
+    let replicas = current.replicas() as usize;
+    if !current.pods.is_empty() && current.pods.len() != replicas {
+        let (ns, db) = current.name();
+        return Err(Day2Error::Current {
+            object: format!("MariaDB/{ns}/{db}"),
+            reason: format!(
+                "the hub has {} pod ManifestWorks for {replicas} replicas (the PetSet controller has not caught up, or a scale is under way); wait until the pod table matches",
+                current.pods.len()
+            ),
+        });
+    }
     for row in &current.pods {
         if row.ready != Readiness::Ready {
             return Err(Day2Error::Current {

@@ -593,6 +593,26 @@ mod access {
         let err = plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).unwrap_err();
         assert!(err.to_string().contains("Synced"), "{err}");
     }
+
+    #[test]
+    fn a_pod_table_short_of_the_replicas_refuses_the_plan() {
+        let (_, mut current) = super::seed();
+        current.pods = vec![
+            row("mariadb-0", Some("10.1.0.5"), Readiness::Ready),
+            row("mariadb-1", Some("10.1.0.6"), Readiness::Ready),
+        ];
+        let err = plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "MariaDB/demo/mariadb: the hub has 2 pod ManifestWorks for 3 replicas"
+            ),
+            "{err}"
+        );
+        current
+            .pods
+            .push(row("mariadb-2", Some("10.1.0.7"), Readiness::Ready));
+        plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).expect("plans");
+    }
 }
 
 /// `database_access` against a fake hub: the credentials come from the secret the MariaDB's
