@@ -295,9 +295,15 @@ pub enum Day2Error {
 
 /// Plans the way from `current` to `target`.
 ///
-/// Errors ([`Day2Error`]): a target under 3 or over the OpsRequest limit, pods not Ready or
-/// members not Synced in Primary, a new cluster that fails preflight, a cluster the policy
-/// does not know, or no sequence keeping the survival properties.
+/// `current` may come from a hub (`read_current`, feature `client`) or from a plan
+/// ([`Current::from_plan`]); the steps are server-side apply configurations either way (the
+/// metadata the API server sets is dropped from the objects read).
+///
+/// Errors ([`Day2Error`]): a target under 3 or over the OpsRequest limit; pods not Ready, a
+/// pod table that does not match the replicas, or members not Synced in Primary; a new
+/// cluster that cannot join (name not a DNS-1123 label, preflight's registration or version
+/// errors, KubeSlice's SliceConfig update rules such as `maxClusters`); a cluster neither in
+/// the policy nor on the hub; or no sequence keeping the survival properties.
 pub fn plan_day2(
     current: &Current,
     target: &Target,

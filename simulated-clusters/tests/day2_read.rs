@@ -51,7 +51,13 @@ where
 
 /// The walkthrough deployed on a fresh hub, the MariaDB Ready and its 3 pods Ready.
 async fn deployed() -> (FakeHub, World, Environment) {
-    let env = Environment::seed();
+    deployed_for(Release::WALKTHROUGH).await
+}
+
+/// [`deployed`] on a hub running `release`, the walkthrough planned for it.
+async fn deployed_for(release: Release) -> (FakeHub, World, Environment) {
+    let mut env = Environment::seed();
+    env.kubedb.release = release;
     let hub = simulated_clusters::hub_for(env.kubedb.release).expect("release data embedded");
     let world = World::start(&hub, &env, Spoke::of(&env));
     let p = plan(&env).expect("the seed plans");
@@ -142,6 +148,14 @@ fn read_current_returns_what_the_hub_stores() {
         assert_eq!(current.slice, slice);
         // The walkthrough's release stores the policy in its own shape.
         assert!(current.policy.spec.ocm.is_some());
+        // whose spec.ocm.sliceName has no namespace: the SliceConfig was found by name.
+        assert!(
+            hub.requests().iter().any(|r| r.path
+                == "/apis/controller.kubeslice.io/v1alpha1/sliceconfigs"
+                && r.query.contains("metadata.name")),
+            "{:?}",
+            hub.requests().iter().map(|r| &r.path).collect::<Vec<_>>()
+        );
         assert_eq!(current.release, Release::WALKTHROUGH);
 
         assert_eq!(
@@ -180,6 +194,46 @@ fn read_current_returns_what_the_hub_stores() {
             .expect("reads");
         assert_eq!(again.slice, slice);
         assert!(again.wsrep.is_empty(), "no reader, no wsrep status");
+    });
+}
+
+/// The newest release's policy names the slice with its namespace
+/// (`spec.clusterSpreadConstraint.slice`): the SliceConfig is read from there.
+#[test]
+fn the_newest_releases_policy_names_its_slice_with_the_namespace() {
+    on_big_stack(|| async {
+        let (hub, _world, _) = Box::pin(deployed_for(Release::NEWEST)).await;
+        let client = hub.client();
+        let current = Box::pin(read_current(
+            &client,
+            "demo",
+            "mariadb",
+            &ReadOptions::new(Release::NEWEST),
+        ))
+        .await
+        .expect("reads");
+        let pp: PlacementPolicy = Api::all(client.clone())
+            .get("distributed-mariadb")
+            .await
+            .expect("PlacementPolicy");
+        let slice: SliceConfig =
+            Api::namespaced(client.clone(), "kubeslice-demo-distributed-mariadb")
+                .get("demo-slice")
+                .await
+                .expect("SliceConfig");
+        assert_eq!(current.policy, pp);
+        assert!(current.policy.spec.cluster_spread_constraint.is_some());
+        assert_eq!(current.slice, slice);
+        assert_eq!(current.release, Release::NEWEST);
+        assert_eq!(current.pods.len(), 3);
+        // Only the namespaced GET: no list of SliceConfigs by name.
+        let lists: Vec<String> = hub
+            .requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .filter(|p| p.ends_with("/sliceconfigs"))
+            .collect();
+        assert!(lists.is_empty(), "{lists:?}");
     });
 }
 
