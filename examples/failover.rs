@@ -10,7 +10,8 @@
 //! (`lab::Drills`: one network namespace per cluster on a slice bridge, the plan's
 //! `galera.cnf` as rendered) and after each step compares every pod's real `wsrep%` status
 //! with the model's prediction: `lab drill <name>: match` or `lab drill <name>: MISMATCH <pod>
-//! <variable> model=<x> real=<y>`. Drills: lose demo-worker, then heal it; lose
+//! <variable> model=<x> real=<y>`. Drills: lose demo-worker, then heal it; cut demo-worker's
+//! slice gateway, then heal the slice; lose
 //! demo-controller, then the planned recovery (`pc.bootstrap` on the survivor, the lost pods
 //! rejoin); rows written, demo-worker lost, more rows, demo-controller lost (a full outage),
 //! then the recovery the `galera` crate plans from the servers' files, executed, and
@@ -40,7 +41,7 @@ use lab::{DrillReport, Drills, Lab, LabError, LabOptions, SliceSpec};
 #[command(
     name = "failover",
     version,
-    after_help = "Exit status:\n  0  every drill ran (whether or not the database survives); with --lab, every step matched the model and every row was kept\n  1  --lab: a step did not match the model, a row was lost, or a server failed\n  2  a CLUSTER is not in the layout, the arguments are wrong, or --lab lacks root or packages"
+    after_help = "Exit status:\n  0  every drill ran (whether or not the database survives); with --lab, every step matched the model and every row was kept\n  1  --lab: a step did not match the model, a row was lost, or a server failed\n  2  a CLUSTER is not in the layout, the arguments are wrong, or --lab lacks root or packages\n  130  --lab: interrupted (Ctrl-C, SIGTERM, SIGHUP); the lab is removed first"
 )]
 struct Args {
     /// Clusters lost together [default: demo-worker, then demo-controller, one at a time].
@@ -112,6 +113,8 @@ fn main() -> ExitCode {
         return match on_the_lab(&plan) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
+            // Ctrl-C: the lab's handler is removing everything and exits with 130.
+            Err(_) if lab::interrupted() => ExitCode::from(130),
             Err(e) => {
                 println!("FAILED: {e}");
                 ExitCode::from(1)
@@ -184,6 +187,11 @@ fn on_the_lab(plan: &Plan) -> Result<bool, LabError> {
     t.shown(&drills.lose(&["demo-worker"])?);
     let back = drills.pods_of("demo-worker");
     t.shown(&drills.start(&back, "heal demo-worker")?);
+
+    // The slice cut at demo-worker's gateway, then healed: the same membership outcome as
+    // losing it, with every server still running.
+    t.shown(&drills.partition("demo-worker")?);
+    t.shown(&drills.heal()?);
 
     // Lose demo-controller, then the planned recovery on the survivor.
     println!();

@@ -73,12 +73,12 @@ cargo run --quiet --example walkthrough -- --apply | tail -n 9
 # The same on a hub running the newest KubeDB release (the policy in its other shape).
 cargo run --quiet --example walkthrough -- --apply --kubedb-release v2026.7.10 | tail -n 1
 # The same on real MariaDB Galera servers in network namespaces (root and the packages above).
-cargo run --quiet --example walkthrough -- --apply --lab | grep -E '^(lab: |mariadb-[0-9] at |galera health)'
+cargo run --quiet --example walkthrough -- --apply --lab | grep -E '^(lab: |mariadb-[0-9] at |galera health|FAILED)'
 cargo run --quiet --example seed >/dev/null
 cargo run --quiet --example failover >/dev/null
 # Failover drills on real servers, each step compared with the model; exits 1 on a
 # MISMATCH line or a lost row.
-cargo run --quiet --example failover -- --lab | grep -E '^(lab drill |rows: |lab: )'
+cargo run --quiet --example failover -- --lab | grep -E '^(lab drill |rows: |lab: |FAILED)'
 # Day 2: scale the seed to 5 members over three clusters (demo-edge added); exits non-zero
 # unless the OpsRequest succeeds and every pod reports wsrep_cluster_size=5.
 cargo run --quiet --example scale | tail -n 3

@@ -35,6 +35,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use galera::files::RecoveredPosition;
 use galera::recovery::{NodeReport, RecoveryOptions, RecoveryPlan, plan_recovery};
 use galera::sim::{Cluster, Event, NodeSpec};
 
@@ -134,7 +135,7 @@ pub struct RowCheck {
 impl RowCheck {
     /// Whether every pod holds every row written.
     pub fn kept(&self) -> bool {
-        self.on.iter().all(|(_, n)| *n == self.written)
+        !self.on.is_empty() && self.on.iter().all(|(_, n)| *n == self.written)
     }
 }
 
@@ -142,7 +143,18 @@ impl fmt::Display for RowCheck {
     /// `rows: <n> written, <n> on every pod`, or the pods that differ.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.kept() {
-            return write!(f, "rows: {} written, {} on every pod", self.written, self.written);
+            return write!(
+                f,
+                "rows: {} written, {} on every pod",
+                self.written, self.written
+            );
+        }
+        if self.on.is_empty() {
+            return write!(
+                f,
+                "rows: {} written, no pod runs to count them",
+                self.written
+            );
         }
         let short: Vec<String> = self
             .on
@@ -150,7 +162,12 @@ impl fmt::Display for RowCheck {
             .filter(|(_, n)| *n != self.written)
             .map(|(p, n)| format!("{p} has {n}"))
             .collect();
-        write!(f, "rows: {} written, LOST: {}", self.written, short.join(", "))
+        write!(
+            f,
+            "rows: {} written, LOST: {}",
+            self.written,
+            short.join(", ")
+        )
     }
 }
 
@@ -161,6 +178,8 @@ pub struct Drills {
     model: Cluster,
     written: u64,
     settle: Duration,
+    /// The servers' `wsrep_cluster_state_uuid` the last time every running pod matched.
+    history: Option<String>,
 }
 
 impl fmt::Debug for Drills {
@@ -208,7 +227,10 @@ impl Drills {
         pods.sort_by_key(|(o, _)| *o);
         if pods.is_empty() || pods.iter().enumerate().any(|(i, (o, _))| i != *o) {
             return Err(LabError::State {
-                pod: pods.first().map(|(_, p)| p.name.clone()).unwrap_or_default(),
+                pod: pods
+                    .first()
+                    .map(|(_, p)| p.name.clone())
+                    .unwrap_or_default(),
                 message: "the drills need the plan's pods numbered 0, 1, 2, ... without gaps",
             });
         }
@@ -235,6 +257,7 @@ impl Drills {
             model,
             written: 0,
             settle: SETTLE,
+            history: None,
         })
     }
 
@@ -324,8 +347,37 @@ impl Drills {
         Ok(self.report(&format!("lose {}", clusters.join(" + ")), mismatches, start))
     }
 
+    /// Cuts `cluster`'s gateway from the slice ([`Lab::partition`]): its pods still reach
+    /// each other, not the other clusters'. Drill name `partition <cluster>`.
+    ///
+    /// # Errors
+    /// [`LabError::UnknownCluster`] when the cluster runs no pod of the drills.
+    pub fn partition(&mut self, cluster: &str) -> Result<DrillReport, LabError> {
+        let cut: BTreeSet<usize> = (0..self.pods.len())
+            .filter(|&i| self.pods[i].cluster == cluster)
+            .collect();
+        if cut.is_empty() {
+            return Err(LabError::UnknownCluster(cluster.to_owned()));
+        }
+        let start = Instant::now();
+        self.model(Event::Partition(vec![cut]), cluster)?;
+        self.lab.partition(cluster)?;
+        let mismatches = self.compare();
+        Ok(self.report(&format!("partition {cluster}"), mismatches, start))
+    }
+
+    /// Reconnects every gateway ([`Lab::heal_all`]). Drill name `heal the slice`.
+    pub fn heal(&mut self) -> Result<DrillReport, LabError> {
+        let start = Instant::now();
+        self.model(Event::Heal, "the slice")?;
+        self.lab.heal_all()?;
+        let mismatches = self.compare();
+        Ok(self.report("heal the slice", mismatches, start))
+    }
+
     /// Starts `pods` one at a time (each joins whatever it reaches, as a restarted pod
-    /// does), waiting for agreement after each.
+    /// does), waiting for agreement after each. Started as KubeDB's `join-cluster.sh` starts
+    /// them ([`Lab::start`], no start position): a pod that crashed rejoins by SST.
     pub fn start(&mut self, pods: &[String], name: &str) -> Result<DrillReport, LabError> {
         let start = Instant::now();
         let mut mismatches = Vec::new();
@@ -392,14 +444,14 @@ impl Drills {
             if !self.model.is_running(i) {
                 continue;
             }
-            let out = self.lab.sql(&p.name, &format!("SELECT COUNT(*) FROM {TABLE}"))?;
+            let out = self
+                .lab
+                .sql(&p.name, &format!("SELECT COUNT(*) FROM {TABLE}"))?;
             let n = out
                 .lines()
                 .nth(1)
                 .and_then(|l| l.trim().parse().ok())
-                .ok_or_else(|| {
-                    LabError::Drill(format!("{}: COUNT(*) answered {out:?}", p.name))
-                })?;
+                .ok_or_else(|| LabError::Drill(format!("{}: COUNT(*) answered {out:?}", p.name)))?;
             on.push((p.name.clone(), n));
         }
         Ok(RowCheck {
@@ -411,8 +463,11 @@ impl Drills {
     /// Recovers a full outage (no server runs) by executing the `galera` crate's plan: each
     /// pod's `grastate.dat` read, `mariadbd --wsrep-recover` run where it holds no seqno (a
     /// crash; the pods in parallel), [`plan_recovery`] with its defaults, `safe_to_bootstrap:
-    /// 1` and `--wsrep-new-cluster` on the chosen pod, then the joins in the plan's order.
-    /// Drill name `full outage`.
+    /// 1` and `--wsrep-new-cluster` on the chosen pod, then the joins in the plan's order,
+    /// every pod started from its position ([`Lab::start_at`]). Besides the model's
+    /// variables, every pod must be back in the history the servers had before the outage
+    /// (`wsrep_cluster_state_uuid`; a bootstrap from an undefined position would start a new
+    /// one). Drill name `full outage`.
     ///
     /// # Errors
     /// [`LabError::State`] when a server still runs; [`LabError::Drill`] when the planner
@@ -455,19 +510,44 @@ impl Drills {
                 .collect()
         });
         let reports = reports.into_iter().collect::<Result<Vec<_>, _>>()?;
+        // Each pod starts from the position its files give (grastate.dat, else what
+        // --wsrep-recover found), as MariaDB's own wrappers start a crashed server.
+        let position = |pod: &str| {
+            reports.iter().find(|r| r.name == pod).and_then(|r| {
+                r.recovered.clone().or_else(|| {
+                    r.saved.as_ref().map(|s| RecoveredPosition {
+                        uuid: s.uuid.clone(),
+                        seqno: s.seqno,
+                        gtid: None,
+                    })
+                })
+            })
+        };
         let plan = plan_recovery(&reports, &RecoveryOptions::default())
             .map_err(|r| LabError::Drill(format!("the recovery planner refuses: {r}")))?;
         let b = self.index(&plan.bootstrap)?;
         self.model(Event::Bootstrap(b), &plan.bootstrap)?;
         self.lab.mark_safe_to_bootstrap(&plan.bootstrap)?;
-        self.lab.start(&plan.bootstrap, &self.pods[b].cnf, true)?;
+        self.lab.start_at(
+            &plan.bootstrap,
+            &self.pods[b].cnf,
+            true,
+            position(&plan.bootstrap).as_ref(),
+        )?;
+        let before = self.history.clone();
         let mut mismatches = self.compare();
         for join in &plan.joins {
             let i = self.index(&join.node)?;
             self.model(Event::Start(i), &join.node)?;
-            self.lab.start(&join.node, &self.pods[i].cnf, false)?;
+            self.lab.start_at(
+                &join.node,
+                &self.pods[i].cnf,
+                false,
+                position(&join.node).as_ref(),
+            )?;
             mismatches.extend(self.compare());
         }
+        mismatches.extend(self.same_history(before.as_deref()));
         let report = self.report("full outage", mismatches, start);
         Ok(Recovered {
             plan,
@@ -484,17 +564,29 @@ impl Drills {
         }
     }
 
-    /// Polls every pod the model says runs until all report the predicted variables or the
-    /// settle time passes; what still differs then. A server that exited is reported at once.
-    fn compare(&self) -> Vec<Mismatch> {
+    /// Polls every pod until each the model says runs reports the predicted variables and
+    /// each it says is down has no server, or the settle time passes; what still differs
+    /// then. A server that exited is reported at once. When all agree, the servers' history
+    /// (`wsrep_cluster_state_uuid`) is remembered for [`Drills::recover_outage`].
+    fn compare(&mut self) -> Vec<Mismatch> {
         let start = Instant::now();
         loop {
             let mut diff = Vec::new();
+            let mut history = None;
             for (i, p) in self.pods.iter().enumerate() {
+                let running = self.lab.is_running(&p.name).unwrap_or(false);
                 let Some(predicted) = self.model.predict(i) else {
+                    if running {
+                        diff.push(Mismatch {
+                            pod: p.name.clone(),
+                            variable: "process".into(),
+                            model: "down".into(),
+                            real: "running".into(),
+                        });
+                    }
                     continue;
                 };
-                if !self.lab.is_running(&p.name).unwrap_or(false) {
+                if !running {
                     return vec![Mismatch {
                         pod: p.name.clone(),
                         variable: "process".into(),
@@ -503,14 +595,17 @@ impl Drills {
                     }];
                 }
                 match self.lab.status(&p.name) {
-                    Ok(real) => diff.extend(predicted.mismatches(&real).into_iter().map(
-                        |(variable, model, real)| Mismatch {
-                            pod: p.name.clone(),
-                            variable: variable.to_owned(),
-                            model,
-                            real,
-                        },
-                    )),
+                    Ok(real) => {
+                        history = history.or(real.cluster_state_uuid.clone());
+                        diff.extend(predicted.mismatches(&real).into_iter().map(
+                            |(variable, model, real)| Mismatch {
+                                pod: p.name.clone(),
+                                variable: variable.to_owned(),
+                                model,
+                                real,
+                            },
+                        ));
+                    }
                     Err(_) => diff.push(Mismatch {
                         pod: p.name.clone(),
                         variable: "process".into(),
@@ -519,11 +614,50 @@ impl Drills {
                     }),
                 }
             }
-            if diff.is_empty() || start.elapsed() >= self.settle {
+            if diff.is_empty() {
+                if history.is_some() {
+                    self.history = history;
+                }
+                return diff;
+            }
+            if start.elapsed() >= self.settle {
                 return diff;
             }
             std::thread::sleep(Duration::from_millis(200));
         }
+    }
+
+    /// Every running pod's history against the one the servers had before the outage.
+    fn same_history(&self, before: Option<&str>) -> Vec<Mismatch> {
+        let Some(before) = before else {
+            return vec![Mismatch {
+                pod: "-".into(),
+                variable: "wsrep_cluster_state_uuid".into(),
+                model: "the history before the outage".into(),
+                real: "never read: no step matched before the outage".into(),
+            }];
+        };
+        let mut diff = Vec::new();
+        for (i, p) in self.pods.iter().enumerate() {
+            if !self.model.is_running(i) {
+                continue;
+            }
+            let real = self
+                .lab
+                .status(&p.name)
+                .ok()
+                .and_then(|s| s.cluster_state_uuid)
+                .unwrap_or_else(|| "-".into());
+            if real != before {
+                diff.push(Mismatch {
+                    pod: p.name.clone(),
+                    variable: "wsrep_cluster_state_uuid".into(),
+                    model: before.to_owned(),
+                    real,
+                });
+            }
+        }
+        diff
     }
 }
 

@@ -127,6 +127,10 @@ pub enum LabError {
     /// planner refuses, a server answers nonsense): the message says which and why.
     #[error("drill: {0}")]
     Drill(String),
+    /// Ctrl-C, SIGTERM or SIGHUP arrived: the lab is being removed and the process exits
+    /// with status 130 ([`crate::interrupted`]).
+    #[error("interrupted: the lab is being removed")]
+    Interrupted,
 }
 
 impl LabError {

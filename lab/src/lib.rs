@@ -105,12 +105,12 @@ use galera::status::{LocalState, WsrepStatus};
 use ipnet::Ipv4Net;
 
 pub use cnf::fill_placeholders;
-pub use error::{INSTALL, LabError};
 #[cfg(feature = "pods")]
 pub use drill::{DrillPod, DrillReport, Drills, Mismatch, Recovered, RowCheck, SETTLE};
+pub use error::{INSTALL, LabError};
 #[cfg(feature = "pods")]
 pub use pods::LabPods;
-pub use sys::{cleanup_all, preflight};
+pub use sys::{cleanup_all, interrupted, preflight};
 
 /// Debian's Galera 4 provider, the path the deployer's `galera.cnf` names.
 pub const PROVIDER: &str = "/usr/lib/galera/libgalera_smm.so";
@@ -528,6 +528,28 @@ impl Lab {
     /// directory; later starts keep the data (the pod's volume). Returns at once: wait with
     /// [`Lab::wait_ready`] or [`Lab::wait_for`].
     pub fn start(&self, pod: &str, galera_cnf: &str, bootstrap: bool) -> Result<(), LabError> {
+        self.start_at(pod, galera_cnf, bootstrap, None)
+    }
+
+    /// [`Lab::start`] from a known position: `--wsrep-start-position=<uuid>:<seqno>`, the
+    /// position `mariadbd --wsrep-recover` found ([`Lab::wsrep_recover`]). A server that
+    /// crashed leaves `seqno: -1` in its `grastate.dat` and, started without it, begins from
+    /// an undefined position: bootstrapped, it starts a new history (`Starting new group from
+    /// scratch`) and its Galera cache is reset; joining, it needs a full SST. With the position
+    /// it keeps the history, recovers its cache (`gcache.recover`, default `yes` in
+    /// `codership/galera@release_26.4.18:gcache/src/gcache_params.cpp`) and joins by IST. This
+    /// is what MariaDB's own start wrappers do after a crash (`mysqld_safe` and the systemd
+    /// unit's `galera_recovery` run `--wsrep-recover` and pass the position); KubeDB's
+    /// `after-crash-bootstrap.sh` and `join-cluster.sh`
+    /// (`kubedb/mariadb-init-docker@0.8.0:scripts/`) start the official image's entrypoint
+    /// without one, which is [`Lab::start`].
+    pub fn start_at(
+        &self,
+        pod: &str,
+        galera_cnf: &str,
+        bootstrap: bool,
+        position: Option<&RecoveredPosition>,
+    ) -> Result<(), LabError> {
         let info = self.pod(pod)?;
         if self.is_running(pod)? {
             return Err(LabError::State {
@@ -552,12 +574,23 @@ impl Lab {
         }
         let _ = std::fs::remove_file(info.socket());
         let ns = self.cluster(&info.cluster)?.namespace.clone();
-        let extra: &[&str] = if bootstrap {
-            &["--wsrep-new-cluster"]
-        } else {
-            &[]
-        };
-        let child = sys::spawn_in(&ns, &self.server_args(&info, extra))?;
+        let mut extra: Vec<String> = Vec::new();
+        if bootstrap {
+            extra.push("--wsrep-new-cluster".into());
+        }
+        if let Some(p) = position {
+            extra.push(format!("--wsrep-start-position={}:{}", p.uuid, p.seqno));
+        }
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        if sys::interrupted() {
+            return Err(LabError::Interrupted);
+        }
+        let mut child = sys::spawn_in(&ns, &self.server_args(&info, &extra))?;
+        if sys::interrupted() {
+            // The handler may have swept the processes before this one started.
+            sys::kill_group(&mut child);
+            return Err(LabError::Interrupted);
+        }
         if let Some(p) = self.state().pods.get_mut(pod) {
             p.child = Some(child);
         }

@@ -3,7 +3,7 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Once, Weak};
 use std::time::{Duration, Instant};
 
@@ -249,11 +249,20 @@ pub(crate) fn next_id() -> String {
 
 static REGISTRY: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
 static HANDLER: Once = Once::new();
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the lab's Ctrl-C/SIGTERM/SIGHUP handler has run (it is removing every lab and
+/// exits the process with status 130): a program whose lab calls fail from then on should
+/// stop quietly instead of reporting those failures.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
 
 pub(crate) fn register(inner: &Arc<Inner>) {
     HANDLER.call_once(|| {
         // Fails when the program has its own handler: it then calls cleanup_all itself.
         let _ = ctrlc::set_handler(|| {
+            INTERRUPTED.store(true, Ordering::SeqCst);
             cleanup_all();
             std::process::exit(130);
         });
