@@ -38,8 +38,12 @@ fn a_cluster_joins_the_slice_with_the_next_block_and_leaves_with_the_lab() {
     let (id, dir) = (lab.id().to_owned(), lab.dir().to_path_buf());
     let mariadb_0 = "mariadb-0.mariadb-pods.demo.svc.slice.local".to_owned();
     let mariadb_3 = "mariadb-3.mariadb-pods.demo.svc.slice.local".to_owned();
-    lab.add_pod("demo-controller", "mariadb-0", &[mariadb_0.clone()])
-        .expect("pod on demo-controller");
+    lab.add_pod(
+        "demo-controller",
+        "mariadb-0",
+        std::slice::from_ref(&mariadb_0),
+    )
+    .expect("pod on demo-controller");
 
     let edge = lab.add_cluster("demo-edge").expect("demo-edge joins");
     // The third block of 10.1.0.0/16 cut into /20s (maxClusters 16): the lowest index no
@@ -68,7 +72,7 @@ fn a_cluster_joins_the_slice_with_the_next_block_and_leaves_with_the_lab() {
 
     // The slice router's first address for the cluster's first pod; names resolve both ways.
     let address = lab
-        .add_pod("demo-edge", "mariadb-3", &[mariadb_3.clone()])
+        .add_pod("demo-edge", "mariadb-3", std::slice::from_ref(&mariadb_3))
         .expect("pod on demo-edge");
     assert_eq!(address.to_string(), "10.1.32.1");
     let on_gw = ip(&["-n", &edge.namespace, "-o", "addr", "show", "dev", "gw"]);
