@@ -392,11 +392,15 @@ async fn read_live(lab: &Lab, pods: &[String]) -> BTreeMap<String, WsrepStatus> 
     out
 }
 
-/// The `lab: ` line and every pod's `wsrep%` from its server, with its overlay address.
+/// The `lab: ` line and every running pod's `wsrep%` from its server, with its overlay
+/// address (a pod scaled away keeps its data directory, not its server).
 async fn lab_status(lab: &Lab) -> Result<Vec<(String, Option<String>, WsrepStatus)>, String> {
     println!("lab: {}", lab.summary().map_err(|e| e.to_string())?);
     let mut out = Vec::new();
     for p in lab.pods() {
+        if !lab.is_running(&p.name).unwrap_or(false) {
+            continue;
+        }
         let s = lab.status_live(&p.name).await.map_err(|e| e.to_string())?;
         out.push((p.name, Some(p.address.to_string()), s));
     }
