@@ -1,15 +1,26 @@
-//! `cargo run --example failover [-- CLUSTER...]`
+//! `cargo run --example failover [-- CLUSTER... | --lab]`
 //!
 //! The walkthrough's layout (mariadb-0 and mariadb-2 on demo-controller, mariadb-1 on
 //! demo-worker) losing demo-worker, then (from healthy again) losing demo-controller; or the
 //! clusters given, lost together. For each loss: every pod's predicted `wsrep%` status, whether
 //! a Primary survives, and when none does, the recovery the `galera` crate plans (see
 //! `failover --help`).
+//!
+//! `--lab` runs the drills on real MariaDB 10.11 + Galera 4 servers in the one-machine lab
+//! (`lab::Drills`: one network namespace per cluster on a slice bridge, the plan's
+//! `galera.cnf` as rendered) and after each step compares every pod's real `wsrep%` status
+//! with the model's prediction: `lab drill <name>: match` or `lab drill <name>: MISMATCH <pod>
+//! <variable> model=<x> real=<y>`. Drills: lose demo-worker, then heal it; lose
+//! demo-controller, then the planned recovery (`pc.bootstrap` on the survivor, the lost pods
+//! rejoin); rows written, demo-worker lost, more rows, demo-controller lost (a full outage),
+//! then the recovery the `galera` crate plans from the servers' files, executed, and
+//! `rows: <n> written, <n> on every pod`. Needs root and `lab::INSTALL`.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use deployer::{Drill, Environment, PodOutcome, drill, plan};
+use deployer::{Drill, Environment, Plan, PodOutcome, drill, plan};
+use lab::{DrillReport, Drills, Lab, LabError, LabOptions, SliceSpec};
 
 /// What the walkthrough's MariaDB does when clusters are lost.
 ///
@@ -20,16 +31,24 @@ use deployer::{Drill, Environment, PodOutcome, drill, plan};
 /// ready), whether a Primary component survives, and when none does, the recovery the
 /// `galera` crate plans: which survivor to bootstrap with `pc.bootstrap=YES`, the join order,
 /// and the status after it.
+///
+/// With --lab the drills run on real MariaDB Galera servers, one network namespace per
+/// cluster, each step compared with the model (`lab drill <name>: match`), then a full outage
+/// after writing rows, recovered by the `galera` crate's plan. It needs root and Debian's
+/// `mariadb-server galera-4 galera-arbitrator-4 rsync iproute2`.
 #[derive(Parser)]
 #[command(
     name = "failover",
     version,
-    after_help = "Exit status:\n  0  every drill ran (whether or not the database survives)\n  2  a CLUSTER is not in the layout, or the arguments are wrong"
+    after_help = "Exit status:\n  0  every drill ran (whether or not the database survives); with --lab, every step matched the model and every row was kept\n  1  --lab: a step did not match the model, a row was lost, or a server failed\n  2  a CLUSTER is not in the layout, the arguments are wrong, or --lab lacks root or packages"
 )]
 struct Args {
     /// Clusters lost together [default: demo-worker, then demo-controller, one at a time].
-    #[arg(value_name = "CLUSTER")]
+    #[arg(value_name = "CLUSTER", conflicts_with = "lab")]
     clusters: Vec<String>,
+    /// Run the drills on real servers in the one-machine lab and compare them with the model.
+    #[arg(long)]
+    lab: bool,
 }
 
 fn show(pods: &[PodOutcome]) {
@@ -76,6 +95,12 @@ fn report(d: &Drill) {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.lab
+        && let Err(e) = lab::preflight()
+    {
+        eprintln!("--lab cannot run: {e}");
+        return ExitCode::from(2);
+    }
     let plan = match plan(&Environment::seed()) {
         Ok(p) => p,
         Err(e) => {
@@ -83,6 +108,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.lab {
+        return match on_the_lab(&plan) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => {
+                println!("FAILED: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let drills: Vec<Vec<&str>> = if args.clusters.is_empty() {
         vec![vec!["demo-worker"], vec!["demo-controller"]]
     } else {
@@ -98,4 +133,108 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The drill lines printed so far: whether all matched, and each step's time.
+struct Tally {
+    ok: bool,
+    times: Vec<String>,
+}
+
+impl Tally {
+    fn shown(&mut self, r: &DrillReport) {
+        println!("{r}");
+        self.ok &= r.matched();
+        self.times
+            .push(format!("{} {:.1} s", r.name, r.took.as_secs_f64()));
+    }
+}
+
+/// The drills on real servers; `Ok(false)` when a step did not match or a row was lost.
+fn on_the_lab(plan: &Plan) -> Result<bool, LabError> {
+    let slice = SliceSpec::of_plan(plan)?
+        .ok_or_else(|| LabError::Drill("the plan has no SliceConfig with a subnet".into()))?;
+    let mut drills = Drills::new(Lab::new(&slice, LabOptions::default())?, plan)?;
+    let mut t = Tally {
+        ok: true,
+        times: Vec::new(),
+    };
+    t.shown(&drills.form()?);
+    let subnets: Vec<String> = drills
+        .lab()
+        .clusters()
+        .iter()
+        .map(|c| format!("{} {}", c.name, c.subnet))
+        .collect();
+    println!(
+        "lab: {} mariadbd running ({}) in {} network namespaces; overlay subnets: {}",
+        drills.pods().len(),
+        Lab::server_version()?,
+        drills.lab().namespaces().len(),
+        subnets.join(", ")
+    );
+    let model = |lost: &[&str]| {
+        drill(plan, lost).map_err(|e| LabError::Drill(format!("the model's drill: {e}")))
+    };
+
+    // Lose demo-worker, then heal it: its pod restarts and rejoins.
+    println!();
+    let d = model(&["demo-worker"])?;
+    report(&d);
+    t.shown(&drills.lose(&["demo-worker"])?);
+    let back = drills.pods_of("demo-worker");
+    t.shown(&drills.start(&back, "heal demo-worker")?);
+
+    // Lose demo-controller, then the planned recovery on the survivor.
+    println!();
+    let d = model(&["demo-controller"])?;
+    report(&d);
+    t.shown(&drills.lose(&["demo-controller"])?);
+    let recovery = d
+        .recovery
+        .ok_or_else(|| LabError::Drill("the model plans no recovery for demo-controller".into()))?;
+    let bootstrap = recovery.plan.bootstrap.clone();
+    t.shown(&drills.pc_bootstrap(&bootstrap, "recover demo-controller: pc.bootstrap")?);
+    // The survivors the plan joins, then the lost pods as they come back, in ordinal order.
+    let mut joins: Vec<String> = recovery.plan.joins.iter().map(|j| j.node.clone()).collect();
+    for pod in drills.pods_of("demo-controller") {
+        if !joins.contains(&pod) && pod != bootstrap {
+            joins.push(pod);
+        }
+    }
+    t.shown(&drills.start(&joins, "recover demo-controller: rejoin")?);
+
+    // A full outage after writes: demo-worker goes first and misses the last rows.
+    println!();
+    println!("full outage: rows written, demo-worker lost, more rows, demo-controller lost");
+    drills.write_rows(20)?;
+    t.shown(&drills.lose(&["demo-worker"])?);
+    drills.write_rows(10)?;
+    t.shown(&drills.lose(&["demo-controller"])?);
+    let recovery = std::time::Instant::now();
+    let recovered = drills.recover_outage()?;
+    println!(
+        "  recovery planned from the servers' grastate.dat and --wsrep-recover: bootstrap {} ({}), then {}",
+        recovered.plan.bootstrap,
+        recovered.plan.reason,
+        recovered
+            .plan
+            .joins
+            .iter()
+            .map(|j| format!("{} ({:?})", j.node, j.transfer))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    t.shown(&recovered.report);
+    let rows = drills.rows()?;
+    let took = recovery.elapsed();
+    println!("{rows}");
+    t.ok &= rows.kept();
+    println!(
+        "lab: full outage recovered to a Primary component of {} with every row in {:.1} s",
+        drills.pods().len(),
+        took.as_secs_f64()
+    );
+    println!("lab: step times: {}", t.times.join(", "));
+    Ok(t.ok)
 }

@@ -1,13 +1,17 @@
 //! `cargo run --example scale [-- --replicas N | --target cluster=n,...]`
 //!
-//! Deploys the walkthrough on the in-process fake hub with simulated spokes, then scales it
-//! with a day-2 plan (`deployer::plan_day2`, applied with `deployer::apply_day2`): by default
-//! to 5 members over three clusters, adding the cluster `demo-edge` to the hub, the slice and
-//! the PlacementPolicy. Prints each step and wait, the walkthrough's Step 8 lines
+//! Deploys the walkthrough on the in-process fake hub with simulated spokes, reads the
+//! database back from the hub (`deployer::read_current`), then scales it with a day-2 plan
+//! (`deployer::plan_day2`, applied with `deployer::apply_day2`): by default to 5 members over
+//! three clusters, adding the cluster `demo-edge` to the hub, the slice and the
+//! PlacementPolicy. A `--target` may name clusters the hub does not have yet: each joins the
+//! hub (a ManagedCluster registered like the walkthrough's, and its spoke), then the slice and
+//! the policy. Prints each step and wait, the walkthrough's Step 8 lines
 //! (`wsrep_cluster_size=N` on every pod) and which single-cluster losses the result survives.
 //!
 //! A target that cannot be reached safely (under 3 members, a step that would lose a
-//! survival property) is refused with exit status 1 before anything is applied.
+//! survival property, a new cluster that cannot join the slice) is refused with exit status 1
+//! before any day-2 step is applied.
 //!
 //! `--lab` runs the simulated spokes' pods as real MariaDB 10.11 + Galera 4 servers in the
 //! one-machine lab (`lab::LabPods`, as `walkthrough --apply --lab` does): the walkthrough's
@@ -17,11 +21,11 @@
 //! pod (`lab::Lab::add_cluster`: its namespace, its gateway to the slice bridge and the next
 //! block of the slice subnet, as the KubeSlice controller gives a cluster joining an existing
 //! slice), not before: that is what the plan's slice join means. Before scaling it writes rows
-//! on the first pod; Step 8 reads `wsrep%` from every server over SQL, prints a `lab: ` line,
-//! checks that every pod has the rows (`rows: <n> written, <n> on every pod`) and the time
-//! from the first day-2 apply to the target size healthy. Needs root and the packages
-//! `lab::INSTALL` names (exit status 2 saying what is missing); everything the lab made is
-//! removed on exit, failure, panic or Ctrl-C.
+//! on the first pod; the wsrep status the plan and its waits read, and Step 8's, come from the
+//! servers over SQL; Step 8 prints a `lab: ` line, checks that every pod has the rows
+//! (`rows: <n> written, <n> on every pod`) and the time from the first day-2 apply to the
+//! target size healthy. Needs root and the packages `lab::INSTALL` names (exit status 2 saying
+//! what is missing); everything the lab made is removed on exit, failure, panic or Ctrl-C.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -31,15 +35,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use deployer::day2::{Current, Day2Options, Target, plan_day2};
+use deployer::day2::{Day2Options, Target, plan_day2};
 use deployer::{
-    ApplyOptions, Environment, PodRow, Progress, apply_plan, plan, pods_ready, render_pod_table,
-    wait_for_phase, watch_pods,
+    ApplyOptions, Environment, PodRow, Progress, ReadOptions, apply_plan, plan, pods_ready,
+    read_current, render_pod_table, wait_for_phase, watch_pods,
 };
 use galera::quorum::{Weight, have_quorum};
 use galera::status::{WsrepStatus, on_off};
 use kubedb_types::kubedb::v1::DatabasePhase;
 use lab::{Lab, LabOptions, LabPods, SliceSpec};
+use ocm_types::cluster::v1::ManagedCluster;
 use simulated_clusters::{Spoke, World};
 
 /// The cluster the default target adds.
@@ -48,13 +53,16 @@ const EDGE: &str = "demo-edge";
 /// Deploys the walkthrough's distributed MariaDB on the in-process fake hub, then scales it
 /// one safe step at a time.
 ///
-/// Reads nothing: the environment is the walkthrough's. Without options the target is 5
-/// members over demo-controller, demo-worker and a new cluster demo-edge (joined to the hub,
-/// the slice and the PlacementPolicy); --replicas N spreads N members over the three; --target
-/// gives exact per-cluster counts over the clusters the policy has. Each step (SliceConfig
-/// join, PlacementPolicy update, MariaDBOpsRequest HorizontalScaling) is applied with
-/// server-side apply and waited for; then Step 8 shows every pod's wsrep status and the
-/// survival report which single-cluster losses the result survives.
+/// Reads no file: the environment is the walkthrough's. The day-2 plan starts from the
+/// database as the hub stores it after the deployment (MariaDB, PlacementPolicy, SliceConfig,
+/// pod table, wsrep status). Without options the target is 5 members over demo-controller,
+/// demo-worker and a new cluster demo-edge (joined to the hub, the slice and the
+/// PlacementPolicy); --replicas N spreads N members over the three; --target gives exact
+/// per-cluster counts, and a cluster it names that the hub lacks joins the hub, the slice and
+/// the policy. Each step (SliceConfig join, PlacementPolicy update, MariaDBOpsRequest
+/// HorizontalScaling) is applied with server-side apply and waited for; then Step 8 shows
+/// every pod's wsrep status and the survival report which single-cluster losses the result
+/// survives.
 #[derive(Parser)]
 #[command(
     name = "scale",
@@ -65,8 +73,9 @@ struct Args {
     /// Members afterwards, spread over demo-controller, demo-worker and demo-edge [default: 5].
     #[arg(long, value_name = "N", conflicts_with = "target")]
     replicas: Option<u32>,
-    /// Exact members per cluster, e.g. `demo-controller=2,demo-worker=2` (clusters the
-    /// PlacementPolicy has; clusters not named get none).
+    /// Exact members per cluster, e.g. `demo-controller=2,demo-worker=1,demo-far=2`; a
+    /// cluster the hub does not have joins the hub, the slice and the PlacementPolicy
+    /// (clusters not named get none).
     #[arg(long, value_name = "cluster=n,...", value_parser = parse_target)]
     target: Option<BTreeMap<String, u32>>,
     /// The pods are real MariaDB Galera servers in network namespaces, and new members join
@@ -106,28 +115,6 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let Some(current) = Current::from_plan(&deployment, &env) else {
-        println!("FAILED: the walkthrough's plan has no MariaDB, PlacementPolicy or SliceConfig");
-        return ExitCode::from(1);
-    };
-    // The new cluster: registered and accepted like the walkthrough's.
-    let mut edge = env.hub.managed_clusters[0].clone();
-    edge.metadata.name = Some(EDGE.to_owned());
-    let target = match &args.target {
-        Some(per_cluster) => Target::PerCluster(per_cluster.clone()),
-        None => Target::AddClusters {
-            clusters: vec![edge.clone()],
-            replicas: args.replicas.unwrap_or(5),
-        },
-    };
-    // Planned before anything is deployed: an unsafe target applies nothing.
-    let day2 = match plan_day2(&current, &target, &Day2Options::default()) {
-        Ok(p) => p,
-        Err(e) => {
-            println!("refused: {e}");
-            return ExitCode::from(1);
-        }
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -139,15 +126,48 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let adds_edge = day2.target.contains_key(EDGE);
-    let edge = adds_edge.then_some(&edge);
-    match runtime.block_on(run(&env, &deployment, &day2, edge, args.lab)) {
+    match runtime.block_on(run(&env, &deployment, &args)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Stop::Refused(e)) => {
+            println!("\nrefused: {e}");
+            ExitCode::from(1)
+        }
+        Err(Stop::Failed(e)) => {
             println!("\nFAILED: {e}");
             ExitCode::from(1)
         }
     }
+}
+
+/// Why `run` stopped.
+enum Stop {
+    /// The day-2 plan was refused: nothing of it applied.
+    Refused(String),
+    /// The deployment, the apply or the verification failed.
+    Failed(String),
+}
+
+impl From<String> for Stop {
+    fn from(e: String) -> Stop {
+        Stop::Failed(e)
+    }
+}
+
+/// A cluster that joins the hub, registered and accepted like the walkthrough's (the fake
+/// hub's stand-in for `clusteradm join` and `clusteradm accept`).
+fn registered(env: &Environment, name: &str) -> ManagedCluster {
+    let mut mc = env.hub.managed_clusters[0].clone();
+    mc.metadata.name = Some(name.to_owned());
+    mc
+}
+
+/// Members per cluster of the hub's pod table, as [`layout`] writes them.
+fn pod_layout(rows: &[PodRow]) -> String {
+    let mut per_cluster: BTreeMap<String, u32> = BTreeMap::new();
+    for r in rows {
+        *per_cluster.entry(r.cluster.clone()).or_default() += 1;
+    }
+    layout(&per_cluster)
 }
 
 fn layout(m: &BTreeMap<String, u32>) -> String {
@@ -157,15 +177,9 @@ fn layout(m: &BTreeMap<String, u32>) -> String {
         .join(" ")
 }
 
-async fn run(
-    env: &Environment,
-    deployment: &deployer::Plan,
-    day2: &deployer::day2::Day2Plan,
-    edge: Option<&ocm_types::cluster::v1::ManagedCluster>,
-    lab: bool,
-) -> Result<(), String> {
+async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Result<(), Stop> {
     let hub = simulated_clusters::hub_for(env.kubedb.release).map_err(|e| e.to_string())?;
-    let (world, lab) = start_world(&hub, env, deployment, lab)?;
+    let (world, lab) = start_world(&hub, env, deployment, args.lab)?;
     // Real servers start one after another (a join by state transfer takes seconds).
     let patience = Duration::from_secs(if lab.is_some() { 300 } else { 60 });
     let client = hub.client();
@@ -189,42 +203,17 @@ async fn run(
     )
     .await
     .map_err(|e| e.to_string())?;
-    println!(
-        "{} MariaDB {}/{} Ready with {} members: {}",
-        ms(),
-        db.namespace,
-        db.name,
-        db.replicas,
-        layout(&day2.start)
-    );
-    let first = format!("{}-0", db.name);
-    if let Some(lab) = &lab {
-        let n = write_rows(lab, &first)?;
-        println!("{} wrote {n} rows on {first}", ms());
+    let (_, ready) = watch_pods(
+        &client,
+        &db.namespace,
+        &db.name,
+        patience,
+        pods_ready(db.replicas as usize),
+    )
+    .await;
+    if !ready {
+        return Err(format!("not all {} pods Ready on the hub", db.replicas).into());
     }
-
-    println!(
-        "\n== day-2 plan: {} -> {}",
-        layout(&day2.start),
-        layout(&day2.target)
-    );
-    for (i, step) in day2.steps.iter().enumerate() {
-        println!("{:>2}. {}", i + 1, step.describe());
-    }
-    if let Some(mc) = edge {
-        world.add_spoke(
-            Spoke {
-                cluster: EDGE.to_owned(),
-                raw_feedback: true,
-            },
-            mc,
-        );
-        println!(
-            "\n{} {EDGE} joined the hub (ManagedCluster accepted, namespace {EDGE})",
-            ms()
-        );
-    }
-    println!("\n== apply");
     let reader =
         |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
             let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
@@ -236,32 +225,119 @@ async fn run(
             let status = world.wsrep_of(&pods);
             Box::pin(async move { status })
         };
-    let options = ApplyOptions::default();
+
+    // The plan starts from what the hub stores, not from the deployment's own plan.
+    let options = ReadOptions {
+        wsrep: Some(&reader),
+        ..ReadOptions::new(env.kubedb.release)
+    };
+    let mut current = read_current(&client, &db.namespace, &db.name, &options)
+        .await
+        .map_err(|e| e.to_string())?;
+    // Clusters the target names that the hub lacks: registered like the walkthrough's, they
+    // join the hub once the plan is accepted (the planner checks them first).
+    let named: Vec<&str> = match &args.target {
+        Some(per_cluster) => per_cluster
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, _)| c.as_str())
+            .collect(),
+        None => vec![EDGE],
+    };
+    let new: Vec<ManagedCluster> = named
+        .into_iter()
+        .filter(|c| {
+            !current
+                .managed_clusters
+                .iter()
+                .any(|mc| mc.metadata.name.as_deref() == Some(*c))
+        })
+        .map(|c| registered(env, c))
+        .collect();
+    let target = match &args.target {
+        Some(per_cluster) => {
+            current.managed_clusters.extend(new.iter().cloned());
+            Target::PerCluster(per_cluster.clone())
+        }
+        None => Target::AddClusters {
+            clusters: new.clone(),
+            replicas: args.replicas.unwrap_or(5),
+        },
+    };
+    println!(
+        "{} MariaDB {}/{} Ready with {} members, read from the hub: {}",
+        ms(),
+        db.namespace,
+        db.name,
+        current.pods.len(),
+        pod_layout(&current.pods)
+    );
+    let first_pod = format!("{}-0", db.name);
+    if let Some(lab) = &lab {
+        let n = write_rows(lab, &first_pod)?;
+        println!("{} wrote {n} rows on {first_pod}", ms());
+    }
+    let day2 = plan_day2(&current, &target, &Day2Options::default())
+        .map_err(|e| Stop::Refused(e.to_string()))?;
+
+    println!(
+        "\n== day-2 plan: {} -> {}",
+        layout(&day2.start),
+        layout(&day2.target)
+    );
+    for (i, step) in day2.steps.iter().enumerate() {
+        println!("{:>2}. {}", i + 1, step.describe());
+    }
+    let mut first = true;
+    for mc in &new {
+        let Some(name) = mc.metadata.name.clone() else {
+            continue;
+        };
+        if !day2.target.contains_key(&name) {
+            continue;
+        }
+        world.add_spoke(
+            Spoke {
+                cluster: name.clone(),
+                raw_feedback: true,
+            },
+            mc,
+        );
+        println!(
+            "{}{} {name} joined the hub (ManagedCluster accepted, namespace {name})",
+            if first { "\n" } else { "" },
+            ms()
+        );
+        first = false;
+    }
+    println!("\n== apply");
+    let apply_options = ApplyOptions::default();
     let day2_start = Instant::now();
-    let applying = deployer::apply_day2(&client, day2, &options, Some(&reader), |p| match p {
-        Progress::Applying {
-            index,
-            total,
-            object,
-        } => println!("{} [{index}/{total}] apply {object}", ms()),
-        Progress::Applied {
-            resource_version, ..
-        } => println!(
-            "{}       applied (resourceVersion {})",
-            ms(),
-            resource_version.as_deref().unwrap_or("-")
-        ),
-        Progress::Retrying { code, attempt, .. } => {
-            println!(
-                "{}       answer {code} on attempt {attempt}; retrying",
-                ms()
-            )
-        }
-        Progress::Waiting { condition, .. } => {
-            println!("{}       waiting for {condition}", ms())
-        }
-        Progress::Satisfied { .. } => println!("{}       ok", ms()),
-    });
+    let applying =
+        deployer::apply_day2(&client, &day2, &apply_options, Some(&reader), |p| match p {
+            Progress::Applying {
+                index,
+                total,
+                object,
+            } => println!("{} [{index}/{total}] apply {object}", ms()),
+            Progress::Applied {
+                resource_version, ..
+            } => println!(
+                "{}       applied (resourceVersion {})",
+                ms(),
+                resource_version.as_deref().unwrap_or("-")
+            ),
+            Progress::Retrying { code, attempt, .. } => {
+                println!(
+                    "{}       answer {code} on attempt {attempt}; retrying",
+                    ms()
+                )
+            }
+            Progress::Waiting { condition, .. } => {
+                println!("{}       waiting for {condition}", ms())
+            }
+            Progress::Satisfied { .. } => println!("{}       ok", ms()),
+        });
     let applied = if lab.is_some() {
         refreshing(&world, applying).await
     } else {
@@ -281,7 +357,7 @@ async fn run(
     .await;
     print!("{}", render_pod_table(&rows));
     if !ok {
-        return Err(format!("not all {members} pods Ready on the hub"));
+        return Err(format!("not all {members} pods Ready on the hub").into());
     }
     let wsrep: Vec<(String, Option<String>, WsrepStatus)> = match &lab {
         Some(lab) => lab_status(lab).await?,
@@ -312,7 +388,7 @@ async fn run(
         for f in &health.findings {
             println!("  {f}");
         }
-        return Err(format!("galera health is {}", health.verdict));
+        return Err(format!("galera health is {}", health.verdict).into());
     }
     if let Some(lab) = &lab {
         println!(

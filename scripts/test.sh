@@ -91,6 +91,9 @@ if [ "$(grep -c 'wsrep_cluster_size=5' <<<"$scale_lab")" -ne 5 ]; then
 fi
 cargo run --quiet --example seed >/dev/null
 cargo run --quiet --example failover >/dev/null
+# Failover drills on real servers, each step compared with the model; exits 1 on a
+# MISMATCH line or a lost row.
+cargo run --quiet --example failover -- --lab | grep -E '^(lab drill |rows: |lab: )'
 # Day 2: scale the seed to 5 members over three clusters (demo-edge added); exits non-zero
 # unless the OpsRequest succeeds and every pod reports wsrep_cluster_size=5.
 cargo run --quiet --example scale | tail -n 3

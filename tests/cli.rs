@@ -513,9 +513,25 @@ fn scale_refuses_an_unsafe_target_before_applying_anything() {
     let out = run("scale", &["--replicas", "2"], "");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
-    // Refused at planning: the deployment never started.
-    assert!(text.starts_with("refused: target of 2 members"), "{text}");
-    assert!(!text.contains("== deploy"), "{text}");
+    // Refused at planning, from the state read back from the hub: no day-2 step applied.
+    assert!(text.contains("\nrefused: target of 2 members"), "{text}");
+    assert!(!text.contains("== apply"), "{text}");
+    // A new cluster whose name cannot be a cluster's (OCM's hub namespace) is refused too.
+    let out = run(
+        "scale",
+        &["--target", "demo-controller=2,demo-worker=1,Demo_Far=2"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "\nrefused: cluster Demo_Far cannot join: \"Demo_Far\" is not a valid cluster name"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("joined the hub"), "{text}");
+    assert!(!text.contains("== apply"), "{text}");
     let bad = run("scale", &["--target", "demo-controller"], "");
     assert_eq!(bad.status.code(), Some(2));
     assert!(
@@ -547,6 +563,28 @@ fn scale_reaches_five_members_over_three_clusters() {
     assert!(
         text.ends_with(
             "lose demo-controller: survives\nlose demo-edge: survives\nlose demo-worker: survives\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn scale_adds_a_cluster_the_target_names() {
+    let out = run(
+        "scale",
+        &["--target", "demo-controller=2,demo-worker=1,demo-far=2"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("demo-far joined the hub"), "{text}");
+    assert!(
+        text.contains("SliceConfig/kubeslice-demo-distributed-mariadb/demo-slice: join demo-far"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "lose demo-controller: survives\nlose demo-far: survives\nlose demo-worker: survives\n"
         ),
         "{text}"
     );

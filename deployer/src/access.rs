@@ -1,9 +1,12 @@
 //! Access to the database for tools that embed the deployer: the credentials of KubeDB's auth
-//! secret (`<db>-auth`, keys `username` and `password`, as the walkthrough reads them) and,
-//! as endpoints, the members that are Synced in the Primary component (their `PodIP` from the
-//! pod table, port 3306). (`auth_credentials` with `live` reads the same secret for the
-//! status reader.) [`database_access`] reads both from the hub; with the `live`
-//! feature [`DatabaseAccess::pool`] opens a `mysql_async` pool on the first endpoint.
+//! secret (keys `username` and `password`, as the walkthrough reads them) and, as endpoints,
+//! the members that are Synced in the Primary component (their `PodIP` from the pod table,
+//! port 3306). [`database_access`] reads both from the hub; with the `live` feature
+//! [`DatabaseAccess::pool`] opens a `mysql_async` pool on the first endpoint.
+//!
+//! [`auth_credentials`] is the one place that decides which secret holds the credentials and
+//! reads it: `database_access` and the SQL status reader (`pods_health`, feature `live`) both
+//! take its answer.
 //!
 //! ```no_run
 //! # async fn demo(client: kube::Client, read: deployer::WsrepReader<'_>) -> Result<(), Box<dyn std::error::Error>> {
@@ -17,12 +20,13 @@ use std::collections::BTreeMap;
 use galera::status::WsrepStatus;
 use k8s_openapi::api::core::v1::Secret;
 use kube::Client;
-use kube::api::{Api, ListParams};
-use ocm_types::work::v1::ManifestWork;
+use kube::api::Api;
+use kubedb_types::kubedb::v1::MariaDB;
 
 use crate::day2::member_synced;
 use crate::day2_apply::WsrepReader;
-use crate::pod_table::{PodRow, pod_table, pod_work_selector};
+use crate::pod_table::PodRow;
+use crate::watch::list_pods;
 
 /// The port MariaDB listens on in KubeDB's pods.
 pub const MYSQL_PORT: u16 = 3306;
@@ -61,7 +65,7 @@ pub struct Endpoint {
 /// DatabaseCredentials and endpoints of a database.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DatabaseAccess {
-    /// From `<db>-auth`.
+    /// From the auth secret ([`auth_credentials`]).
     pub credentials: DatabaseCredentials,
     /// Members Synced in the Primary component, in pod table order.
     pub endpoints: Vec<Endpoint>,
@@ -70,14 +74,26 @@ pub struct DatabaseAccess {
 /// Why no access could be given.
 #[derive(Debug, thiserror::Error)]
 pub enum AccessError {
+    /// The MariaDB could not be read.
+    #[error(
+        "MariaDB/{namespace}/{name}: {source}; check the namespace and name of the database (`kubectl get mariadb -n {namespace}`)"
+    )]
+    Database {
+        /// Namespace.
+        namespace: String,
+        /// The MariaDB's name.
+        name: String,
+        /// Why.
+        source: kube::Error,
+    },
     /// The secret could not be read.
     #[error(
-        "Secret/{namespace}/{name}: {source}; KubeDB creates it with the database: wait for the MariaDB to be Ready"
+        "Secret/{namespace}/{name}: {source}; KubeDB creates it with the database unless spec.authSecret names one the user made: wait for the MariaDB to be Ready, or create the secret spec.authSecret.name names"
     )]
     Secret {
         /// Namespace.
         namespace: String,
-        /// `<db>-auth`.
+        /// `spec.authSecret.name`, else `<db>-auth`.
         name: String,
         /// Why.
         source: kube::Error,
@@ -123,7 +139,11 @@ pub enum AccessError {
     },
 }
 
-/// The credentials in a KubeDB auth secret (`data.username`, `data.password`).
+/// The credentials in a KubeDB auth secret: `data.username` and `data.password` (UTF-8),
+/// else the same keys of `stringData` (which a real API server folds into `data` on write;
+/// a store that keeps it as written still answers).
+///
+/// Errors: [`AccessError::MissingKey`] naming the secret and the key.
 pub fn credentials(secret: &Secret) -> Result<DatabaseCredentials, AccessError> {
     let namespace = secret.metadata.namespace.clone().unwrap_or_default();
     let name = secret.metadata.name.clone().unwrap_or_default();
@@ -133,6 +153,12 @@ pub fn credentials(secret: &Secret) -> Result<DatabaseCredentials, AccessError> 
             .as_ref()
             .and_then(|d| d.get(key))
             .and_then(|v| String::from_utf8(v.0.clone()).ok())
+            .or_else(|| {
+                secret
+                    .string_data
+                    .as_ref()
+                    .and_then(|d| d.get(key).cloned())
+            })
             .ok_or_else(|| AccessError::MissingKey {
                 namespace: namespace.clone(),
                 name: name.clone(),
@@ -161,15 +187,41 @@ pub fn synced_endpoints(rows: &[PodRow], wsrep: &BTreeMap<String, WsrepStatus>) 
         .collect()
 }
 
-/// Reads `<db>-auth` and the pod table of `namespace/db` from the hub, asks `wsrep` for the
-/// members' status, and returns the credentials and the Synced Primary members.
-pub async fn database_access(
+/// The name of the secret holding `db`'s credentials, as KubeDB decides it:
+/// `spec.authSecret.name` when set and not empty, else `<db>-auth`
+/// (`kubedb/apimachinery@v0.57.0:apis/kubedb/v1/mariadb_helpers.go` `GetAuthSecretName`, the
+/// walkthrough's release; unchanged at `v0.66.0`, the tag nearest the newest release's
+/// pseudo-version).
+fn auth_secret_name(db: &MariaDB) -> String {
+    db.spec
+        .auth_secret
+        .as_ref()
+        .map(|s| s.name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| db.default_auth_secret_name())
+}
+
+/// Reads the credentials of `db` from its auth secret in its namespace (`default` when the
+/// object has none): the secret `spec.authSecret.name` names, else `<db>-auth`, as KubeDB
+/// names it (`GetAuthSecretName`, see [`credentials`] for the keys). This is the only place
+/// that decides which secret holds the credentials; [`database_access`] and the SQL status
+/// reader (`pods_health`, feature `live`) use it.
+///
+/// Errors: [`AccessError::Secret`] (the secret cannot be read, named as `Secret/ns/name`),
+/// [`AccessError::MissingKey`].
+///
+/// ```no_run
+/// # async fn demo(client: kube::Client, db: kubedb_types::kubedb::v1::MariaDB) -> Result<(), deployer::AccessError> {
+/// let c = deployer::auth_credentials(&client, &db).await?;
+/// println!("user {}", c.username);
+/// # Ok(()) }
+/// ```
+pub async fn auth_credentials(
     client: &Client,
-    namespace: &str,
-    db: &str,
-    wsrep: WsrepReader<'_>,
-) -> Result<DatabaseAccess, AccessError> {
-    let name = format!("{db}-auth");
+    db: &MariaDB,
+) -> Result<DatabaseCredentials, AccessError> {
+    let namespace = db.metadata.namespace.as_deref().unwrap_or("default");
+    let name = auth_secret_name(db);
     let secret = Api::<Secret>::namespaced(client.clone(), namespace)
         .get(&name)
         .await
@@ -178,17 +230,39 @@ pub async fn database_access(
             name: name.clone(),
             source,
         })?;
-    let credentials = credentials(&secret)?;
-    let params = ListParams::default().labels_from(&pod_work_selector(namespace, db));
-    let works = Api::<ManifestWork>::all(client.clone())
-        .list(&params)
+    credentials(&secret)
+}
+
+/// Reads the MariaDB `namespace/db`, its credentials ([`auth_credentials`]: the secret
+/// `spec.authSecret.name` names, else `<db>-auth`) and its pod table from the hub, asks
+/// `wsrep` for the members' status, and returns the credentials and the Synced Primary
+/// members.
+///
+/// Errors: [`AccessError::Database`] (no such MariaDB), the secret's errors, the pod works'
+/// list failing ([`AccessError::Pods`]), no Synced Primary member
+/// ([`AccessError::NoEndpoint`]).
+pub async fn database_access(
+    client: &Client,
+    namespace: &str,
+    db: &str,
+    wsrep: WsrepReader<'_>,
+) -> Result<DatabaseAccess, AccessError> {
+    let mariadb = Api::<MariaDB>::namespaced(client.clone(), namespace)
+        .get(db)
+        .await
+        .map_err(|source| AccessError::Database {
+            namespace: namespace.to_owned(),
+            name: db.to_owned(),
+            source,
+        })?;
+    let credentials = auth_credentials(client, &mariadb).await?;
+    let (rows, _) = list_pods(client, namespace, db)
         .await
         .map_err(|source| AccessError::Pods {
             namespace: namespace.to_owned(),
             db: db.to_owned(),
             source,
         })?;
-    let (rows, _) = pod_table(&works.items);
     let status = wsrep(rows.clone()).await;
     let endpoints = synced_endpoints(&rows, &status);
     if endpoints.is_empty() {

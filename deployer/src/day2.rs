@@ -27,12 +27,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use galera::status::{ClusterStatus, LocalState, WsrepStatus};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubedb_types::admission::{self, Lookup, Severity as AdmissionSeverity};
 use kubedb_types::apps::v1::{LegacyDistributionRule, PlacementPolicy};
 use kubedb_types::kubedb::v1::MariaDB;
 use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
 use kubedb_types::release::Release;
 use kubeslice_types::controller::v1alpha1::SliceConfig;
+use kubeslice_types::validation::{HubState, validate_slice_config_update};
 use ocm_types::cluster::v1::ManagedCluster;
 use placement::plan::{
     Candidate, DistributeOptions, Step, Votes, distribute, migrate, scale, survival_report,
@@ -71,11 +73,16 @@ pub struct Current {
     pub wsrep: BTreeMap<String, WsrepStatus>,
     /// The KubeDB release running on the hub.
     pub release: Release,
+    /// The hub's ManagedClusters (`cluster.open-cluster-management.io/v1`): a cluster that a
+    /// [`Target::PerCluster`] names and the policy lacks joins the slice and the policy when
+    /// its ManagedCluster is here and passes the new-cluster checks (see [`plan_day2`]).
+    pub managed_clusters: Vec<ManagedCluster>,
 }
 
 impl Current {
     /// The state a freshly applied walkthrough plan leaves on the hub (no pod rows and no
-    /// wsrep status: nothing to refuse on health).
+    /// wsrep status: nothing to refuse on health; the environment's ManagedClusters). To plan
+    /// from what a hub actually stores, read it with `read_current` (feature `client`).
     pub fn from_plan(plan: &Plan, env: &crate::environment::Environment) -> Option<Current> {
         let mut mariadb = None;
         let mut policy = None;
@@ -95,6 +102,7 @@ impl Current {
             pods: Vec::new(),
             wsrep: BTreeMap::new(),
             release: env.kubedb.release,
+            managed_clusters: env.hub.managed_clusters.clone(),
         })
     }
 
@@ -123,7 +131,9 @@ impl Current {
 pub enum Target {
     /// This many members, new ones placed on the clusters already in the policy.
     Replicas(u32),
-    /// Exactly these members per cluster (clusters not named get none).
+    /// Exactly these members per cluster (clusters not named get none). A cluster the policy
+    /// does not have is added as [`Target::AddClusters`] adds one (slice join, then policy
+    /// extended), its ManagedCluster taken from [`Current::managed_clusters`].
     PerCluster(BTreeMap<String, u32>),
     /// Join these clusters to the slice and the policy and spread `replicas` over all.
     AddClusters {
@@ -255,7 +265,9 @@ pub enum Day2Error {
         /// What.
         reason: String,
     },
-    /// A new cluster fails preflight's checks.
+    /// A new cluster fails the checks for joining: its name (a DNS-1123 label), preflight's
+    /// registration and Kubernetes-version checks, and KubeSlice's SliceConfig update webhook
+    /// rules on the slice with it (`maxClusters` among them).
     #[error("cluster {cluster} cannot join: {}", reasons.join("; "))]
     NewCluster {
         /// The cluster.
@@ -263,9 +275,10 @@ pub enum Day2Error {
         /// Preflight's error findings.
         reasons: Vec<String>,
     },
-    /// A cluster named by the target is neither in the policy nor added by it.
+    /// A cluster named by the target is neither in the policy nor a ManagedCluster of the hub
+    /// ([`Current::managed_clusters`]) nor added by the target.
     #[error(
-        "cluster {0} is not in the PlacementPolicy; add it with Target::AddClusters (its ManagedCluster is needed for the checks)"
+        "cluster {0} is not in the PlacementPolicy, and the hub has no ManagedCluster {0}: name a cluster of the policy, or register it with OCM first (`clusteradm join` on the cluster, `clusteradm accept --clusters {0}` on the hub) to add it"
     )]
     UnknownCluster(String),
     /// No sequence of legal updates keeps the survival properties.
@@ -282,9 +295,15 @@ pub enum Day2Error {
 
 /// Plans the way from `current` to `target`.
 ///
-/// Errors ([`Day2Error`]): a target under 3 or over the OpsRequest limit, pods not Ready or
-/// members not Synced in Primary, a new cluster that fails preflight, a cluster the policy
-/// does not know, or no sequence keeping the survival properties.
+/// `current` may come from a hub (`read_current`, feature `client`) or from a plan
+/// ([`Current::from_plan`]); the steps are server-side apply configurations either way (the
+/// metadata the API server sets is dropped from the objects read).
+///
+/// Errors ([`Day2Error`]): a target under 3 or over the OpsRequest limit; pods not Ready, a
+/// pod table that does not match the replicas, or members not Synced in Primary; a new
+/// cluster that cannot join (name not a DNS-1123 label, preflight's registration or version
+/// errors, KubeSlice's SliceConfig update rules such as `maxClusters`); a cluster neither in
+/// the policy nor on the hub; or no sequence keeping the survival properties.
 pub fn plan_day2(
     current: &Current,
     target: &Target,
@@ -314,7 +333,6 @@ pub fn plan_day2(
     let start = start_votes.data.clone();
     let mut known: BTreeSet<String> = policy.rules.iter().map(|r| r.cluster.clone()).collect();
     let cap = options.capacity;
-    let mut new_clusters = Vec::new();
     // A drain's second choice of target, tried when its first cannot be reached safely.
     let mut drain_fallback: Option<BTreeMap<String, u32>> = None;
     let target_map: BTreeMap<String, u32> = match target {
@@ -325,8 +343,17 @@ pub fn plan_day2(
             scaled(&trimmed, *n, &candidates, &opts, &rule)?
         }
         Target::PerCluster(map) => {
-            if let Some(c) = map.keys().find(|c| !known.contains(*c)) {
-                return Err(Day2Error::UnknownCluster(c.clone()));
+            for c in map.iter().filter(|(_, n)| **n > 0).map(|(c, _)| c) {
+                if known.contains(c) {
+                    continue;
+                }
+                let mc = current
+                    .managed_clusters
+                    .iter()
+                    .find(|mc| mc.metadata.name.as_deref() == Some(c.as_str()))
+                    .ok_or_else(|| Day2Error::UnknownCluster(c.clone()))?;
+                can_join(mc, c)?;
+                known.insert(c.clone());
             }
             let map: BTreeMap<String, u32> = map
                 .iter()
@@ -343,21 +370,8 @@ pub fn plan_day2(
             check_count(*n, options)?;
             for mc in clusters {
                 let name = mc.metadata.name.clone().unwrap_or_default();
-                let mut findings: Vec<Finding> = registration(mc, &name);
-                findings.extend(kubernetes_version(mc, &name));
-                let reasons: Vec<String> = findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error)
-                    .map(|f| f.to_string())
-                    .collect();
-                if !reasons.is_empty() {
-                    return Err(Day2Error::NewCluster {
-                        cluster: name,
-                        reasons,
-                    });
-                }
-                known.insert(name.clone());
-                new_clusters.push(name);
+                can_join(mc, &name)?;
+                known.insert(name);
             }
             let candidates: Vec<Candidate> = known.iter().map(|c| Candidate::new(c, cap)).collect();
             // The best layout of `n` over all clusters, reached by legal steps below.
@@ -422,17 +436,33 @@ pub fn plan_day2(
     };
     // Clusters the target uses that the slice does not have yet.
     let mut slice = current.slice.clone();
+    apply_config(&mut slice.metadata);
+    slice.status = None;
     let mut steps = Vec::new();
     for cluster in target_map.keys() {
         if target_map[cluster] > 0 && !slice.spec.clusters().contains(cluster) {
             if !known.contains(cluster) {
                 return Err(Day2Error::UnknownCluster(cluster.clone()));
             }
+            let before = slice.clone();
             slice
                 .spec
                 .clusters
                 .get_or_insert_with(Vec::new)
                 .push(cluster.clone());
+            // KubeSlice's SliceConfig update webhook on the join (the rules that need the
+            // controller's Cluster objects are skipped: preflight's checks stand for them).
+            let reasons: Vec<String> =
+                validate_slice_config_update(&before, &slice, &HubState::default())
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+            if !reasons.is_empty() {
+                return Err(Day2Error::NewCluster {
+                    cluster: cluster.clone(),
+                    reasons,
+                });
+            }
             steps.push(Day2Step::JoinSlice {
                 cluster: cluster.clone(),
                 slice: Box::new(slice.clone()),
@@ -443,6 +473,7 @@ pub fn plan_day2(
     // Merge runs of the same direction: policy and OpsRequest per run.
     let slice_clusters: Vec<String> = slice.spec.clusters().to_vec();
     let mut last_pp = current.policy.clone();
+    apply_config(&mut last_pp.metadata);
     let mut members = replicas;
     let mut states = Vec::new();
     let prefix = options
@@ -552,6 +583,19 @@ pub fn plan_day2(
         target: target_map,
         states,
     })
+}
+
+/// Leaves only what a server-side apply configuration may carry: the objects read from a hub
+/// come with the fields the API server sets (`resourceVersion`, which would make every step
+/// after the first on the same object a `409 Conflict`; `managedFields`, which an apply
+/// request must not set; `uid`, `generation`, `creationTimestamp`).
+fn apply_config(meta: &mut ObjectMeta) {
+    meta.resource_version = None;
+    meta.managed_fields = None;
+    meta.uid = None;
+    meta.generation = None;
+    meta.creation_timestamp = None;
+    meta.self_link = None;
 }
 
 /// Writes `policy`'s rules into whichever shape `pp` has (both when both are set).
@@ -677,8 +721,67 @@ fn scaled(
     Ok(data)
 }
 
-/// Every pod Ready and every readable member Synced in a Primary component.
+/// The checks a cluster passes before it joins: its name is a DNS-1123 label (OCM names the
+/// cluster's namespace on the hub after it, where its ManifestWorks live:
+/// `open-cluster-management-io/open-cluster-management-io.github.io:content/concepts/managedcluster.md`;
+/// a namespace name is a DNS-1123 label, `kubernetes/apimachinery@v0.34.0:pkg/api/validation/generic.go`
+/// `ValidateNamespaceName`), and preflight's registration and Kubernetes-version errors.
+fn can_join(mc: &ManagedCluster, name: &str) -> Result<(), Day2Error> {
+    let mut reasons = Vec::new();
+    if let Some(why) = not_a_dns1123_label(name) {
+        reasons.push(format!(
+            "{name:?} is not a valid cluster name: {why} (OCM names the cluster's hub namespace after it)"
+        ));
+    }
+    let mut findings: Vec<Finding> = registration(mc, name);
+    findings.extend(kubernetes_version(mc, name));
+    reasons.extend(
+        findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.to_string()),
+    );
+    if reasons.is_empty() {
+        Ok(())
+    } else {
+        Err(Day2Error::NewCluster {
+            cluster: name.to_owned(),
+            reasons,
+        })
+    }
+}
+
+/// Why `name` is not a DNS-1123 label (at most 63 characters, lowercase letters, digits and
+/// `-`, starting and ending with a letter or digit: `kubernetes/apimachinery@v0.34.0:
+/// pkg/util/validation/validation.go` `IsDNS1123Label`), or `None`.
+fn not_a_dns1123_label(name: &str) -> Option<&'static str> {
+    let b = name.as_bytes();
+    let edge = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    if b.is_empty() || b.len() > 63 {
+        Some("a DNS-1123 label has 1 to 63 characters")
+    } else if !b.iter().all(|c| edge(c) || *c == b'-') {
+        Some("a DNS-1123 label has only lowercase letters, digits and '-'")
+    } else if !b.first().is_some_and(edge) || !b.last().is_some_and(edge) {
+        Some("a DNS-1123 label starts and ends with a lowercase letter or a digit")
+    } else {
+        None
+    }
+}
+
+/// Every pod Ready, as many pods as members (when the pod table is known), and every
+/// readable member Synced in a Primary component.
 fn healthy(current: &Current) -> Result<(), Day2Error> {
+    let replicas = current.replicas() as usize;
+    if !current.pods.is_empty() && current.pods.len() != replicas {
+        let (ns, db) = current.name();
+        return Err(Day2Error::Current {
+            object: format!("MariaDB/{ns}/{db}"),
+            reason: format!(
+                "the hub has {} pod ManifestWorks for {replicas} replicas (the PetSet controller has not caught up, or a scale is under way); wait until the pod table matches",
+                current.pods.len()
+            ),
+        });
+    }
     for row in &current.pods {
         if row.ready != Readiness::Ready {
             return Err(Day2Error::Current {

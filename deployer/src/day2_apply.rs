@@ -2,7 +2,7 @@
 //! retry policy of [`ApplyOptions::retry_policy`]), then waited for with watches: after a
 //! slice join the slice's health on every cluster (as `apply_plan` waits), after an
 //! OpsRequest its phase `Successful` (`Failed`, `Denied` or `Skipped` stop the apply with its
-//! conditions), every pod Ready in the pod table, and, where the caller can read `wsrep%`
+//! conditions; a `Pending` request, queued behind another for the database, is reported), every pod Ready in the pod table, and, where the caller can read `wsrep%`
 //! status, `wsrep_cluster_size` equal to the new member count with every member Synced in a
 //! Primary component. Each step writes one object, so a refused step leaves nothing half
 //! applied; the error says which steps were applied and how to resume.
@@ -11,11 +11,13 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use backon::Retryable;
+use futures::StreamExt;
 use futures::future::BoxFuture;
 use galera::status::WsrepStatus;
 use kube::api::{Api, DynamicObject, PatchParams};
 use kube::core::ApiResource;
-use kube::runtime::wait::{Condition, await_condition};
+use kube::runtime::wait::Condition;
+use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, Resource};
 use kubedb_types::apps::v1::PlacementPolicy;
 use kubedb_types::ops::v1alpha1::{MariaDBOpsRequest, OpsRequestPhase};
@@ -120,6 +122,32 @@ fn ops_final() -> impl Condition<MariaDBOpsRequest> {
     }
 }
 
+/// Watches the OpsRequest `name` (list then watch on its name, resumed with kube-runtime's
+/// backoff) until [`ops_final`] holds, handing every phase change to `seen`; `None` when the
+/// watch ends first.
+async fn await_ops_final(
+    api: Api<MariaDBOpsRequest>,
+    name: &str,
+    mut seen: impl FnMut(Option<OpsRequestPhase>),
+) -> Option<MariaDBOpsRequest> {
+    let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
+    let stream = watcher(api, config).default_backoff().applied_objects();
+    let mut stream = std::pin::pin!(stream);
+    let mut last = None;
+    while let Some(item) = stream.next().await {
+        let Ok(ops) = item else { continue };
+        let phase = ops.phase();
+        if last != Some(phase) {
+            last = Some(phase);
+            seen(phase);
+        }
+        if ops_final().matches_object(Some(&ops)) {
+            return Some(ops);
+        }
+    }
+    None
+}
+
 /// Applies `plan`'s steps in order and waits after each (see the module docs). With
 /// `options.dry_run` every step is sent with `dryRun=All` (stored nowhere) and nothing is
 /// awaited; `options.wait` bounds each wait (`None`: no waits). `wsrep`, when given, is asked
@@ -214,10 +242,22 @@ pub async fn apply_day2(
                     condition: condition.clone(),
                 });
                 let api: Api<MariaDBOpsRequest> = Api::namespaced(client.clone(), &ns);
-                let seen = tokio::time::timeout(timeout, await_condition(api, &name, ops_final()))
+                // KubeDB runs one OpsRequest per database; the others wait `Pending`
+                // (simulated_clusters::ops has the upstream sources).
+                let queued = |phase| {
+                    if phase == Some(OpsRequestPhase::Pending) {
+                        progress(Progress::Waiting {
+                            object: object.clone(),
+                            condition: format!(
+                                "{condition}: Pending, queued behind another MariaDBOpsRequest for {ns}/{} (KubeDB runs one per database)",
+                                ops.spec.database_ref.name
+                            ),
+                        });
+                    }
+                };
+                let seen = tokio::time::timeout(timeout, await_ops_final(api, &name, queued))
                     .await
                     .ok()
-                    .and_then(Result::ok)
                     .flatten();
                 let Some(seen) = seen else {
                     return Err(timed_out(condition));

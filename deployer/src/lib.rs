@@ -18,17 +18,18 @@
 //! between steps for typed [`Condition`]s), the watches [`wait_for_phase`] and [`watch_pods`],
 //! and [`hub_client`].
 //!
-//! Day 2: [`day2::plan_day2`] (pure) plans a scale, a new cluster or a drain as SliceConfig,
-//! PlacementPolicy and `MariaDBOpsRequest` steps that keep survival at every ordinal;
-//! [`apply_day2`] applies and awaits them; [`database_access`] gives embedding tools the
-//! credentials and the Synced Primary members (a `mysql_async` pool with `live`). The name
-//! `connect` stays the hub-client module, so access is `database_access`, not `connect`.
+//! Day 2: [`read_current`] reads the database as it stands on a hub; [`day2::plan_day2`]
+//! (pure) plans a scale, a new cluster or a drain as SliceConfig, PlacementPolicy and
+//! `MariaDBOpsRequest` steps that keep survival at every ordinal; [`apply_day2`] applies and
+//! awaits them; [`database_access`] gives embedding tools the credentials and the Synced
+//! Primary members (a `mysql_async` pool with `live`). The name `connect` stays the
+//! hub-client module, so access is `database_access`, not `connect`.
 //!
 //! Modules: `pipeline` assembles the plan from `plan` (the objects and previews),
 //! `preflight`, `survival` and `environment`; `findings` names objects; `pod_table` decodes
 //! pod ManifestWorks (pure); `conditions` says what is waited for (pure); `day2` plans day-2
-//! steps (pure, public module); `watch`, `apply`, `day2_apply`, `access`, `connect` and `sql`
-//! talk to the hub. This file only declares and re-exports.
+//! steps (pure, public module); `watch`, `apply`, `day2_read`, `day2_apply`, `access`,
+//! `connect` and `sql` talk to the hub. This file only declares and re-exports.
 //!
 //! Features: `client` (default) is the kube edge (`apply`, `conditions`, `watch`, `connect`;
 //! kube's client and runtime, Tokio timers); without it the crate plans and judges only and
@@ -45,6 +46,8 @@ mod connect;
 pub mod day2;
 #[cfg(feature = "client")]
 mod day2_apply;
+#[cfg(feature = "client")]
+mod day2_read;
 mod environment;
 mod failover;
 mod findings;
@@ -70,6 +73,8 @@ pub use conditions::{
 pub use connect::*;
 #[cfg(feature = "client")]
 pub use day2_apply::*;
+#[cfg(feature = "client")]
+pub use day2_read::*;
 pub use environment::*;
 pub use failover::*;
 pub use findings::*;

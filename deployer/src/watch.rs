@@ -148,6 +148,21 @@ pub async fn wait_for_phase(
     }
 }
 
+/// Lists the hub's pod ManifestWorks of the MariaDB `namespace/name` once (KubeDB's selector
+/// labels and the `pod` role) and decodes them into the pod table ([`pod_table`]), as
+/// [`watch_pods`] does on every change. Errors: the list's.
+pub(crate) async fn list_pods(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+) -> Result<(Vec<PodRow>, Vec<Finding>), kube::Error> {
+    let params = kube::api::ListParams::default().labels_from(&pod_work_selector(namespace, name));
+    let works = Api::<ManifestWork>::all(client.clone())
+        .list(&params)
+        .await?;
+    Ok(pod_table(&works.items))
+}
+
 /// Watches the hub's pod ManifestWorks of the MariaDB `namespace/name` (list then watch,
 /// resumed after dropped watches) and hands the decoded pod table to `seen` after every
 /// change, until `seen` returns true or `timeout` passes. Returns the last table, and whether

@@ -161,6 +161,124 @@ fn an_unknown_cluster_is_refused() {
     assert_eq!(err, Day2Error::UnknownCluster("nowhere".into()));
 }
 
+/// The walkthrough's state with one more ManagedCluster, registered as the others are.
+fn with_registered(name: &str) -> Current {
+    let (env, mut current) = seed();
+    let mut mc = env.hub.managed_clusters[0].clone();
+    mc.metadata.name = Some(name.to_owned());
+    current.managed_clusters.push(mc);
+    current
+}
+
+fn per_cluster(pairs: &[(&str, u32)]) -> Target {
+    Target::PerCluster(pairs.iter().map(|(c, n)| ((*c).to_owned(), *n)).collect())
+}
+
+#[test]
+fn a_per_cluster_target_naming_a_registered_cluster_joins_it() {
+    let current = with_registered("demo-far");
+    let target = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), ("demo-far", 2)]);
+    let plan = plan_day2(&current, &target, &Day2Options::default()).expect("plans");
+    assert_eq!(
+        kinds(&plan.steps),
+        ["join demo-far", "policy", "scale 3->5"],
+        "{:#?}",
+        plan.steps
+    );
+    let Day2Step::Policy(pp) = &plan.steps[1] else {
+        unreachable!()
+    };
+    let dist: BTreeMap<&str, Vec<i32>> = pp
+        .distribution()
+        .into_iter()
+        .map(|(c, i)| (c, i.to_vec()))
+        .collect();
+    assert_eq!(dist["demo-far"], [3, 4]);
+    assert_eq!(dist["demo-controller"], [0, 2]);
+    assert_eq!(dist["demo-worker"], [1]);
+}
+
+#[test]
+fn a_new_cluster_that_cannot_join_is_refused_with_the_reason() {
+    // Not a DNS-1123 label: OCM names the cluster's hub namespace after it.
+    for bad in ["Demo_Far", "-far", &"x".repeat(64)] {
+        let current = with_registered(bad);
+        let target = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), (bad, 2)]);
+        let err = plan_day2(&current, &target, &Day2Options::default()).unwrap_err();
+        let Day2Error::NewCluster { cluster, reasons } = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(cluster, bad);
+        assert!(reasons[0].contains("DNS-1123"), "{err}");
+    }
+    // The slice is full: maxClusters 2 (immutable) and two clusters in it.
+    let mut current = with_registered("demo-far");
+    current.slice.spec.max_clusters = Some(2);
+    let target = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), ("demo-far", 2)]);
+    let err = plan_day2(&current, &target, &Day2Options::default()).unwrap_err();
+    assert_eq!(
+        err,
+        Day2Error::NewCluster {
+            cluster: "demo-far".into(),
+            reasons: vec!["spec.clusters: 3 clusters exceed maxClusters 2".into()],
+        }
+    );
+    // Not registered with the hub at all.
+    let (_, current) = seed();
+    let err = plan_day2(&current, &target, &Day2Options::default()).unwrap_err();
+    assert_eq!(err, Day2Error::UnknownCluster("demo-far".into()));
+    // Registered but not accepted: preflight's registration check.
+    let mut current = with_registered("demo-far");
+    if let Some(mc) = current.managed_clusters.last_mut() {
+        mc.spec.hub_accepts_client = Some(false);
+    }
+    let err = plan_day2(&current, &target, &Day2Options::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("clusteradm accept --clusters demo-far"),
+        "{err}"
+    );
+}
+
+/// Objects read from a hub carry what the API server set; the steps are apply
+/// configurations without it (a stale `resourceVersion` would make the second write to the
+/// same SliceConfig a 409, and an apply may not set `managedFields`).
+#[test]
+fn steps_carry_no_server_set_metadata() {
+    let mut current = with_registered("demo-far");
+    let mut mc = current.managed_clusters[0].clone();
+    mc.metadata.name = Some("demo-near".into());
+    current.managed_clusters.push(mc);
+    for meta in [&mut current.slice.metadata, &mut current.policy.metadata] {
+        meta.resource_version = Some("41".into());
+        meta.uid = Some("5d1c".into());
+        meta.generation = Some(3);
+        meta.managed_fields = Some(vec![Default::default()]);
+    }
+    let target = per_cluster(&[
+        ("demo-controller", 2),
+        ("demo-worker", 1),
+        ("demo-far", 1),
+        ("demo-near", 1),
+    ]);
+    let plan = plan_day2(&current, &target, &Day2Options::default()).expect("plans");
+    assert_eq!(
+        kinds(&plan.steps),
+        ["join demo-far", "join demo-near", "policy", "scale 3->5"]
+    );
+    for step in &plan.steps {
+        let meta = match step {
+            Day2Step::JoinSlice { slice, .. } => &slice.metadata,
+            Day2Step::Policy(pp) => &pp.metadata,
+            Day2Step::Scale { ops, .. } => &ops.metadata,
+        };
+        assert_eq!(meta.resource_version, None, "{}", step.describe());
+        assert_eq!(meta.managed_fields, None, "{}", step.describe());
+        assert_eq!(meta.uid, None, "{}", step.describe());
+        assert_eq!(meta.generation, None, "{}", step.describe());
+    }
+}
+
 fn random_current(layout: Vec<(String, Vec<i32>)>, replicas: u32) -> Current {
     let (_, mut current) = seed();
     let policy = placement::Policy::from_pairs(layout.clone());
@@ -474,5 +592,149 @@ mod access {
         current.wsrep = [("mariadb-0".to_owned(), status("Primary", "1"))].into();
         let err = plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).unwrap_err();
         assert!(err.to_string().contains("Synced"), "{err}");
+    }
+
+    #[test]
+    fn a_pod_table_short_of_the_replicas_refuses_the_plan() {
+        let (_, mut current) = super::seed();
+        current.pods = vec![
+            row("mariadb-0", Some("10.1.0.5"), Readiness::Ready),
+            row("mariadb-1", Some("10.1.0.6"), Readiness::Ready),
+        ];
+        let err = plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "MariaDB/demo/mariadb: the hub has 2 pod ManifestWorks for 3 replicas"
+            ),
+            "{err}"
+        );
+        current
+            .pods
+            .push(row("mariadb-2", Some("10.1.0.7"), Readiness::Ready));
+        plan_day2(&current, &Target::Replicas(5), &Day2Options::default()).expect("plans");
+    }
+}
+
+/// `database_access` against a fake hub: the credentials come from the secret the MariaDB's
+/// `spec.authSecret.name` names (KubeDB's `GetAuthSecretName`), not from `<db>-auth`.
+mod auth_secret {
+    use std::collections::BTreeMap;
+    use std::future::Future;
+    use std::pin::Pin;
+
+    use deployer::{PodRow, database_access};
+    use emulated_hub::FakeHub;
+    use galera::status::WsrepStatus;
+    use kubedb_types::kubedb::v1::MariaDB;
+    use ocm_types::work::v1::ManifestWork;
+    use serde_json::json;
+
+    fn secret(name: &str, user_b64: &str) -> serde_json::Value {
+        json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": name, "namespace": "demo"},
+            "data": {"username": user_b64, "password": "czNjcmV0"}})
+    }
+
+    /// One Synced pod `mariadb-0` on demo-worker, as the PetSet controller's work reports it.
+    fn hub_with(auth_secret: Option<&str>) -> FakeHub {
+        let hub = FakeHub::new();
+        hub.register::<MariaDB>();
+        hub.register::<ManifestWork>();
+        for ns in ["demo", "demo-worker"] {
+            hub.apply(
+                "kubectl",
+                &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+                false,
+            )
+            .expect("namespace");
+        }
+        let mut spec = json!({"version": "11.5.2", "replicas": 1});
+        if let Some(name) = auth_secret {
+            spec["authSecret"] = json!({"name": name});
+        }
+        hub.apply(
+            "kubectl",
+            &json!({"apiVersion": "kubedb.com/v1", "kind": "MariaDB",
+                "metadata": {"name": "mariadb", "namespace": "demo"}, "spec": spec}),
+            false,
+        )
+        .expect("MariaDB");
+        // "default-user" and "custom-user" in base64.
+        hub.apply("kubedb", &secret("mariadb-auth", "ZGVmYXVsdC11c2Vy"), false)
+            .expect("secret");
+        hub.apply("kubectl", &secret("custom-auth", "Y3VzdG9tLXVzZXI="), false)
+            .expect("secret");
+        let labels = json!({
+            "app.kubernetes.io/instance": "mariadb",
+            "app.kubernetes.io/managed-by": "kubedb.com",
+            "app.kubernetes.io/name": "mariadbs.kubedb.com",
+            "app.kubernetes.io/namespace": "demo",
+            "open-cluster-management.io/role": "pod"});
+        let meta = json!({"name": "mariadb-0", "namespace": "demo-worker", "labels": labels});
+        hub.apply(
+            "petset",
+            &json!({"apiVersion": "work.open-cluster-management.io/v1", "kind": "ManifestWork",
+                "metadata": meta,
+                "spec": {"workload": {"manifests": [{"apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": "mariadb-0", "namespace": "demo"}}]}}}),
+            false,
+        )
+        .expect("work");
+        hub.apply(
+            "work-agent",
+            &json!({"apiVersion": "work.open-cluster-management.io/v1", "kind": "ManifestWork",
+                "metadata": {"name": "mariadb-0", "namespace": "demo-worker"},
+                "status": {"resourceStatus": {"manifests": [{
+                    "resourceMeta": {"ordinal": 0, "kind": "Pod", "name": "mariadb-0", "namespace": "demo"},
+                    "conditions": [],
+                    "statusFeedback": {"values": [
+                        {"name": "PodIP", "fieldValue": {"type": "String", "string": "10.245.0.10"}}]}}]}}}),
+            true,
+        )
+        .expect("work status");
+        hub
+    }
+
+    async fn username(hub: &FakeHub) -> String {
+        let reader = |rows: Vec<PodRow>| -> Pin<
+            Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>,
+        > {
+            let synced = WsrepStatus::from_pairs([
+                ("wsrep_cluster_status", "Primary"),
+                ("wsrep_local_state", "4"),
+            ])
+            .expect("valid status");
+            let status = rows.into_iter().map(|r| (r.pod, synced.clone())).collect();
+            Box::pin(async move { status })
+        };
+        let access = database_access(&hub.client(), "demo", "mariadb", &reader)
+            .await
+            .expect("access");
+        assert_eq!(access.endpoints.len(), 1, "{access:?}");
+        assert_eq!(access.endpoints[0].ip, "10.245.0.10");
+        access.credentials.username
+    }
+
+    fn secrets_read(hub: &FakeHub) -> Vec<String> {
+        hub.requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .filter(|p| p.contains("/secrets/"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn spec_auth_secret_name_is_the_secret_read() {
+        let hub = hub_with(Some("custom-auth"));
+        assert_eq!(username(&hub).await, "custom-user");
+        let read = secrets_read(&hub);
+        assert!(read.iter().any(|r| r.contains("custom-auth")), "{read:?}");
+        assert!(!read.iter().any(|r| r.contains("mariadb-auth")), "{read:?}");
+    }
+
+    #[tokio::test]
+    async fn without_spec_auth_secret_it_is_db_auth() {
+        let hub = hub_with(None);
+        assert_eq!(username(&hub).await, "default-user");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use deployer::{CredentialsError, PodRow, Readiness, auth_credentials, pods_health};
+use deployer::{AccessError, PodRow, Readiness, auth_credentials, pods_health};
 use galera::health::Verdict;
 use http::{Request, Response};
 use kube::client::Body;
@@ -36,7 +36,10 @@ async fn credentials_come_from_the_default_auth_secret() {
     // "root" and "s3cret" in base64.
     let (client, paths) = hub(json!({"username": "cm9vdA==", "password": "czNjcmV0"}));
     let c = auth_credentials(&client, &db()).await.expect("credentials");
-    assert_eq!((c.user.as_str(), c.password.as_str()), ("root", "s3cret"));
+    assert_eq!(
+        (c.username.as_str(), c.password.as_str()),
+        ("root", "s3cret")
+    );
     assert!(
         !format!("{c:?}").contains("s3cret"),
         "the password is redacted"
@@ -53,14 +56,17 @@ async fn credentials_come_from_the_default_auth_secret() {
     assert!(
         matches!(
             err,
-            CredentialsError::Key {
+            AccessError::MissingKey {
                 key: "password",
                 ..
             }
         ),
         "{err:?}"
     );
-    assert!(err.to_string().contains("demo/mariadb-auth"), "{err}");
+    assert!(
+        err.to_string().contains("Secret/demo/mariadb-auth"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -73,8 +79,8 @@ async fn pods_without_ip_or_answer_are_named() {
         ip: ip.map(str::to_owned),
         ready: Readiness::Ready,
     };
-    let creds = deployer::Credentials {
-        user: "root".into(),
+    let creds = deployer::DatabaseCredentials {
+        username: "root".into(),
         password: String::new(),
     };
     let h = pods_health(

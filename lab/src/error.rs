@@ -125,6 +125,10 @@ pub enum LabError {
         /// The last status or error seen.
         last: String,
     },
+    /// A drill step that cannot be run as asked (the model refuses the event, the recovery
+    /// planner refuses, a server answers nonsense): the message says which and why.
+    #[error("drill: {0}")]
+    Drill(String),
 }
 
 impl LabError {

@@ -88,6 +88,8 @@
 //! ```
 
 mod cnf;
+#[cfg(feature = "pods")]
+mod drill;
 mod error;
 #[cfg(feature = "pods")]
 mod pods;
@@ -105,6 +107,8 @@ use galera::status::{LocalState, WsrepStatus};
 use ipnet::Ipv4Net;
 
 pub use cnf::fill_placeholders;
+#[cfg(feature = "pods")]
+pub use drill::{DrillPod, DrillReport, Drills, Mismatch, Recovered, RowCheck, SETTLE};
 pub use error::{INSTALL, LabError};
 #[cfg(feature = "pods")]
 pub use pods::LabPods;

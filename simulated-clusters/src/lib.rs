@@ -19,7 +19,9 @@
 //! - **The KubeDB ops-manager** ([`ops`]): a HorizontalScaling `MariaDBOpsRequest` for the
 //!   world's database goes `Progressing`, sets the PetSet's and the MariaDB's replicas to
 //!   `member` (checked with `dryRun=All` first: a refusal ends it `Failed`, nothing changed)
-//!   and ends `Successful` when every member is Ready in a Galera cluster of that size.
+//!   and ends `Successful` when every member is Ready in a Galera cluster of that size. One
+//!   request runs at a time per database: the others wait `Pending`, and when it ends an
+//!   older waiting request is `Skipped` for a newer one of the same type.
 //! - **Clusters joining later** ([`World::add_spoke`]), seeded as the first ones are.
 //! - **The PetSet controller** ([`petset`]), as the release's kubeops/petset runs it
 //!   (`petset@v0.0.11` for v2025.7.31, `petset@05a56e31` for v2026.7.10): from the stored

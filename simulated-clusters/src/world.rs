@@ -496,7 +496,10 @@ impl Sim {
             if kind == WORK && o["metadata"]["labels"][ROLE_LABEL] == ROLE_POD {
                 self.removed(o);
                 self.reconcile_all();
-                self.finish_ops();
+                self.run_ops();
+            } else if kind == crate::ops::OPS {
+                // A deleted request no longer holds the database's queue.
+                self.run_ops();
             }
             return;
         }
@@ -589,24 +592,17 @@ impl Sim {
             }
             PETSET => self.reconcile(o),
             POLICY => self.reconcile_all(),
-            crate::ops::OPS => {
-                let db = &self.env.database;
-                let (ns, name) = (db.namespace.clone(), db.name.clone());
-                if let Err(e) = crate::ops::start(&self.hub, (&ns, &name), o) {
-                    self.fail(format!("MariaDBOpsRequest {name}: {e}"));
-                }
-            }
             WORK if self.spokes.contains_key(&ns) && !self.down.contains(&ns) => {
                 self.agent(o);
             }
             _ => {}
         }
-        self.finish_ops();
+        self.run_ops();
     }
 
-    /// The ops-manager ends the HorizontalScaling requests whose member count is reached
-    /// ([`crate::ops`]).
-    fn finish_ops(&mut self) {
+    /// The ops-manager's pass ([`crate::ops`]): it ends the HorizontalScaling request whose
+    /// member count is reached, then queues, skips or starts the database's requests.
+    fn run_ops(&mut self) {
         let db = &self.env.database;
         let (ns, name) = (db.namespace.clone(), db.name.clone());
         let replicas = self
@@ -621,7 +617,7 @@ impl Sim {
                     s.ready && s.wsrep.and_then(|w| w.cluster_size) == Some(member as u64)
                 })
         };
-        if let Err(e) = crate::ops::finish(&self.hub, (&ns, &name), converged) {
+        if let Err(e) = crate::ops::reconcile(&self.hub, (&ns, &name), converged) {
             self.fail(format!("MariaDBOpsRequest: {e}"));
         }
     }

@@ -299,3 +299,323 @@ async fn a_refused_petset_stops_the_request_with_nothing_half_applied() {
         "{wsrep:?}"
     );
 }
+
+/// The MariaDBOpsRequest phase changes the hub published, in order, as `(request, phase)`;
+/// collected by a task of its own so the hub's feed never lags behind.
+struct PhaseLog {
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl PhaseLog {
+    fn start(hub: &FakeHub) -> PhaseLog {
+        let mut feed = hub.subscribe();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
+        let log = seen.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                match feed.recv().await {
+                    Ok(change) if change.object_kind == OPS.1 && change.kind != "DELETED" => {
+                        let name = change.object["metadata"]["name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned();
+                        let phase = change.object["status"]["phase"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned();
+                        let mut log = log.lock().expect("phase log");
+                        if log.iter().rev().find(|(n, _)| *n == name).map(|(_, p)| p)
+                            != Some(&phase)
+                        {
+                            log.push((name, phase));
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                        panic!("the phase log missed {n} hub changes")
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+        PhaseLog { seen, task }
+    }
+
+    fn get(&self) -> Vec<(String, String)> {
+        self.seen.lock().expect("phase log").clone()
+    }
+}
+
+impl Drop for PhaseLog {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn phase_of(hub: &FakeHub, name: &str) -> String {
+    hub.get(OPS.0, OPS.1, Some("demo"), name)
+        .and_then(|o| o["status"]["phase"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The walkthrough with `demo-edge` in the slice and the policy (ordinals 3 and 4 there) but
+/// still at 3 members, and `demo-edge` dark: a request growing onto it stays `Progressing`
+/// until the test revives the cluster.
+async fn edge_ready_but_dark() -> (FakeHub, World, Day2Plan) {
+    let (hub, world, env, current) = Box::pin(deployed()).await;
+    let full = add_edge(&world, &env, &current);
+    let without_scale = Day2Plan {
+        steps: full
+            .steps
+            .iter()
+            .filter(|s| !matches!(s, Day2Step::Scale { .. }))
+            .cloned()
+            .collect(),
+        ..full.clone()
+    };
+    assert_eq!(without_scale.steps.len(), 2, "{without_scale:#?}");
+    Box::pin(apply(&hub, &world, &without_scale))
+        .await
+        .expect("the slice join and the policy apply");
+    world.settled().await;
+    world.kill("demo-edge");
+    world.settled().await;
+    (hub, world, full)
+}
+
+/// Creates a HorizontalScaling request the way a user does (server-side apply through the
+/// hub's API).
+async fn request(hub: &FakeHub, name: &str, member: i32) {
+    let ops = kubedb_types::ops::v1alpha1::MariaDBOpsRequest::horizontal_scaling(
+        name, "demo", "mariadb", member,
+    );
+    let api: kube::Api<kubedb_types::ops::v1alpha1::MariaDBOpsRequest> =
+        kube::Api::namespaced(hub.client(), "demo");
+    api.patch(
+        name,
+        &kube::api::PatchParams::apply("test-user").force(),
+        &kube::api::Patch::Apply(&ops),
+    )
+    .await
+    .expect("the webhook admits the request");
+}
+
+/// Two HorizontalScaling requests for the database, the second created while the first runs:
+/// the second waits `Pending` without being acted on, then runs once the first is
+/// `Successful`; one request `Progressing` at a time, in creation order.
+#[tokio::test]
+async fn a_second_request_waits_pending_until_the_first_ends() {
+    let (hub, world, _) = Box::pin(edge_ready_but_dark()).await;
+    let log = PhaseLog::start(&hub);
+
+    Box::pin(request(&hub, "scale-to-4", 4)).await;
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-4"), "Progressing");
+    assert_eq!(
+        replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"),
+        Some(4)
+    );
+
+    Box::pin(request(&hub, "scale-to-5", 5)).await;
+    world.settled().await;
+    // Queued: Pending on the hub, and nothing of it written yet.
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Pending");
+    assert_eq!(phase_of(&hub, "scale-to-4"), "Progressing");
+    assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(4));
+    assert_eq!(
+        replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"),
+        Some(4)
+    );
+
+    world.revive("demo-edge");
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-4"), "Successful");
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Successful");
+    assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(5));
+    assert_eq!(
+        replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"),
+        Some(5)
+    );
+    let wsrep = world.wsrep_all();
+    assert_eq!(wsrep.len(), 5);
+    assert!(
+        wsrep.iter().all(|(_, s)| s.cluster_size == Some(5)),
+        "{wsrep:?}"
+    );
+
+    // The phases as the hub published them: creation order, one Progressing at a time.
+    let seen = log.get();
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    };
+    let transitions: Vec<(String, String)> = seen
+        .iter()
+        .filter(|(_, p)| !p.is_empty())
+        .cloned()
+        .collect();
+    assert_eq!(
+        transitions,
+        pairs(&[
+            ("scale-to-4", "Progressing"),
+            ("scale-to-5", "Pending"),
+            ("scale-to-4", "Successful"),
+            ("scale-to-5", "Progressing"),
+            ("scale-to-5", "Successful"),
+        ]),
+        "{seen:?}"
+    );
+    assert_eq!(world.last_error(), None);
+}
+
+/// Two requests queued behind a running one: when it ends, the older of the two is `Skipped`
+/// (KubeDB skips a request that has not started when a newer one of the same type exists)
+/// and only the newer runs.
+#[tokio::test]
+async fn an_older_queued_request_is_skipped_for_a_newer_one() {
+    let (hub, world, _) = Box::pin(edge_ready_but_dark()).await;
+    let log = PhaseLog::start(&hub);
+    Box::pin(request(&hub, "scale-to-4", 4)).await;
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-4"), "Progressing");
+    Box::pin(request(&hub, "scale-to-3", 3)).await;
+    // A later creationTimestamp (whole seconds) for the newer request.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    Box::pin(request(&hub, "scale-to-5", 5)).await;
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-3"), "Pending");
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Pending");
+
+    world.revive("demo-edge");
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-4"), "Successful");
+    assert_eq!(phase_of(&hub, "scale-to-3"), "Skipped");
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Successful");
+    let skipped = hub
+        .get(OPS.0, OPS.1, Some("demo"), "scale-to-3")
+        .expect("the skipped request");
+    assert!(
+        skipped["status"]["conditions"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Skipped"
+                && c["status"] == "True"
+                && c["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("scale-to-5")))),
+        "{skipped:#}"
+    );
+    // It never ran: 5 members now, and the PetSet never went down to 3.
+    assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(5));
+    assert!(
+        !log.get()
+            .iter()
+            .any(|(n, p)| n == "scale-to-3" && p == "Progressing"),
+        "{:?}",
+        log.get()
+    );
+    assert_eq!(world.wsrep_all().len(), 5);
+}
+
+/// `deployer::apply_day2` on a request that has to wait behind another one: its progress
+/// says the request is `Pending` in the queue, and the apply completes once it ran.
+#[tokio::test]
+async fn apply_day2_reports_a_queued_request() {
+    let (hub, world, full) = Box::pin(edge_ready_but_dark()).await;
+    Box::pin(request(&hub, "scale-to-4", 4)).await;
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-4"), "Progressing");
+
+    let ops = kubedb_types::ops::v1alpha1::MariaDBOpsRequest::horizontal_scaling(
+        "scale-to-5",
+        "demo",
+        "mariadb",
+        5,
+    );
+    let plan = Day2Plan {
+        steps: vec![Day2Step::Scale {
+            from: 4,
+            to: 5,
+            ops: Box::new(ops),
+        }],
+        ..full
+    };
+    let reader =
+        |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
+            let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
+            let status = world.wsrep_of(&pods);
+            Box::pin(async move { status })
+        };
+    let options = ApplyOptions {
+        wait: Some(WAIT),
+        ..ApplyOptions::default()
+    };
+    let mut events = Vec::new();
+    let mut feed = hub.subscribe();
+    let client = hub.client();
+    let apply = Box::pin(apply_day2(&client, &plan, &options, Some(&reader), |p| {
+        events.push(p)
+    }));
+    // The first request ends only once demo-edge is back: revive it when the queued request
+    // shows Pending on the hub.
+    let release = async {
+        loop {
+            let change = feed.recv().await.expect("the hub's feed");
+            if change.object_kind == OPS.1
+                && change.object["metadata"]["name"] == "scale-to-5"
+                && change.object["status"]["phase"] == "Pending"
+            {
+                world.revive("demo-edge");
+                return;
+            }
+        }
+    };
+    let (applied, ()) = tokio::join!(apply, release);
+    applied.expect("the queued request runs and succeeds");
+
+    let queued = events.iter().position(|e| {
+        matches!(e, deployer::Progress::Waiting { object, condition }
+            if object.contains("scale-to-5") && condition.contains("Pending"))
+    });
+    let done = events.iter().position(|e| {
+        matches!(e, deployer::Progress::Satisfied { condition, .. }
+            if condition == "the OpsRequest's phase is final")
+    });
+    assert!(
+        matches!((queued, done), (Some(q), Some(d)) if q < d),
+        "{events:#?}"
+    );
+    assert_eq!(phase_of(&hub, "scale-to-4"), "Successful");
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Successful");
+    assert_eq!(replicas(&hub, "kubedb.com/v1", "MariaDB"), Some(5));
+}
+
+/// Deleting the running request frees the database's queue: the waiting one starts (KubeDB's
+/// parallelism controller counts a request that is gone as completed,
+/// `kubedb/apimachinery@861df689:pkg/controller/opsrequest.go`, `IsCompleted`).
+#[tokio::test]
+async fn deleting_the_running_request_starts_the_waiting_one() {
+    let (hub, world, _) = Box::pin(edge_ready_but_dark()).await;
+    Box::pin(request(&hub, "scale-to-4", 4)).await;
+    world.settled().await;
+    Box::pin(request(&hub, "scale-to-5", 5)).await;
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Pending");
+
+    let api: kube::Api<kubedb_types::ops::v1alpha1::MariaDBOpsRequest> =
+        kube::Api::namespaced(hub.client(), "demo");
+    Box::pin(api.delete("scale-to-4", &kube::api::DeleteParams::default()))
+        .await
+        .expect("deleted");
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Progressing");
+    assert_eq!(
+        replicas(&hub, "apps.k8s.appscode.com/v1", "PetSet"),
+        Some(5)
+    );
+    world.revive("demo-edge");
+    world.settled().await;
+    assert_eq!(phase_of(&hub, "scale-to-5"), "Successful");
+    assert_eq!(world.wsrep_all().len(), 5);
+}
