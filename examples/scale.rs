@@ -12,12 +12,27 @@
 //! A target that cannot be reached safely (under 3 members, a step that would lose a
 //! survival property, a new cluster that cannot join the slice) is refused with exit status 1
 //! before any day-2 step is applied.
+//!
+//! `--lab` runs the simulated spokes' pods as real MariaDB 10.11 + Galera 4 servers in the
+//! one-machine lab (`lab::LabPods`, as `walkthrough --apply --lab` does): the walkthrough's
+//! three servers, then the new members, which join the running cluster by state transfer
+//! (SST or IST, as each one's error log says). The lab is built with the walkthrough's slice;
+//! a cluster the day-2 plan adds (`demo-edge`) joins it when its work agent receives its first
+//! pod (`lab::Lab::add_cluster`: its namespace, its gateway to the slice bridge and the next
+//! block of the slice subnet, as the KubeSlice controller gives a cluster joining an existing
+//! slice), not before: that is what the plan's slice join means. Before scaling it writes rows
+//! on the first pod; the wsrep status the plan and its waits read, and Step 8's, come from the
+//! servers over SQL; Step 8 prints a `lab: ` line, checks that every pod has the rows
+//! (`rows: <n> written, <n> on every pod`) and the time from the first day-2 apply to the
+//! target size healthy. Needs root and the packages `lab::INSTALL` names (exit status 2 saying
+//! what is missing); everything the lab made is removed on exit, failure, panic or Ctrl-C.
 
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use deployer::day2::{Day2Options, Target, plan_day2};
@@ -28,6 +43,7 @@ use deployer::{
 use galera::quorum::{Weight, have_quorum};
 use galera::status::{WsrepStatus, on_off};
 use kubedb_types::kubedb::v1::DatabasePhase;
+use lab::{Lab, LabOptions, LabPods, SliceSpec};
 use ocm_types::cluster::v1::ManagedCluster;
 use simulated_clusters::{Spoke, World};
 
@@ -51,7 +67,7 @@ const EDGE: &str = "demo-edge";
 #[command(
     name = "scale",
     version,
-    after_help = "Exit status:\n  0  scaled and verified\n  1  the target cannot be reached safely (nothing applied), or the apply or the verification failed\n  2  the arguments are wrong"
+    after_help = "Exit status:\n  0  scaled and verified\n  1  the target cannot be reached safely (nothing applied), or the apply or the verification failed\n  2  the arguments are wrong, or --lab cannot run (not root, packages missing)"
 )]
 struct Args {
     /// Members afterwards, spread over demo-controller, demo-worker and demo-edge [default: 5].
@@ -62,6 +78,10 @@ struct Args {
     /// (clusters not named get none).
     #[arg(long, value_name = "cluster=n,...", value_parser = parse_target)]
     target: Option<BTreeMap<String, u32>>,
+    /// The pods are real MariaDB Galera servers in network namespaces, and new members join
+    /// by state transfer (needs root, iproute2 and Debian's mariadb-server galera-4 rsync).
+    #[arg(long)]
+    lab: bool,
 }
 
 fn parse_target(s: &str) -> Result<BTreeMap<String, u32>, String> {
@@ -81,6 +101,12 @@ fn parse_target(s: &str) -> Result<BTreeMap<String, u32>, String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.lab
+        && let Err(e) = lab::preflight()
+    {
+        eprintln!("--lab cannot run: {e}");
+        return ExitCode::from(2);
+    }
     let env = Environment::seed();
     let deployment = match plan(&env) {
         Ok(p) => p,
@@ -153,7 +179,9 @@ fn layout(m: &BTreeMap<String, u32>) -> String {
 
 async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Result<(), Stop> {
     let hub = simulated_clusters::hub_for(env.kubedb.release).map_err(|e| e.to_string())?;
-    let world = World::start(&hub, env, Spoke::of(env));
+    let (world, lab) = start_world(&hub, env, deployment, args.lab)?;
+    // Real servers start one after another (a join by state transfer takes seconds).
+    let patience = Duration::from_secs(if lab.is_some() { 300 } else { 60 });
     let client = hub.client();
     let start = Instant::now();
     let ms = || format!("{:>5} ms", start.elapsed().as_millis());
@@ -170,7 +198,7 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
         &db.namespace,
         &db.name,
         DatabasePhase::Ready,
-        std::time::Duration::from_secs(60),
+        patience,
         |_| {},
     )
     .await
@@ -179,7 +207,7 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
         &client,
         &db.namespace,
         &db.name,
-        std::time::Duration::from_secs(30),
+        patience,
         pods_ready(db.replicas as usize),
     )
     .await;
@@ -189,6 +217,11 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
     let reader =
         |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
             let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
+            if let Some(lab) = &lab {
+                // The servers themselves, over SQL (galera's `live` adapter).
+                let lab = lab.clone();
+                return Box::pin(async move { read_live(&lab, &pods).await });
+            }
             let status = world.wsrep_of(&pods);
             Box::pin(async move { status })
         };
@@ -239,6 +272,11 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
         current.pods.len(),
         pod_layout(&current.pods)
     );
+    let first_pod = format!("{}-0", db.name);
+    if let Some(lab) = &lab {
+        let n = write_rows(lab, &first_pod)?;
+        println!("{} wrote {n} rows on {first_pod}", ms());
+    }
     let day2 = plan_day2(&current, &target, &Day2Options::default())
         .map_err(|e| Stop::Refused(e.to_string()))?;
 
@@ -273,12 +311,10 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
         first = false;
     }
     println!("\n== apply");
-    deployer::apply_day2(
-        &client,
-        &day2,
-        &ApplyOptions::default(),
-        Some(&reader),
-        |p| match p {
+    let apply_options = ApplyOptions::default();
+    let day2_start = Instant::now();
+    let applying =
+        deployer::apply_day2(&client, &day2, &apply_options, Some(&reader), |p| match p {
             Progress::Applying {
                 index,
                 total,
@@ -301,10 +337,13 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
                 println!("{}       waiting for {condition}", ms())
             }
             Progress::Satisfied { .. } => println!("{}       ok", ms()),
-        },
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+        });
+    let applied = if lab.is_some() {
+        refreshing(&world, applying).await
+    } else {
+        applying.await
+    };
+    applied.map_err(|e| e.to_string())?;
 
     println!("\n== Step 8: verify");
     let members: u32 = day2.target.values().sum();
@@ -312,7 +351,7 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
         &client,
         &db.namespace,
         &db.name,
-        std::time::Duration::from_secs(30),
+        patience,
         pods_ready(members as usize),
     )
     .await;
@@ -320,10 +359,20 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
     if !ok {
         return Err(format!("not all {members} pods Ready on the hub").into());
     }
-    let wsrep = world.wsrep_all();
-    for (pod, s) in &wsrep {
+    let wsrep: Vec<(String, Option<String>, WsrepStatus)> = match &lab {
+        Some(lab) => lab_status(lab).await?,
+        None => world
+            .wsrep_all()
+            .into_iter()
+            .map(|(pod, s)| (pod, None, s))
+            .collect(),
+    };
+    for (pod, address, s) in &wsrep {
+        let at = address
+            .as_ref()
+            .map_or(String::new(), |a| format!(" at {a}"));
         println!(
-            "{pod}: wsrep_cluster_status={} wsrep_cluster_size={} wsrep_connected={} wsrep_ready={}",
+            "{pod}{at}: wsrep_cluster_status={} wsrep_cluster_size={} wsrep_connected={} wsrep_ready={}",
             s.cluster_status
                 .as_ref()
                 .map_or("-".to_owned(), ToString::to_string),
@@ -332,10 +381,25 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
             on_off(s.ready == Some(true)),
         );
     }
+    let wsrep: Vec<(String, WsrepStatus)> = wsrep.into_iter().map(|(p, _, s)| (p, s)).collect();
     let health = galera::health::assess(&wsrep, Some(u64::from(members)));
     println!("galera health: {}", health.verdict);
     if health.verdict != galera::health::Verdict::Healthy {
+        for f in &health.findings {
+            println!("  {f}");
+        }
         return Err(format!("galera health is {}", health.verdict).into());
+    }
+    if let Some(lab) = &lab {
+        println!(
+            "lab: first day-2 apply to {members} members healthy in {:.1} s",
+            day2_start.elapsed().as_secs_f64()
+        );
+        let before: u32 = day2.start.values().sum();
+        for (pod, how) in state_transfers(lab, &db.name, before) {
+            println!("lab: {pod} joined by {how}");
+        }
+        check_rows(lab, &wsrep)?;
     }
 
     // Which single-cluster losses the running layout survives, by Galera's quorum rule
@@ -354,4 +418,133 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
         }
     }
     Ok(())
+}
+
+/// The world behind the fake hub: its pods as the Galera model, or with `--lab` as real
+/// servers of a lab built from the deployment's slice (clusters the day-2 plan adds join the
+/// lab when their first pod arrives, see the module doc).
+fn start_world(
+    hub: &emulated_hub::FakeHub,
+    env: &Environment,
+    deployment: &deployer::Plan,
+    lab: bool,
+) -> Result<(World, Option<Arc<Lab>>), String> {
+    if !lab {
+        return Ok((World::start(hub, env, Spoke::of(env)), None));
+    }
+    let slice = SliceSpec::of_plan(deployment)
+        .map_err(|e| e.to_string())?
+        .ok_or("--lab: the plan has no SliceConfig with sliceSubnet, maxClusters and clusters")?;
+    let lab = Arc::new(Lab::new(&slice, LabOptions::default()).map_err(|e| e.to_string())?);
+    let world = World::start_with(hub, env, Spoke::of(env), LabPods::new(lab.clone()));
+    Ok((world, Some(lab)))
+}
+
+/// Runs `work` while asking the world, every second, to report its pods again: real servers
+/// finish joining on their own, after the hub change that started them.
+async fn refreshing<T>(world: &World, work: impl Future<Output = T>) -> T {
+    let ticker = async {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            // The world's lock may be held by a pod start (seconds): off the async workers.
+            tokio::task::block_in_place(|| world.refresh());
+        }
+    };
+    tokio::select! {
+        out = work => out,
+        never = ticker => never,
+    }
+}
+
+/// Each named pod's `wsrep%` read from its server with galera's `live` adapter (pods not
+/// yet running are left out).
+async fn read_live(lab: &Lab, pods: &[String]) -> BTreeMap<String, WsrepStatus> {
+    let mut out = BTreeMap::new();
+    for pod in pods {
+        if let Ok(s) = lab.status_live(pod).await {
+            out.insert(pod.clone(), s);
+        }
+    }
+    out
+}
+
+/// The `lab: ` line and every running pod's `wsrep%` from its server, with its overlay
+/// address (a pod scaled away keeps its data directory, not its server).
+async fn lab_status(lab: &Lab) -> Result<Vec<(String, Option<String>, WsrepStatus)>, String> {
+    println!("lab: {}", lab.summary().map_err(|e| e.to_string())?);
+    let mut out = Vec::new();
+    for p in lab.pods() {
+        if !lab.is_running(&p.name).unwrap_or(false) {
+            continue;
+        }
+        let s = lab.status_live(&p.name).await.map_err(|e| e.to_string())?;
+        out.push((p.name, Some(p.address.to_string()), s));
+    }
+    Ok(out)
+}
+
+/// Rows written on the first pod before scaling.
+const ROWS: u32 = 30;
+
+/// Writes [`ROWS`] rows on `pod` (a table of its own, replicated by Galera) and returns how
+/// many it wrote.
+fn write_rows(lab: &Lab, pod: &str) -> Result<u32, String> {
+    let values: Vec<String> = (1..=ROWS).map(|i| format!("({i}, 'row {i}')")).collect();
+    let sql = format!(
+        "CREATE DATABASE IF NOT EXISTS scale_lab; \
+         CREATE TABLE scale_lab.t (id INT PRIMARY KEY, note VARCHAR(32)); \
+         INSERT INTO scale_lab.t VALUES {};",
+        values.join(", ")
+    );
+    tokio::task::block_in_place(|| lab.sql(pod, &sql)).map_err(|e| e.to_string())?;
+    Ok(ROWS)
+}
+
+/// Every pod has the rows written before scaling: `rows: <n> written, <n> on every pod`.
+fn check_rows(lab: &Lab, wsrep: &[(String, WsrepStatus)]) -> Result<(), String> {
+    let mut short = Vec::new();
+    for (pod, _) in wsrep {
+        let out = tokio::task::block_in_place(|| lab.sql(pod, "SELECT COUNT(*) FROM scale_lab.t"))
+            .map_err(|e| e.to_string())?;
+        let n = out
+            .lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse::<u32>().ok());
+        if n != Some(ROWS) {
+            short.push(format!(
+                "{pod} has {}",
+                n.map_or("?".to_owned(), |n| n.to_string())
+            ));
+        }
+    }
+    if short.is_empty() {
+        println!("rows: {ROWS} written, {ROWS} on every pod");
+        Ok(())
+    } else {
+        println!("rows: {ROWS} written; {}", short.join(", "));
+        Err(format!("rows missing: {}", short.join(", ")))
+    }
+}
+
+/// How each member added by the day-2 plan (ordinal `before` and up) received its state, read
+/// from its error log (`galera::transfer`).
+fn state_transfers(lab: &Lab, set: &str, before: u32) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for p in lab.pods() {
+        let ordinal = p
+            .name
+            .strip_prefix(set)
+            .and_then(|r| r.strip_prefix('-'))
+            .and_then(|o| o.parse::<u32>().ok());
+        if ordinal.is_none_or(|o| o < before) {
+            continue;
+        }
+        let log = std::fs::read_to_string(p.dir.join("error.log")).unwrap_or_default();
+        let how = galera::transfer::StateTransfer::from_log(&p.name, &log)
+            .map_or("no state transfer in its error log".to_owned(), |t| {
+                t.to_string()
+            });
+        out.push((p.name.clone(), how));
+    }
+    out
 }

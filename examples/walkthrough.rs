@@ -379,23 +379,8 @@ async fn apply(args: &Args, env: &Environment, plan: &Plan) -> Result<(), String
 /// pod's `wsrep%` status read from its server with galera's `live` adapter, with its overlay
 /// address.
 async fn lab_status(lab: &Lab) -> Result<Vec<(String, Option<String>, WsrepStatus)>, String> {
+    println!("\nlab: {}", lab.summary().map_err(|e| e.to_string())?);
     let pods = lab.pods();
-    let running = pods
-        .iter()
-        .filter(|p| lab.is_running(&p.name).unwrap_or(false))
-        .count();
-    let version = Lab::server_version().map_err(|e| e.to_string())?;
-    let subnets: Vec<String> = lab
-        .clusters()
-        .iter()
-        .map(|c| format!("{} {}", c.name, c.subnet))
-        .collect();
-    println!(
-        "\nlab: {running} mariadbd running ({version}) in {} network namespaces ({} clusters and the slice's); overlay subnets: {}",
-        lab.namespaces().len(),
-        lab.clusters().len(),
-        subnets.join(", ")
-    );
     let mut out = Vec::new();
     for p in pods {
         let s = lab.status_live(&p.name).await.map_err(|e| e.to_string())?;

@@ -74,6 +74,25 @@ cargo run --quiet --example walkthrough -- --apply | tail -n 9
 cargo run --quiet --example walkthrough -- --apply --kubedb-release v2026.7.10 | tail -n 1
 # The same on real MariaDB Galera servers in network namespaces (root and the packages above).
 cargo run --quiet --example walkthrough -- --apply --lab | grep -E '^(lab: |mariadb-[0-9] at |galera health|FAILED)'
+# Day 2 on real servers: demo-edge joins the lab's slice and mariadb-3, mariadb-4 join the
+# running cluster by state transfer; exits non-zero unless every pod reports size 5 and has
+# the rows written before scaling (checked here again, on the printed lines).
+if ! scale_lab=$(cargo run --quiet --example scale -- --lab | grep -E '^(lab: |mariadb-[0-9] at |galera health|rows: |FAILED|refused)'); then
+    echo "$scale_lab" >&2
+    echo "scale --lab failed" >&2
+    exit 1
+fi
+echo "$scale_lab"
+for want in 'wsrep_cluster_size=5' '^galera health: healthy' '^rows: ([0-9]+) written, \1 on every pod'; do
+    if ! grep -qE "$want" <<<"$scale_lab"; then
+        echo "scale --lab: no line matching $want" >&2
+        exit 1
+    fi
+done
+if [ "$(grep -c 'wsrep_cluster_size=5' <<<"$scale_lab")" -ne 5 ]; then
+    echo "scale --lab: not every one of the 5 pods reports wsrep_cluster_size=5" >&2
+    exit 1
+fi
 cargo run --quiet --example seed >/dev/null
 cargo run --quiet --example failover >/dev/null
 # Failover drills on real servers, each step compared with the model; exits 1 on a

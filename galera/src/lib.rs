@@ -9,6 +9,8 @@
 //! - [`files`]: `grastate.dat`, `gvwstate.dat` and every spelling of the `--wsrep-recover`
 //!   position; [`files::NodeFile::identify`] tells them apart.
 //! - [`recovery`]: which node to bootstrap after a full outage, and the join order.
+//! - [`transfer`]: how a joiner received its state (SST, IST, from which donor), from its
+//!   error log.
 //! - [`health`]: a verdict (healthy, degraded, split-brain, no-primary) with remedies and the
 //!   evidence they rest on, or none when what a verdict needs was not read.
 //! - `live` (feature `live`): read a running server's status with mysql_async.
@@ -34,3 +36,4 @@ pub mod sim;
 pub mod status;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod transfer;

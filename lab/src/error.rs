@@ -45,7 +45,9 @@ pub enum LabError {
     #[error("slice subnet {0:?} is not an IPv4 CIDR such as 10.1.0.0/16")]
     SliceSubnet(String),
     /// A cluster name the lab does not have.
-    #[error("no cluster {0:?} in this lab: name one of the clusters it was built with")]
+    #[error(
+        "no cluster {0:?} in this lab: name one of its clusters, or add it with Lab::add_cluster"
+    )]
     UnknownCluster(String),
     /// A pod name the lab does not have.
     #[error("no pod {0:?} in this lab: add it with Lab::add_pod first")]

@@ -29,6 +29,8 @@
 //!   address from it as the slice router hands them out ([`kubeslice_types::ipam::pod_address`])
 //!   or one the caller chooses. Every pod address sits on its cluster's `gw` with the slice
 //!   subnet's prefix, so every other pod is on-link across the bridge.
+//! - A cluster can join later ([`Lab::add_cluster`], a day-2 slice join): it gets the next
+//!   block of the slice subnet, as the controller gives a newcomer the lowest free index.
 //! - Names resolve in every namespace through `/etc/netns/<namespace>/hosts`, which
 //!   `ip netns exec` mounts over `/etc/hosts`: [`Lab::add_pod`] takes the names the pod answers
 //!   to (such as `deployer::pod_slice_address`, `mariadb-0.mariadb-pods.demo.svc.slice.local`).
@@ -97,7 +99,7 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use galera::files::{RecoveredPosition, SavedState};
@@ -248,7 +250,12 @@ pub(crate) struct Inner {
     base: PathBuf,
     slice_ns: String,
     slice: SliceSpec,
-    clusters: Vec<ClusterInfo>,
+    /// One slot per subnet the slice has (`maxClusters`), filled in index order: by
+    /// [`Lab::new`] for the slice's clusters, then by [`Lab::add_cluster`]. A filled slot never
+    /// changes, so [`Lab::cluster`] lends it without a lock.
+    clusters: Vec<OnceLock<ClusterInfo>>,
+    /// Held while a cluster is added: one index per cluster.
+    adding: Mutex<()>,
     options: LabOptions,
     state: Mutex<State>,
 }
@@ -277,22 +284,24 @@ impl Lab {
         let subnets =
             kubeslice_types::ipam::cluster_subnets(slice.subnet, slice.max_clusters, &names)?;
         let id = sys::next_id();
-        let clusters = subnets
-            .iter()
-            .enumerate()
-            .map(|(i, (name, subnet))| ClusterInfo {
+        // maxClusters is 2..=32 here (cluster_subnets checked it).
+        let slots = usize::try_from(slice.max_clusters).unwrap_or(0);
+        let clusters: Vec<OnceLock<ClusterInfo>> = (0..slots).map(|_| OnceLock::new()).collect();
+        for (i, (name, subnet)) in subnets.iter().enumerate() {
+            let _ = clusters[i].set(ClusterInfo {
                 name: (*name).to_owned(),
                 namespace: format!("{id}-c-{name}"),
                 subnet: *subnet,
                 port: format!("p{i}"),
-            })
-            .collect();
+            });
+        }
         let inner = Arc::new(Inner {
             base: options.base_dir.join(&id),
             slice_ns: format!("{id}-slice"),
             id,
             slice: slice.clone(),
             clusters,
+            adding: Mutex::new(()),
             options,
             state: Mutex::new(State::default()),
         });
@@ -309,21 +318,80 @@ impl Lab {
         self.add_namespace(&ns)?;
         sys::ip(&["-n", &ns, "link", "add", "slice", "type", "bridge"])?;
         sys::ip(&["-n", &ns, "link", "set", "slice", "up"])?;
-        for c in &i.clusters {
-            self.add_namespace(&c.namespace)?;
-            let cns = c.namespace.as_str();
-            sys::ip(&[
-                "-n", cns, "link", "add", "gw", "type", "veth", "peer", "name", &c.port, "netns",
-                &ns,
-            ])?;
-            sys::ip(&["-n", &ns, "link", "set", &c.port, "master", "slice"])?;
-            sys::ip(&["-n", &ns, "link", "set", &c.port, "up"])?;
-            sys::ip(&["-n", cns, "link", "set", "gw", "up"])?;
-            sys::ip(&["-n", cns, "link", "set", "lo", "up"])?;
+        for c in self.clusters() {
+            self.connect_cluster(c)?;
         }
         self.write_hosts()?;
         sys::make_template(&self.template(), &i.options)?;
         Ok(())
+    }
+
+    /// The cluster's namespace and its gateway: veth `gw` in it, port `p<i>` on the slice
+    /// bridge.
+    fn connect_cluster(&self, c: &ClusterInfo) -> Result<(), LabError> {
+        let ns = self.inner.slice_ns.as_str();
+        self.add_namespace(&c.namespace)?;
+        let cns = c.namespace.as_str();
+        sys::ip(&[
+            "-n", cns, "link", "add", "gw", "type", "veth", "peer", "name", &c.port, "netns", ns,
+        ])?;
+        sys::ip(&["-n", ns, "link", "set", &c.port, "master", "slice"])?;
+        sys::ip(&["-n", ns, "link", "set", &c.port, "up"])?;
+        sys::ip(&["-n", cns, "link", "set", "gw", "up"])?;
+        sys::ip(&["-n", cns, "link", "set", "lo", "up"])?;
+        Ok(())
+    }
+
+    /// A cluster joins the slice while the lab runs (a day-2 `SliceConfig` update adding it to
+    /// `spec.clusters`): its namespace, its gateway to the slice bridge, and the subnet the
+    /// KubeSlice controller gives a cluster that joins an existing slice: the block of the
+    /// lowest index no cluster holds yet (`ComputeClusterMap` keeps every existing cluster's
+    /// `spec.octet` and numbers the newcomers with the unused indexes in `spec.clusters` order,
+    /// `kubeslice/kubeslice-controller@v1.9.0:service/worker_slice_config_service.go`; the
+    /// block itself is [`kubeslice_types::ipam::cluster_subnet`]'s). The lab never removes a
+    /// cluster, so that is the next index: for the walkthrough's slice a third cluster gets
+    /// `10.1.32.0/20`. Clusters that join together must be added in their `spec.clusters`
+    /// order. Every namespace's hosts file is rewritten (the new one lists every pod), and the
+    /// cluster is removed with the rest of the lab.
+    ///
+    /// Returns the new cluster; adding a cluster the lab has is [`LabError::Duplicate`], and
+    /// one beyond `maxClusters` is [`LabError::Ipam`]. A cluster whose links could not be made
+    /// is not added (what was made is removed with the lab).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), lab::LabError> {
+    /// use lab::{Lab, LabOptions, SliceSpec};
+    /// let slice = SliceSpec::new("10.1.0.0/16", 16, ["demo-controller", "demo-worker"])?;
+    /// let lab = Lab::new(&slice, LabOptions::default())?;
+    /// let edge = lab.add_cluster("demo-edge")?;
+    /// assert_eq!(edge.subnet.to_string(), "10.1.32.0/20");
+    /// # Ok(()) }
+    /// ```
+    pub fn add_cluster(&self, name: &str) -> Result<ClusterInfo, LabError> {
+        let _one_at_a_time = self.inner.adding.lock().unwrap_or_else(|p| p.into_inner());
+        if self.cluster(name).is_ok() {
+            return Err(LabError::Duplicate(name.to_owned()));
+        }
+        let index = self.clusters().len();
+        let subnet = kubeslice_types::ipam::cluster_subnet(
+            self.inner.slice.subnet,
+            self.inner.slice.max_clusters,
+            index,
+        )?;
+        // cluster_subnet refused an index beyond maxClusters, the number of slots.
+        let Some(slot) = self.inner.clusters.get(index) else {
+            return Err(LabError::UnknownCluster(name.to_owned()));
+        };
+        let info = ClusterInfo {
+            name: name.to_owned(),
+            namespace: format!("{}-c-{name}", self.inner.id),
+            subnet,
+            port: format!("p{index}"),
+        };
+        self.connect_cluster(&info)?;
+        self.write_hosts()?;
+        let _ = slot.set(info.clone());
+        Ok(info)
     }
 
     fn add_namespace(&self, ns: &str) -> Result<(), LabError> {
@@ -356,14 +424,20 @@ impl Lab {
         &self.inner.slice_ns
     }
 
-    /// The slice.
+    /// The slice as the lab was built (its `clusters` are those [`Lab::new`] was given;
+    /// [`Lab::clusters`] also has those added since).
     pub fn slice(&self) -> &SliceSpec {
         &self.inner.slice
     }
 
-    /// The clusters, in the slice's order.
-    pub fn clusters(&self) -> &[ClusterInfo] {
-        &self.inner.clusters
+    /// The clusters in the order of their subnets: the slice's, then those
+    /// [`Lab::add_cluster`] added.
+    pub fn clusters(&self) -> Vec<&ClusterInfo> {
+        self.inner
+            .clusters
+            .iter()
+            .map_while(OnceLock::get)
+            .collect()
     }
 
     /// One cluster.
@@ -371,6 +445,7 @@ impl Lab {
         self.inner
             .clusters
             .iter()
+            .map_while(OnceLock::get)
             .find(|c| c.name == name)
             .ok_or_else(|| LabError::UnknownCluster(name.to_owned()))
     }
@@ -821,7 +896,7 @@ impl Lab {
 
     /// Reconnects every gateway.
     pub fn heal_all(&self) -> Result<(), LabError> {
-        for c in &self.inner.clusters {
+        for c in self.clusters() {
             self.gateway(&c.name, "up")?;
         }
         Ok(())
@@ -831,6 +906,29 @@ impl Lab {
         let c = self.cluster(cluster)?;
         sys::ip(&["-n", &self.inner.slice_ns, "link", "set", &c.port, state])?;
         Ok(())
+    }
+
+    /// One line saying what runs: how many `mariadbd` run, their version
+    /// ([`Lab::server_version`]), the namespaces (the clusters' and the slice's) and each
+    /// cluster's overlay subnet; what the lab examples print after `lab: `.
+    pub fn summary(&self) -> Result<String, LabError> {
+        let running = self
+            .pods()
+            .iter()
+            .filter(|p| self.is_running(&p.name).unwrap_or(false))
+            .count();
+        let version = Lab::server_version()?;
+        let clusters = self.clusters();
+        let subnets: Vec<String> = clusters
+            .iter()
+            .map(|c| format!("{} {}", c.name, c.subnet))
+            .collect();
+        Ok(format!(
+            "{running} mariadbd running ({version}) in {} network namespaces ({} clusters and the slice's); overlay subnets: {}",
+            self.namespaces().len(),
+            clusters.len(),
+            subnets.join(", ")
+        ))
     }
 
     /// The server's version line (`mariadbd --version`).
@@ -886,7 +984,7 @@ impl std::fmt::Debug for Lab {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Lab")
             .field("id", &self.inner.id)
-            .field("clusters", &self.inner.clusters)
+            .field("clusters", &self.clusters())
             .field("pods", &self.pods())
             .finish()
     }

@@ -60,7 +60,9 @@ struct Known {
 
 /// The pods of one database as real servers of a [`Lab`]: each pod the world places gets an
 /// overlay address of its cluster's subnet ([`Lab::add_pod`], answering to its slice DNS name
-/// `deployer::pod_slice_address`), and each start runs `mariadbd` with the `galera.cnf` built
+/// `deployer::pod_slice_address`; a cluster the lab does not have yet, one that joined the
+/// slice and the hub after the lab was built, is added first with [`Lab::add_cluster`], so
+/// its subnet is the next block of the slice), and each start runs `mariadbd` with the `galera.cnf` built
 /// from the pod's manifest and waits (bounded by [`LabPods::ready_timeout`]) until it is
 /// ready (`wsrep_ready=ON`, Synced), so the world reports it Ready on its next reaction.
 ///
@@ -215,6 +217,11 @@ impl PodRuntime for LabPods {
     ) -> Result<String, PodError> {
         if let Ok(info) = self.lab.pod(name) {
             return Ok(info.address.to_string());
+        }
+        if self.lab.cluster(cluster).is_err() {
+            // A cluster that joined the slice after the lab was built (a day-2 join): the
+            // lab learns of it from its work agent's first pod.
+            self.lab.add_cluster(cluster).map_err(|e| err(ordinal, e))?;
         }
         let namespace = manifest["metadata"]["namespace"].as_str().unwrap_or("");
         let set = name.rsplit_once('-').map_or(name, |(s, _)| s);
