@@ -233,6 +233,9 @@ fn on_the_lab(plan: &Plan) -> Result<bool, LabError> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    for (pod, how) in &recovered.transfers {
+        println!("  {pod} caught up: {how}");
+    }
     t.shown(&recovered.report);
     let rows = drills.rows()?;
     let took = recovery.elapsed();

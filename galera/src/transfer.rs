@@ -1,14 +1,18 @@
 //! How a joining node received the cluster's state, read from its error log: a full copy of
 //! a donor's data (SST), the write-sets it missed from a donor's cache (IST), or both in turn.
 //!
-//! The lines read, all Galera's own (`codership/galera@release_26.4.18`; Debian 12's
-//! galera-4 26.4.23 logs the same):
+//! The lines read, Galera's own (`codership/galera@release_26.4.18`; Debian 12's galera-4
+//! 26.4.23 logs the same) and one of the SST script's:
 //!
 //! - `Member <i>.<seg> (<joiner>) requested state transfer from '<wanted>'. Selected
 //!   <j>.<seg> (<donor>)(<state>) as donor.` (`gcs/src/gcs_group.cpp`, every member logs it
 //!   for every joiner, so the joiner's name picks its own);
 //! - `Installed new state from SST: <uuid>:<seqno>` (`galera/src/replicator_str.cpp`): the
-//!   SST arrived and gave that position;
+//!   SST arrived and gave that position; unless the SST script said before it that it ran
+//!   in its IST mode, `WSREP_SST: [INFO] rsync IST completed on joiner` (rsync) or `...
+//!   Running IST` (mariabackup) (`MariaDB/server@mariadb-10.11.19:scripts/wsrep_sst_rsync.sh`,
+//!   `wsrep_sst_mariabackup.sh`, installed by Debian 12's mariadb-server 10.11.19): the donor was started with `--bypass` because the joiner's
+//!   position is in its cache, and no data was copied;
 //! - `Receiving IST: <n> writesets, seqnos <from>-<to>` (`galera/src/replicator_str.cpp`):
 //!   write-sets that are applied. After an SST the joiner also replays the donor's cached
 //!   write-sets up to the SST position into its certification index (`Cert. index preload up
@@ -49,8 +53,17 @@ impl StateTransfer {
     pub fn from_log(node: &str, log: &str) -> Option<StateTransfer> {
         let member = format!("({node}) requested state transfer from ");
         let mut found: Option<StateTransfer> = None;
+        // The SST script ran in its IST mode (the donor passed `--bypass`): Galera still logs
+        // the script's position as `Installed new state from SST`, but no data was copied.
+        let mut bypass = false;
         for line in log.lines().map(|l| l.trim_end_matches('\r')) {
+            if line.contains("WSREP_SST: [INFO]")
+                && (line.contains("IST completed on joiner") || line.contains("Running IST"))
+            {
+                bypass = true;
+            }
             if let Some(at) = line.find(&member) {
+                bypass = false;
                 let rest = &line[at + member.len()..];
                 let donor = rest
                     .split_once(". Selected ")
@@ -63,7 +76,11 @@ impl StateTransfer {
                 });
             } else if let Some(t) = found.as_mut() {
                 if let Some((_, pos)) = line.split_once("Installed new state from SST: ") {
-                    t.sst = RecoveredPosition::parse(pos);
+                    t.sst = if bypass {
+                        None
+                    } else {
+                        RecoveredPosition::parse(pos)
+                    };
                 } else if let Some((_, rest)) = line.split_once("Receiving IST: ") {
                     t.ist = rest
                         .split_once("seqnos ")
@@ -154,5 +171,30 @@ WSREP_SST: [INFO] rsync SST started on joiner (20261130 05:37:25.445)\n\
             t.to_string(),
             "IST of 12 write-sets (seqnos 31-42) from mariadb-2"
         );
+    }
+
+    /// A restart after a full outage, the joiner's log of a real run (`failover --lab`): the
+    /// rsync script runs in its IST mode, Galera still logs the script's position as
+    /// "Installed new state from SST", then the write-sets the joiner missed.
+    #[test]
+    fn an_sst_script_in_ist_mode_is_not_an_sst() {
+        let log = "\
+2026-11-30  6:10:38 0 [Note] WSREP: Member 1.0 (mariadb-2) requested state transfer from '*any*'. Selected 0.0 (mariadb-0)(SYNCED) as donor.
+WSREP_SST: [INFO] Galera co-ords from recovery: ab450a7c-ec84-11f1-941f-72c325e4b1fb:43 0 (20261130 06:10:39.129)
+WSREP_SST: [INFO] rsync IST completed on joiner (20261130 06:10:39.131)
+2026-11-30  6:10:39 3 [Note] WSREP: SST received: ab450a7c-ec84-11f1-941f-72c325e4b1fb:43
+2026-11-30  6:10:39 2 [Note] WSREP: Installed new state from SST: ab450a7c-ec84-11f1-941f-72c325e4b1fb:43
+2026-11-30  6:10:39 2 [Note] WSREP: Receiving IST: 2 writesets, seqnos 44-45
+";
+        let t = StateTransfer::from_log("mariadb-2", log).expect("asked");
+        assert_eq!((t.sst.as_ref(), t.ist), (None, Some((44, 45))));
+        assert_eq!(
+            t.to_string(),
+            "IST of 2 write-sets (seqnos 44-45) from mariadb-0"
+        );
+        // The same lines without the script's IST line: a full SST, then the write-sets.
+        let sst = log.replace("rsync IST completed", "rsync SST completed");
+        let t = StateTransfer::from_log("mariadb-2", &sst).expect("asked");
+        assert_eq!(t.sst.map(|p| p.seqno), Some(43));
     }
 }

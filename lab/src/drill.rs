@@ -36,8 +36,9 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use galera::files::RecoveredPosition;
-use galera::recovery::{NodeReport, RecoveryOptions, RecoveryPlan, plan_recovery};
+use galera::recovery::{Join, NodeReport, RecoveryOptions, RecoveryPlan, Transfer, plan_recovery};
 use galera::sim::{Cluster, Event, NodeSpec};
+use galera::transfer::StateTransfer;
 
 use crate::{Lab, LabError};
 
@@ -116,8 +117,10 @@ impl fmt::Display for DrillReport {
 pub struct Recovered {
     /// What `plan_recovery` chose from the servers' `grastate.dat` and `--wsrep-recover`.
     pub plan: RecoveryPlan,
-    /// The comparison after the last join.
+    /// The comparison after the last join (with the history and each join's state transfer).
     pub report: DrillReport,
+    /// How each joiner caught up, from its error log (`galera::transfer`), in join order.
+    pub transfers: Vec<(String, String)>,
     /// From the first file read to every pod matching the model (a Primary component of
     /// all members).
     pub took: Duration,
@@ -536,9 +539,13 @@ impl Drills {
         )?;
         let before = self.history.clone();
         let mut mismatches = self.compare();
+        let mut logs = Vec::new();
         for join in &plan.joins {
             let i = self.index(&join.node)?;
             self.model(Event::Start(i), &join.node)?;
+            let log = self.lab.pod(&join.node)?.dir.join("error.log");
+            let seen = std::fs::metadata(&log).map_or(0, |m| m.len());
+            logs.push((join, log, seen));
             self.lab.start_at(
                 &join.node,
                 &self.pods[i].cnf,
@@ -548,8 +555,15 @@ impl Drills {
             mismatches.extend(self.compare());
         }
         mismatches.extend(self.same_history(before.as_deref()));
+        let mut transfers = Vec::new();
+        for (join, log, seen) in logs {
+            let (shown, mismatch) = transfer_mismatch(join, &log, seen);
+            transfers.push((join.node.clone(), shown));
+            mismatches.extend(mismatch);
+        }
         let report = self.report("full outage", mismatches, start);
         Ok(Recovered {
+            transfers,
             plan,
             took: start.elapsed(),
             report,
@@ -659,6 +673,33 @@ impl Drills {
         }
         diff
     }
+}
+
+/// How the joiner caught up, read from what its error log gained since it was started
+/// (`galera::transfer::StateTransfer`), against the plan's transfer: a planned IST may also
+/// be no transfer at all (nothing was missed); a planned SST must be one.
+fn transfer_mismatch(join: &Join, log: &std::path::Path, seen: u64) -> (String, Option<Mismatch>) {
+    let text = std::fs::read(log).unwrap_or_default();
+    let start = usize::try_from(seen).unwrap_or(0).min(text.len());
+    let text = String::from_utf8_lossy(&text[start..]);
+    let real = StateTransfer::from_log(&join.node, &text);
+    let (kind, shown) = match &real {
+        Some(t) if t.sst.is_some() => ("SST", t.to_string()),
+        Some(t) if t.ist.is_some() => ("IST", t.to_string()),
+        _ => ("none", "no state received".to_owned()),
+    };
+    let planned = match join.transfer {
+        Transfer::Ist => "IST",
+        Transfer::Sst => "SST",
+    };
+    let agrees = kind == planned || (planned == "IST" && kind == "none");
+    let mismatch = (!agrees).then(|| Mismatch {
+        pod: join.node.clone(),
+        variable: "state transfer".into(),
+        model: planned.into(),
+        real: shown.replace(' ', "_"),
+    });
+    (shown, mismatch)
 }
 
 #[cfg(test)]
