@@ -163,19 +163,7 @@ fn on_the_lab(plan: &Plan) -> Result<bool, LabError> {
         times: Vec::new(),
     };
     t.shown(&drills.form()?);
-    let subnets: Vec<String> = drills
-        .lab()
-        .clusters()
-        .iter()
-        .map(|c| format!("{} {}", c.name, c.subnet))
-        .collect();
-    println!(
-        "lab: {} mariadbd running ({}) in {} network namespaces; overlay subnets: {}",
-        drills.pods().len(),
-        Lab::server_version()?,
-        drills.lab().namespaces().len(),
-        subnets.join(", ")
-    );
+    println!("lab: {}", drills.lab().summary()?);
     let model = |lost: &[&str]| {
         drill(plan, lost).map_err(|e| LabError::Drill(format!("the model's drill: {e}")))
     };

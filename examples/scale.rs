@@ -67,7 +67,7 @@ const EDGE: &str = "demo-edge";
 #[command(
     name = "scale",
     version,
-    after_help = "Exit status:\n  0  scaled and verified\n  1  the target cannot be reached safely (nothing applied), or the apply or the verification failed\n  2  the arguments are wrong, or --lab cannot run (not root, packages missing)"
+    after_help = "Exit status:\n  0  scaled and verified\n  1  the target cannot be reached safely (nothing applied), or the apply or the verification failed\n  2  the arguments are wrong, or --lab cannot run (not root, packages missing)\n  130  --lab: interrupted (Ctrl-C, SIGTERM, SIGHUP); the lab is removed first"
 )]
 struct Args {
     /// Members afterwards, spread over demo-controller, demo-worker and demo-edge [default: 5].
@@ -79,7 +79,7 @@ struct Args {
     #[arg(long, value_name = "cluster=n,...", value_parser = parse_target)]
     target: Option<BTreeMap<String, u32>>,
     /// The pods are real MariaDB Galera servers in network namespaces, and new members join
-    /// by state transfer (needs root, iproute2 and Debian's mariadb-server galera-4 rsync).
+    /// by state transfer (needs root, iproute2 and Debian's mariadb-server galera-4 galera-arbitrator-4 rsync).
     #[arg(long)]
     lab: bool,
 }
@@ -128,6 +128,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(&env, &deployment, &args)) {
         Ok(()) => ExitCode::SUCCESS,
+        // Ctrl-C with --lab: the lab's handler is removing everything and exits with 130.
+        Err(_) if lab::interrupted() => ExitCode::from(130),
         Err(Stop::Refused(e)) => {
             println!("\nrefused: {e}");
             ExitCode::from(1)

@@ -58,7 +58,7 @@ use simulated_clusters::{Spoke, World, serve_kubedb_release};
 #[command(
     name = "walkthrough",
     version,
-    after_help = "Exit status:\n  0  planned (and, with --apply, applied and verified)\n  1  preflight found errors, or the apply or the verification failed\n  2  the input cannot be read or is invalid, --out cannot be written, or the arguments are wrong"
+    after_help = "Exit status:\n  0  planned (and, with --apply, applied and verified)\n  1  preflight found errors, or the apply or the verification failed\n  2  the input cannot be read or is invalid, --out cannot be written, the arguments are wrong, or --lab cannot run (not root, packages missing: it names them and the install command)\n  130  --lab: interrupted (Ctrl-C, SIGTERM, SIGHUP); the lab is removed first"
 )]
 struct Args {
     /// The environment YAML, or `-` for standard input [default: the walkthrough's].
@@ -84,7 +84,7 @@ struct Args {
     #[arg(long = "kubedb-release", value_name = "R", value_parser = |s: &str| s.parse::<Release>().map_err(|e| e.to_string()))]
     release: Option<Release>,
     /// With --apply: the pods are real MariaDB Galera servers in network namespaces (needs
-    /// root, iproute2 and Debian's mariadb-server galera-4 rsync).
+    /// root, iproute2 and Debian's mariadb-server galera-4 galera-arbitrator-4 rsync).
     #[arg(long, requires = "apply", conflicts_with_all = ["kubeconfig", "dry_run"])]
     lab: bool,
 }
@@ -218,6 +218,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(apply(&args, &env, &plan)) {
         Ok(()) => ExitCode::SUCCESS,
+        // Ctrl-C with --lab: the lab's handler is removing everything and exits with 130.
+        Err(_) if lab::interrupted() => ExitCode::from(130),
         Err(e) => {
             println!("\nFAILED: {e}");
             ExitCode::from(1)
