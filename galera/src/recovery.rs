@@ -346,6 +346,23 @@ pub enum Refusal {
     NoPosition,
 }
 
+/// What a node whose `grastate.dat` holds no seqno (a crash) needs to keep its position: the
+/// server does not read the position back from its storage engine when it starts, so started
+/// plainly it begins from an undefined one (bootstrapped: a new history and a reset cache;
+/// joining: a full SST). `mysqld_safe` and the systemd unit's `galera_recovery` pass the
+/// recovered position with `--wsrep-start-position`; KubeDB's `after-crash-bootstrap.sh` and
+/// `join-cluster.sh` (`kubedb/mariadb-init-docker@0.8.0:scripts/`) do not. Seen on MariaDB
+/// 10.11.19 + Galera 26.4.23 by the lab's failover drills.
+fn start_position(node: &NodeReport, uuid: &str, seqno: i64) -> String {
+    let saved = node.saved.as_ref().map_or(-1, |s| s.seqno);
+    if saved >= 0 {
+        return String::new();
+    }
+    format!(
+        "; start it with --wsrep-start-position={uuid}:{seqno} (its grastate.dat holds no seqno: without it the server starts from an undefined position)"
+    )
+}
+
 /// Chooses the bootstrap node and the join order (see the module docs).
 pub fn plan_recovery(
     nodes: &[NodeReport],
@@ -480,7 +497,8 @@ pub fn plan_recovery(
             (
                 best,
                 format!(
-                    "highest seqno {seqno} in history {uuid} ({evidence}){tie}; set safe_to_bootstrap: 1 in its grastate.dat first"
+                    "highest seqno {seqno} in history {uuid} ({evidence}){tie}; set safe_to_bootstrap: 1 in its grastate.dat first{}",
+                    start_position(&nodes[best], uuid, seqno)
                 ),
             )
         }
@@ -561,7 +579,10 @@ pub fn plan_recovery(
                     synced.push(n);
                     (
                         Transfer::Ist,
-                        format!("same history at seqno {seqno}: incremental transfer"),
+                        format!(
+                            "same history at seqno {seqno}: incremental transfer{}",
+                            start_position(n, uuid, seqno)
+                        ),
                     )
                 } else {
                     synced.push(n);
