@@ -124,7 +124,13 @@ fn main() -> ExitCode {
     let drills: Vec<Vec<&str>> = if args.clusters.is_empty() {
         vec![vec!["demo-worker"], vec!["demo-controller"]]
     } else {
-        vec![args.clusters.iter().map(String::as_str).collect()]
+        let mut lost: Vec<&str> = Vec::new();
+        for c in &args.clusters {
+            if !lost.contains(&c.as_str()) {
+                lost.push(c);
+            }
+        }
+        vec![lost]
     };
     for lost in drills {
         match drill(&plan, &lost) {

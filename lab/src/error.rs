@@ -15,11 +15,14 @@ pub enum LabError {
         "the lab needs root (network namespaces, links and servers run as mysql): run it as root, e.g. with sudo"
     )]
     NotRoot,
-    /// Programs or files the lab runs are not installed.
-    #[error("the lab needs {} which are missing: install them with `{INSTALL}`", missing.join(", "))]
+    /// Programs or files the lab runs are not installed (and, when `root` is false, the
+    /// program does not run as root either: both are said at once).
+    #[error("the lab needs {} which are missing: install them with `{INSTALL}`{}", missing.join(", "), if *root { "" } else { "; it also needs root: run it as root, e.g. with sudo" })]
     Missing {
         /// The paths not found.
         missing: Vec<String>,
+        /// Whether the program runs as root.
+        root: bool,
     },
     /// A command failed.
     #[error("`{command}` failed: {detail}")]

@@ -51,7 +51,7 @@ fn check(needed: &[&str], root: bool) -> Result<(), LabError> {
         .map(|p| (*p).to_owned())
         .collect();
     if !missing.is_empty() {
-        return Err(LabError::Missing { missing });
+        return Err(LabError::Missing { missing, root });
     }
     if !root {
         return Err(LabError::NotRoot);
@@ -338,6 +338,14 @@ mod tests {
                 "apt-get install -y mariadb-server galera-4 galera-arbitrator-4 rsync iproute2"
             ),
             "{text}"
+        );
+        assert!(!text.contains("root"), "{text}");
+        let both = check(&["/nonexistent/mariadbd"], false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            both.contains("/nonexistent/mariadbd") && both.contains("needs root"),
+            "{both}"
         );
         assert!(matches!(
             check(&["/"], false),
