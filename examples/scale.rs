@@ -85,18 +85,24 @@ struct Args {
 }
 
 fn parse_target(s: &str) -> Result<BTreeMap<String, u32>, String> {
-    s.split(',')
-        .map(|pair| {
-            let (c, n) = pair
-                .split_once('=')
-                .ok_or_else(|| format!("{pair:?}: expected cluster=n"))?;
-            let n = n
-                .trim()
-                .parse::<u32>()
-                .map_err(|e| format!("{pair:?}: {e}"))?;
-            Ok((c.trim().to_owned(), n))
-        })
-        .collect()
+    let mut target = BTreeMap::new();
+    for pair in s.split(',') {
+        let (c, n) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("{pair:?}: expected cluster=n"))?;
+        let c = c.trim();
+        if c.is_empty() {
+            return Err(format!("{pair:?}: the cluster name is empty"));
+        }
+        let n = n
+            .trim()
+            .parse::<u32>()
+            .map_err(|e| format!("{pair:?}: {e}"))?;
+        if target.insert(c.to_owned(), n).is_some() {
+            return Err(format!("{c} is given twice: give each cluster once"));
+        }
+    }
+    Ok(target)
 }
 
 fn main() -> ExitCode {

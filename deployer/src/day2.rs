@@ -77,6 +77,10 @@ pub struct Current {
     /// [`Target::PerCluster`] names and the policy lacks joins the slice and the policy when
     /// its ManagedCluster is here and passes the new-cluster checks (see [`plan_day2`]).
     pub managed_clusters: Vec<ManagedCluster>,
+    /// Names of the MariaDBOpsRequests already in the database's namespace: the plan's
+    /// requests take names none of them has (KubeDB's webhook refuses a changed spec on an
+    /// existing request, and a request that is already final would end the wait at once).
+    pub ops_requests: Vec<String>,
 }
 
 impl Current {
@@ -103,6 +107,7 @@ impl Current {
             wsrep: BTreeMap::new(),
             release: env.kubedb.release,
             managed_clusters: env.hub.managed_clusters.clone(),
+            ops_requests: Vec::new(),
         })
     }
 
@@ -155,7 +160,8 @@ pub struct Day2Options {
     pub max_members: Option<u32>,
     /// Most members one cluster may run (placement capacity); default unbounded.
     pub capacity: u32,
-    /// Name prefix of the OpsRequests (`<prefix>-<n>`); default `<db>-scale`.
+    /// Name prefix of the OpsRequests (`<prefix>-<n>`, `n` counting on after the highest
+    /// taken in [`Current::ops_requests`]); default `<db>-scale`.
     pub ops_prefix: Option<String>,
 }
 
@@ -480,7 +486,13 @@ pub fn plan_day2(
         .ops_prefix
         .clone()
         .unwrap_or_else(|| format!("{db}-scale"));
-    let mut ops_n = 0usize;
+    // Continue after the highest `<prefix>-<n>` on the hub; skip any name taken.
+    let mut ops_n = current
+        .ops_requests
+        .iter()
+        .filter_map(|n| n.strip_prefix(&format!("{prefix}-"))?.parse::<usize>().ok())
+        .max()
+        .unwrap_or(0);
     // Without an upper bound the plan is a model beyond what KubeDB admits: its OpsRequest
     // webhook (which refuses more than 9 members) is not consulted then.
     let upstream_limits = options.max_members.is_some();
@@ -504,6 +516,9 @@ pub fn plan_day2(
                               policy_then: &PlacementPolicy|
          -> Result<Day2Step, Day2Error> {
             ops_n += 1;
+            while current.ops_requests.contains(&format!("{prefix}-{ops_n}")) {
+                ops_n += 1;
+            }
             let ops = MariaDBOpsRequest::horizontal_scaling(
                 &format!("{prefix}-{ops_n}"),
                 ns,

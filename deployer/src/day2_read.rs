@@ -21,7 +21,11 @@
 //!    carries the pods' phase, IP and Ready condition but no Galera status, so it is read
 //!    from the servers (over SQL with the `live` feature, or a simulated world's model);
 //! 6. the hub's ManagedClusters (`cluster.open-cluster-management.io/v1`), for targets that
-//!    name a cluster the policy does not have yet.
+//!    name a cluster the policy does not have yet;
+//! 7. the names of the MariaDBOpsRequests in the namespace (`ops.kubedb.com/v1alpha1`), so the
+//!    plan's requests get names not taken: a request's spec cannot change once created
+//!    (`validate_mariadb_ops_request_update`), and a reused name would find the old request
+//!    already final.
 //!
 //! The KubeDB release is not detected: the deployer has no reader of a hub's release (the
 //! API server's discovery and served CRD versions are not consulted, and the fake hub does
@@ -36,6 +40,7 @@ use kube::api::{Api, ListParams};
 use kube::{Client, Resource};
 use kubedb_types::apps::v1::PlacementPolicy;
 use kubedb_types::kubedb::v1::MariaDB;
+use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
 use kubedb_types::release::Release;
 use kubeslice_types::controller::v1alpha1::SliceConfig;
 use ocm_types::cluster::v1::ManagedCluster;
@@ -132,8 +137,8 @@ pub enum ReadCurrentError {
 }
 
 /// Reads the MariaDB `namespace/name`, its PlacementPolicy, the policy's SliceConfig, the
-/// pod table, each pod's `wsrep%` status (with `options.wsrep`) and the hub's
-/// ManagedClusters, as [`Current`] for `options.release` (see the module docs for what is
+/// pod table, each pod's `wsrep%` status (with `options.wsrep`), the hub's ManagedClusters
+/// and the namespace's MariaDBOpsRequest names, as [`Current`] for `options.release` (see the module docs for what is
 /// read and why the release is given).
 ///
 /// Errors ([`ReadCurrentError`], each naming the object): `Missing` (404) with what to do,
@@ -204,6 +209,17 @@ pub async fn read_current(
             source,
         })?
         .items;
+    let ops_requests = Api::<MariaDBOpsRequest>::namespaced(client.clone(), namespace)
+        .list(&ListParams::default())
+        .await
+        .map_err(|source| ReadCurrentError::Unreadable {
+            object: format!("MariaDBOpsRequest/{namespace}"),
+            source,
+        })?
+        .items
+        .into_iter()
+        .filter_map(|r| r.metadata.name)
+        .collect();
     Ok(Current {
         mariadb,
         policy,
@@ -212,6 +228,7 @@ pub async fn read_current(
         wsrep,
         release: options.release,
         managed_clusters,
+        ops_requests,
     })
 }
 

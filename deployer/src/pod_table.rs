@@ -176,15 +176,41 @@ pub(crate) fn pod_work_selector(namespace: &str, name: &str) -> Selector {
     labels.into_iter().collect()
 }
 
-/// A condition on the pod table for [`watch_pods`](crate::watch_pods): `expected` pods, all
-/// [`Readiness::Ready`].
+/// A condition on the pod table for [`watch_pods`](crate::watch_pods): exactly `expected`
+/// pods, all [`Readiness::Ready`] (after a scale-down, the removed pods must be gone too).
 pub fn pods_ready(expected: usize) -> impl Fn(&[PodRow], &[Finding]) -> bool {
-    move |rows, _| rows.iter().filter(|r| r.ready == Readiness::Ready).count() == expected
+    move |rows, _| rows.len() == expected && rows.iter().all(|r| r.ready == Readiness::Ready)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(pod: &str, ready: Readiness) -> PodRow {
+        PodRow {
+            cluster: "demo-controller".into(),
+            namespace: "demo".into(),
+            pod: pod.into(),
+            phase: Some("Running".into()),
+            ip: None,
+            ready,
+        }
+    }
+
+    #[test]
+    fn pods_ready_wants_exactly_that_many_pods_all_ready() {
+        let five: Vec<PodRow> = (0..5)
+            .map(|i| row(&format!("mariadb-{i}"), Readiness::Ready))
+            .collect();
+        // After a scale-down to 3, five Ready pods are not done yet.
+        assert!(!pods_ready(3)(&five, &[]));
+        assert!(pods_ready(5)(&five, &[]));
+        let mut three = five[..3].to_vec();
+        assert!(pods_ready(3)(&three, &[]));
+        three[1].ready = Readiness::Unknown;
+        assert!(!pods_ready(3)(&three, &[]));
+        assert!(!pods_ready(2)(&three, &[]));
+    }
 
     #[test]
     fn the_pod_work_selector_is_kubedbs_selector_labels_and_the_pod_role() {

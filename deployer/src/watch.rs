@@ -165,7 +165,8 @@ pub(crate) async fn list_pods(
 
 /// Watches the hub's pod ManifestWorks of the MariaDB `namespace/name` (list then watch,
 /// resumed after dropped watches) and hands the decoded pod table to `seen` after every
-/// change, until `seen` returns true or `timeout` passes. Returns the last table, and whether
+/// change, until `seen` returns true or `timeout` passes. A list (the first, or a relist
+/// after a dropped watch) is handed over only once complete. Returns the last table, and whether
 /// `seen` was satisfied.
 pub async fn watch_pods(
     client: &Client,
@@ -176,8 +177,11 @@ pub async fn watch_pods(
 ) -> ((Vec<PodRow>, Vec<Finding>), bool) {
     let api: Api<ManifestWork> = Api::all(client.clone());
     let config = watcher::Config::default().labels_from(&pod_work_selector(namespace, name));
-    let mut works: std::collections::BTreeMap<(String, String), ManifestWork> =
-        std::collections::BTreeMap::new();
+    type Works = std::collections::BTreeMap<(String, String), ManifestWork>;
+    let mut works = Works::new();
+    // A (re)list in progress: its objects, swapped in whole when it is done, so `seen` never
+    // judges a partial list (a first list, or a relist after a dropped watch).
+    let mut listing: Option<Works> = None;
     let mut last = (Vec::new(), Vec::new());
     let watch = async {
         let stream = watcher(api, config).default_backoff();
@@ -190,14 +194,23 @@ pub async fn watch_pods(
                 )
             };
             match event {
-                Ok(watcher::Event::Apply(w) | watcher::Event::InitApply(w)) => {
+                Ok(watcher::Event::Init) => {
+                    listing = Some(Works::new());
+                    continue;
+                }
+                Ok(watcher::Event::InitApply(w)) => {
+                    listing.get_or_insert_with(Works::new).insert(key(&w), w);
+                    continue;
+                }
+                Ok(watcher::Event::InitDone) => {
+                    works = listing.take().unwrap_or_default();
+                }
+                Ok(watcher::Event::Apply(w)) => {
                     works.insert(key(&w), w);
                 }
                 Ok(watcher::Event::Delete(w)) => {
                     works.remove(&key(&w));
                 }
-                Ok(watcher::Event::Init) => works.clear(),
-                Ok(watcher::Event::InitDone) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "pod ManifestWork watch error; retrying");
                     continue;

@@ -92,7 +92,20 @@ fn scale_down_removes_the_highest_indices_first() {
             Day2Step::Scale { to, .. } => current.mariadb.spec.replicas = Some(*to as i32),
         }
     }
+    // The scale-up's request is on the hub now: the scale-down's request gets a new name.
+    let ops_names = |steps: &[Day2Step]| -> Vec<String> {
+        steps
+            .iter()
+            .filter_map(|s| match s {
+                Day2Step::Scale { ops, .. } => ops.metadata.name.clone(),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(ops_names(&up.steps), ["mariadb-scale-1"]);
+    current.ops_requests = vec!["mariadb-scale-1".into(), "mariadb-scale-3".into()];
     let down = plan_day2(&current, &Target::Replicas(3), &Day2Options::default()).expect("plans");
+    assert_eq!(ops_names(&down.steps), ["mariadb-scale-4"]);
     assert_eq!(kinds(&down.steps)[0], "scale 5->3");
     // The layout after is ordinals 0, 1, 2: the policy's first three.
     let policy = placement::Policy::from_placement_policy(&current.policy);

@@ -769,7 +769,7 @@ impl State {
             .iter()
             .filter(|h| h.api_version == api_version && h.kind == w.def.kind)
         {
-            if let Err(message) = (hook.check)(&request) {
+            if let Err(message) = call_webhook(hook, &request) {
                 return Err(HubError::new(
                     403,
                     reason::FORBIDDEN,
@@ -814,4 +814,24 @@ impl State {
             object,
         });
     }
+}
+
+/// Stack of the thread a webhook runs on.
+const WEBHOOK_STACK: usize = 16 << 20;
+
+/// Calls a webhook on a thread of its own with a [`WEBHOOK_STACK`] stack, as a real API
+/// server calls a webhook in another process: what the webhook needs (decoding a MariaDB's
+/// pod template or an OpsRequest in a debug build takes several MiB) never depends on the
+/// stack of the thread that wrote through the hub (a test thread has 2 MiB). A webhook that
+/// panics refuses the write, as a webhook that fails does with `failurePolicy: Fail`.
+fn call_webhook(hook: &Webhook, request: &AdmissionRequest<'_>) -> Result<(), String> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name(format!("webhook {}", hook.name))
+            .stack_size(WEBHOOK_STACK)
+            .spawn_scoped(s, || (hook.check)(request))
+            .map_err(|e| format!("the fake hub cannot start the webhook's thread: {e}"))?
+            .join()
+            .unwrap_or_else(|_| Err("the webhook failed (it panicked)".into()))
+    })
 }

@@ -6,10 +6,13 @@
 
 use std::sync::Arc;
 
-use kubedb_types::admission::{self, Lookup, MariaDBInputs, PolicyLookup, SliceLookup, Violation};
+use kubedb_types::admission::{
+    self, Lookup, MariaDBInputs, OpsRequestInputs, PolicyLookup, SliceLookup, Violation,
+};
 use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
+use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
 use kubedb_types::release::{CatalogEntry, Release, ReleaseDataError};
 use kubeslice_types::controller::v1alpha1::SliceConfig;
 use serde::de::DeserializeOwned;
@@ -25,11 +28,17 @@ pub const MARIADB_WEBHOOK: &str = "mariadbwebhook.validators.kubedb.com";
 pub const PLACEMENT_POLICY_WEBHOOK: &str = "vplacementpolicy.kb.io";
 /// Name of kubeops' PetSet validating webhook (`petset@v0.0.11:pkg/webhooks/apps/v1/petset.go`).
 pub const PETSET_WEBHOOK: &str = "vpetset.kb.io";
+/// Name of KubeDB's MariaDBOpsRequest validating webhook (kubedb/installer's
+/// `ValidatingWebhookConfiguration` of the ops manager,
+/// `kubedb/installer@e45ea732:charts/kubedb-webhook-server/templates/ops-manager/validating-webhook.yaml`).
+pub const MARIADB_OPS_REQUEST_WEBHOOK: &str = "mariadbopsrequestwebhook.validators.ops.kubedb.com";
 
 /// Serves KubeDB `release` on `hub`: its CRDs (PlacementPolicy, PetSet, MariaDB,
 /// MariaDBVersion, MariaDBOpsRequest, MariaDBAutoscaler, as its charts ship them) replace what
-/// was registered for those resources, and its MariaDB, PlacementPolicy and PetSet validating
-/// webhooks run on every create and update. Returns the number of CRD versions registered.
+/// was registered for those resources, and its MariaDB, PlacementPolicy, PetSet and
+/// MariaDBOpsRequest validating webhooks run on every create and update (the OpsRequest's:
+/// `kubedb_types::admission::validate_mariadb_ops_request`, and on update the spec is
+/// immutable, `validate_mariadb_ops_request_update`). Returns the number of CRD versions registered.
 ///
 /// The MariaDB webhook finds the MariaDBVersion among the hub's MariaDBVersion objects, else in
 /// the release's default catalog (the objects its catalog chart installs), and the hub's
@@ -40,6 +49,7 @@ pub const PETSET_WEBHOOK: &str = "vpetset.kb.io";
 pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> Result<usize, ReleaseDataError> {
     let versions = hub.register_crds(release.crds()?);
     let catalog = Arc::new(release.catalog()?);
+    let ops_catalog = catalog.clone();
     hub.register_admission(
         "kubedb.com/v1",
         "MariaDB",
@@ -138,6 +148,47 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> Result<usize, Re
                 &name,
             ));
             first_refusal(admission::validate_petset(&ps, release, policy.as_lookup()))
+        }),
+    );
+    hub.register_admission(
+        "ops.kubedb.com/v1alpha1",
+        "MariaDBOpsRequest",
+        MARIADB_OPS_REQUEST_WEBHOOK,
+        Arc::new(move |req| {
+            let Some(ops) = typed::<MariaDBOpsRequest>(req.object) else {
+                return Ok(());
+            };
+            let namespace = ops.metadata.namespace.clone().unwrap_or_default();
+            let database = typed_lookup::<MariaDB>(req.get(
+                "kubedb.com/v1",
+                "MariaDB",
+                Some(&namespace),
+                &ops.spec.database_ref.name,
+            ));
+            let policy_name = database
+                .0
+                .as_ref()
+                .and_then(|m| m.placement_policy_name())
+                .unwrap_or("default")
+                .to_owned();
+            let policy = typed_lookup::<PlacementPolicy>(req.get(
+                "apps.k8s.appscode.com/v1",
+                "PlacementPolicy",
+                None,
+                &policy_name,
+            ));
+            let inputs = OpsRequestInputs {
+                database: Lookup::Known(database.0.as_ref()),
+                catalog: Some(&ops_catalog),
+                policy: policy.as_lookup(),
+            };
+            let found = match req.old_object.and_then(typed::<MariaDBOpsRequest>) {
+                Some(old) if req.operation == Operation::Update => {
+                    admission::validate_mariadb_ops_request_update(&old, &ops, release, &inputs)
+                }
+                _ => admission::validate_mariadb_ops_request(&ops, release, &inputs),
+            };
+            first_refusal(found)
         }),
     );
     Ok(versions)

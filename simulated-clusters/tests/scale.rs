@@ -19,6 +19,8 @@ use kubedb_types::kubedb::v1::DatabasePhase;
 use kubedb_types::ops::v1alpha1::OpsRequestPhase;
 use simulated_clusters::{Spoke, World};
 
+mod common;
+
 const WAIT: Duration = Duration::from_secs(20);
 const OPS: (&str, &str) = ("ops.kubedb.com/v1alpha1", "MariaDBOpsRequest");
 
@@ -618,4 +620,51 @@ async fn deleting_the_running_request_starts_the_waiting_one() {
     world.settled().await;
     assert_eq!(phase_of(&hub, "scale-to-5"), "Successful");
     assert_eq!(world.wsrep_all().len(), 5);
+}
+
+/// The hub runs KubeDB's MariaDBOpsRequest webhook: a request for 2 members is refused, and a
+/// request's spec cannot change once created (a day-2 plan reusing a name would be refused,
+/// not silently trusted).
+#[test]
+fn the_ops_request_webhook_refuses_two_members_and_a_changed_spec() {
+    common::on_big_stack(ops_request_webhook);
+}
+
+async fn ops_request_webhook() {
+    let (hub, _world, _env, _current) = Box::pin(deployed()).await;
+    let api: kube::Api<kubedb_types::ops::v1alpha1::MariaDBOpsRequest> =
+        kube::Api::namespaced(hub.client(), "demo");
+    let apply = |name: &'static str, member: i32| {
+        let api = api.clone();
+        async move {
+            let ops = kubedb_types::ops::v1alpha1::MariaDBOpsRequest::horizontal_scaling(
+                name, "demo", "mariadb", member,
+            );
+            Box::pin(api.patch(
+                name,
+                &kube::api::PatchParams::apply("test-user").force(),
+                &kube::api::Patch::Apply(&ops),
+            ))
+            .await
+        }
+    };
+    let two = Box::pin(apply("to-two", 2))
+        .await
+        .expect_err("2 members is refused");
+    assert!(
+        two.to_string()
+            .contains("mariadbopsrequestwebhook.validators.ops.kubedb.com"),
+        "{two}"
+    );
+    assert!(
+        api.get_opt("to-two").await.expect("get").is_none(),
+        "nothing stored"
+    );
+    Box::pin(apply("to-four", 4))
+        .await
+        .expect("4 members is admitted");
+    let changed = Box::pin(apply("to-four", 5))
+        .await
+        .expect_err("the spec is immutable");
+    assert!(changed.to_string().contains("spec"), "{changed}");
 }
