@@ -247,6 +247,20 @@ pub async fn database_access(
     db: &str,
     wsrep: WsrepReader<'_>,
 ) -> Result<DatabaseAccess, AccessError> {
+    access_with(client, namespace, db, |_, rows| wsrep(rows)).await
+}
+
+/// [`database_access`] with the status read by `read`, which is handed the credentials.
+async fn access_with<F, Fut>(
+    client: &Client,
+    namespace: &str,
+    db: &str,
+    read: F,
+) -> Result<DatabaseAccess, AccessError>
+where
+    F: FnOnce(&DatabaseCredentials, Vec<PodRow>) -> Fut,
+    Fut: std::future::Future<Output = BTreeMap<String, WsrepStatus>>,
+{
     let mariadb = Api::<MariaDB>::namespaced(client.clone(), namespace)
         .get(db)
         .await
@@ -263,7 +277,7 @@ pub async fn database_access(
             db: db.to_owned(),
             source,
         })?;
-    let status = wsrep(rows.clone()).await;
+    let status = read(&credentials, rows.clone()).await;
     let endpoints = synced_endpoints(&rows, &status);
     if endpoints.is_empty() {
         return Err(AccessError::NoEndpoint {
@@ -275,6 +289,49 @@ pub async fn database_access(
         credentials,
         endpoints,
     })
+}
+
+/// How long [`connect`] waits for each pod's status.
+#[cfg(feature = "live")]
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Connects a tool to the MariaDB `namespace/db` as it runs: [`database_access`] with each
+/// pod's `wsrep%` status read over SQL at its `PodIP` on [`MYSQL_PORT`] with the database's
+/// own credentials (`sql::read_pods`, [`CONNECT_TIMEOUT`] per pod), and a `mysql_async` pool
+/// on the first Synced Primary member ([`DatabaseAccess::pool`]). The hub must carry the
+/// pods' `PodIP` feedback and the pod IPs must be reachable from where the tool runs (inside
+/// the slice, or through a tunnel). Feature `live`.
+///
+/// Errors: those of [`database_access`]; [`AccessError::NoEndpoint`] also when no pod
+/// answered (none reachable, wrong credentials).
+///
+/// ```no_run
+/// # async fn demo(client: kube::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use mysql_async::prelude::Queryable;
+/// let (access, pool) = deployer::connect(&client, "demo", "mariadb").await?;
+/// println!("{} Synced members, first {}", access.endpoints.len(), access.endpoints[0].pod);
+/// let mut conn = pool.get_conn().await?;
+/// let one: Option<u8> = conn.query_first("SELECT 1").await?;
+/// assert_eq!(one, Some(1));
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "live")]
+pub async fn connect(
+    client: &Client,
+    namespace: &str,
+    db: &str,
+) -> Result<(DatabaseAccess, mysql_async::Pool), AccessError> {
+    let access = access_with(client, namespace, db, |credentials, rows| {
+        let credentials = credentials.clone();
+        async move {
+            let (answered, _) =
+                crate::sql::read_pods(&rows, &credentials, MYSQL_PORT, CONNECT_TIMEOUT).await;
+            answered.into_iter().collect()
+        }
+    })
+    .await?;
+    let pool = access.pool()?;
+    Ok((access, pool))
 }
 
 #[cfg(feature = "live")]

@@ -8,6 +8,7 @@ use crate::access::DatabaseCredentials;
 use crate::pod_table::PodRow;
 use galera::health::{Health, assess};
 use galera::live::read_status_at;
+use galera::status::WsrepStatus;
 
 /// What the pods answered over SQL.
 #[derive(Debug)]
@@ -27,6 +28,22 @@ pub async fn pods_health(
     timeout: Duration,
     expected: u64,
 ) -> SqlHealth {
+    let (answered, unreachable) = read_pods(rows, credentials, port, timeout).await;
+    SqlHealth {
+        health: assess(&answered, Some(expected)),
+        unreachable,
+    }
+}
+
+/// Reads `SHOW STATUS LIKE 'wsrep%'` from every pod at its `PodIP` on `port` with
+/// `credentials`, each within `timeout` (`galera::live`): the pods that answered with their
+/// status, and the others with why (no `PodIP` yet, the driver's error, no answer in time).
+pub async fn read_pods(
+    rows: &[PodRow],
+    credentials: &DatabaseCredentials,
+    port: u16,
+    timeout: Duration,
+) -> (Vec<(String, WsrepStatus)>, Vec<(String, String)>) {
     let mut answered = Vec::new();
     let mut unreachable = Vec::new();
     for row in rows {
@@ -48,8 +65,5 @@ pub async fn pods_health(
             )),
         }
     }
-    SqlHealth {
-        health: assess(&answered, Some(expected)),
-        unreachable,
-    }
+    (answered, unreachable)
 }
