@@ -252,65 +252,101 @@ pub(crate) fn reconcile(
     Ok(())
 }
 
-/// Starts a HorizontalScaling request for the database `db`: `Progressing`, then the
-/// PetSet's and the MariaDB's replicas set to `member` (both checked by the hub first); a
-/// refusal ends it `Failed` with nothing written. Returns an error only when the ops-manager
-/// cannot write the request's status.
+/// The condition type of a HorizontalScaling request's stage, as KubeDB's MariaDB docs list
+/// them (`kubedb/docs@v2025.7.31:docs/guides/mariadb/concepts/opsrequest/index.md`,
+/// `status.conditions`: `ScaleUpCluster`, `ScaleDownCluster`, besides `Progressing`,
+/// `Successful` and `Failed`); the reasons are the simulation's own (the ops-manager that
+/// writes them is closed source).
+fn stage(member: i64, replicas: i64) -> &'static str {
+    if member >= replicas {
+        "ScaleUpCluster"
+    } else {
+        "ScaleDownCluster"
+    }
+}
+
+/// The stage condition a request already carries (written when it started).
+fn stage_of(ops: &Value) -> &'static str {
+    let has = |t: &str| {
+        ops["status"]["conditions"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| c["type"] == t))
+    };
+    if has("ScaleDownCluster") {
+        "ScaleDownCluster"
+    } else {
+        "ScaleUpCluster"
+    }
+}
+
+/// Starts a HorizontalScaling request for the database `db`: `Progressing` with its stage
+/// condition (`ScaleUpCluster` or `ScaleDownCluster`), then the PetSet's and the MariaDB's
+/// replicas set to `member` (both checked by the hub first); a refusal ends it `Failed` with
+/// nothing written. Returns an error only when the ops-manager cannot write the request's
+/// status.
 fn start(hub: &FakeHub, db: (&str, &str), ops: &Value) -> Result<(), String> {
     let member = ops["spec"]["horizontalScaling"]["member"]
         .as_i64()
         .ok_or_else(|| "spec.horizontalScaling.member is not set".to_owned());
     let since = ops["metadata"]["creationTimestamp"].clone();
-    let fail = |what: String| {
-        publish(
-            hub,
-            ops,
+    let fail = |stage: Option<&str>, what: String| {
+        let mut conditions = vec![condition(
+            "Progressing",
+            false,
+            "OpsRequestFailed",
+            &format!("stopped: {what}"),
+            &since,
+        )];
+        if let Some(stage) = stage {
+            conditions.push(condition(
+                stage,
+                false,
+                "HorizontalScalingFailed",
+                &what,
+                &since,
+            ));
+        }
+        conditions.push(condition(
             "Failed",
-            vec![
-                condition(
-                    "Progressing",
-                    false,
-                    "OpsRequestFailed",
-                    "stopped; see the HorizontalScaling condition",
-                    &since,
-                ),
-                condition(
-                    "HorizontalScaling",
-                    false,
-                    "HorizontalScalingFailed",
-                    &what,
-                    &since,
-                ),
-                condition(
-                    "Failed",
-                    true,
-                    "HorizontalScalingFailed",
-                    "nothing was changed; fix the cause, then create a new request",
-                    &since,
-                ),
-            ],
-        )
+            true,
+            "HorizontalScalingFailed",
+            "nothing was changed; fix the cause, then create a new request",
+            &since,
+        ));
+        publish(hub, ops, "Failed", conditions)
     };
     let member = match member {
         Ok(m) => m,
-        Err(e) => return fail(e),
+        Err(e) => return fail(None, e),
     };
+    let (ns, name) = db;
+    let Some(stored) = hub.get("kubedb.com/v1", "MariaDB", Some(ns), name) else {
+        return fail(None, format!("MariaDB {ns}/{name} not found"));
+    };
+    let replicas = stored["spec"]["replicas"].as_i64().unwrap_or(1);
+    let stage = stage(member, replicas);
     publish(
         hub,
         ops,
         "Progressing",
-        vec![condition(
-            "Progressing",
-            true,
-            "OpsRequestProgressingStarted",
-            "HorizontalScaling started by the simulated ops-manager",
-            &since,
-        )],
+        vec![
+            condition(
+                "Progressing",
+                true,
+                "OpsRequestProgressingStarted",
+                "HorizontalScaling started by the simulated ops-manager",
+                &since,
+            ),
+            condition(
+                stage,
+                false,
+                "HorizontalScalingStarted",
+                &format!("scaling from {replicas} to {member} members"),
+                &since,
+            ),
+        ],
     )?;
-    let (ns, name) = db;
-    let Some(stored) = hub.get("kubedb.com/v1", "MariaDB", Some(ns), name) else {
-        return fail(format!("MariaDB {ns}/{name} not found"));
-    };
+    let fail = |what: String| fail(Some(stage), what);
     let mut scaled = stored.clone();
     scaled["spec"]["replicas"] = json!(member);
     let version = scaled["spec"]["version"]
@@ -378,7 +414,7 @@ fn finish(
                     &since,
                 ),
                 condition(
-                    "HorizontalScaling",
+                    stage_of(&ops),
                     true,
                     "HorizontalScaledSuccessfully",
                     &done,

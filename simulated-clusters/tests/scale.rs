@@ -249,6 +249,20 @@ async fn scaling_down_removes_the_highest_indices_first() {
         .get(OPS.0, OPS.1, Some("demo"), "mariadb-down-1")
         .expect("the scale-down request");
     assert_eq!(ops["status"]["phase"], "Successful", "{ops:#}");
+    // The stage conditions KubeDB's MariaDB docs list: ScaleUpCluster, ScaleDownCluster.
+    let stage = |ops: &serde_json::Value, t: &str| {
+        ops["status"]["conditions"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| c["type"] == t && c["status"] == "True"))
+    };
+    assert!(
+        stage(&ops, "ScaleDownCluster") && !stage(&ops, "ScaleUpCluster"),
+        "{ops:#}"
+    );
+    let up_ops = hub
+        .get(OPS.0, OPS.1, Some("demo"), "mariadb-scale-1")
+        .expect("the scale-up request");
+    assert!(stage(&up_ops, "ScaleUpCluster"), "{up_ops:#}");
 }
 
 #[tokio::test]
