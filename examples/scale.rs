@@ -296,6 +296,21 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
     for (i, step) in day2.steps.iter().enumerate() {
         println!("{:>2}. {}", i + 1, step.describe());
     }
+    if day2.steps.is_empty() {
+        println!("nothing to do: the database already runs this layout");
+    }
+    // The plan keeps every loss both ends survive; say so when the target gives one up.
+    let counts = |l: &BTreeMap<String, u32>| -> BTreeMap<String, u64> {
+        l.iter().map(|(c, n)| (c.clone(), u64::from(*n))).collect()
+    };
+    let (start, end) = (counts(&day2.start), counts(&day2.target));
+    for cluster in start.keys().filter(|c| end.contains_key(*c)) {
+        if survives(&start, cluster) && !survives(&end, cluster) {
+            println!(
+                "note: losing {cluster} is survived now and will not be after this plan (the target asks for it)"
+            );
+        }
+    }
     let mut first = true;
     for mc in &new {
         let Some(name) = mc.metadata.name.clone() else {
@@ -419,13 +434,21 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
     }
     let total: u64 = per_cluster.values().sum();
     for (cluster, n) in &per_cluster {
-        if have_quorum(Weight(total - n), Weight(0), Weight(total)) {
+        if survives(&per_cluster, cluster) {
             println!("lose {cluster}: survives");
         } else {
             println!("lose {cluster}: loses quorum ({}/{total} votes)", total - n);
         }
     }
     Ok(())
+}
+
+/// Whether losing `cluster` keeps a Primary component, by Galera's quorum rule over the
+/// members per cluster (nobody leaving gracefully).
+fn survives(members: &BTreeMap<String, u64>, cluster: &str) -> bool {
+    let total: u64 = members.values().sum();
+    let lost = members.get(cluster).copied().unwrap_or(0);
+    have_quorum(Weight(total - lost), Weight(0), Weight(total))
 }
 
 /// The world behind the fake hub: its pods as the Galera model, or with `--lab` as real
