@@ -27,6 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use galera::status::{ClusterStatus, LocalState, WsrepStatus};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubedb_types::admission::{self, Lookup, Severity as AdmissionSeverity};
 use kubedb_types::apps::v1::{LegacyDistributionRule, PlacementPolicy};
@@ -42,10 +43,11 @@ use placement::plan::{
 };
 use placement::{Mapping, Policy};
 
+use crate::environment::default_pod_request;
 use crate::findings::{Finding, Severity};
 use crate::plan::{Plan, PlanObject};
 use crate::pod_table::{PodRow, Readiness};
-use crate::preflight::{kubernetes_version, registration};
+use crate::preflight::{capacity_for, kubernetes_version, registration};
 use crate::survival::GaleraQuorum;
 
 /// The fewest Galera members a plan ever runs: below 3 the loss of one member leaves no
@@ -440,6 +442,33 @@ pub fn plan_day2(
             None => return Err(first),
         },
     };
+    // A cluster the policy lacks must hold the pods the target puts on it (preflight's
+    // capacity check, with the MariaDB's own requests).
+    for (cluster, n) in target_map
+        .iter()
+        .filter(|(c, n)| **n > 0 && !policy.rules.iter().any(|r| &r.cluster == *c))
+    {
+        let Some(mc) = current
+            .managed_clusters
+            .iter()
+            .find(|mc| mc.metadata.name.as_deref() == Some(cluster.as_str()))
+        else {
+            continue;
+        };
+        let reasons: Vec<String> = capacity_for(mc, cluster, *n as usize, |r| {
+            pod_request(&current.mariadb, r)
+        })
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.to_string())
+        .collect();
+        if !reasons.is_empty() {
+            return Err(Day2Error::NewCluster {
+                cluster: cluster.clone(),
+                reasons,
+            });
+        }
+    }
     // Clusters the target uses that the slice does not have yet.
     let mut slice = current.slice.clone();
     apply_config(&mut slice.metadata);
@@ -741,6 +770,26 @@ fn scaled(
 /// `open-cluster-management-io/open-cluster-management-io.github.io:content/concepts/managedcluster.md`;
 /// a namespace name is a DNS-1123 label, `kubernetes/apimachinery@v0.34.0:pkg/api/validation/generic.go`
 /// `ValidateNamespaceName`), and preflight's registration and Kubernetes-version errors.
+/// What each pod of `db` requests: the `mariadb` container's `resources.requests` in
+/// `spec.podTemplate`, else the defaults preflight assumes.
+fn pod_request(db: &MariaDB, resource: &str) -> Option<Quantity> {
+    db.spec
+        .pod_template
+        .as_ref()
+        .and_then(|t| t.spec.as_ref())
+        .and_then(|s| s.containers.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.name == "mariadb"))
+        .and_then(|c| {
+            c.resources
+                .as_ref()?
+                .requests
+                .as_ref()?
+                .get(resource)
+                .cloned()
+        })
+        .or_else(|| default_pod_request(resource))
+}
+
 fn can_join(mc: &ManagedCluster, name: &str) -> Result<(), Day2Error> {
     let mut reasons = Vec::new();
     if let Some(why) = not_a_dns1123_label(name) {

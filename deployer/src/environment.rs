@@ -238,10 +238,16 @@ impl Environment {
         {
             return Some(q.clone());
         }
-        match resource {
-            "cpu" => Some(Quantity("500m".into())),
-            "memory" => Some(Quantity("1Gi".into())),
-            _ => None,
-        }
+        default_pod_request(resource)
+    }
+}
+
+/// The per-pod request the capacity check assumes when the database sets none: 500m CPU and
+/// 1Gi memory.
+pub(crate) fn default_pod_request(resource: &str) -> Option<Quantity> {
+    match resource {
+        "cpu" => Some(Quantity("500m".into())),
+        "memory" => Some(Quantity("1Gi".into())),
+        _ => None,
     }
 }

@@ -323,7 +323,6 @@ fn capacity(
     mc: &ManagedCluster,
     cluster: &str,
 ) -> Vec<Finding> {
-    let name = object("ManagedCluster", cluster);
     let pods = policy
         .rules
         .iter()
@@ -331,10 +330,22 @@ fn capacity(
         .flat_map(|r| r.indices.iter())
         .filter(|&&i| (i as u32) < env.database.replicas)
         .count();
+    capacity_for(mc, cluster, pods, |r| env.pod_request(r))
+}
+
+/// Allocatable CPU and memory of `mc` for `pods` pods requesting `request(resource)` each:
+/// an error when they do not fit, an info when the cluster reports no allocatable amount.
+pub(crate) fn capacity_for(
+    mc: &ManagedCluster,
+    cluster: &str,
+    pods: usize,
+    request: impl Fn(&str) -> Option<Quantity>,
+) -> Vec<Finding> {
+    let name = object("ManagedCluster", cluster);
     let mut out = Vec::new();
     for resource in ["cpu", "memory"] {
         let (Some(need), Some(have)) = (
-            env.pod_request(resource).as_ref().and_then(quantity_value),
+            request(resource).as_ref().and_then(quantity_value),
             mc.allocatable(resource).and_then(quantity_value),
         ) else {
             out.push(Finding::new(

@@ -187,6 +187,32 @@ fn per_cluster(pairs: &[(&str, u32)]) -> Target {
     Target::PerCluster(pairs.iter().map(|(c, n)| ((*c).to_owned(), *n)).collect())
 }
 
+/// A new cluster too small for the pods the target puts on it is refused, as preflight
+/// refuses one on first deploy: 2 pods of 500m CPU (the default request) on 0.8 CPU.
+#[test]
+fn a_new_cluster_without_room_for_its_pods_is_refused() {
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+    let mut current = with_registered("demo-far");
+    if let Some(mc) = current.managed_clusters.last_mut() {
+        let status = mc.status.get_or_insert_with(Default::default);
+        status
+            .allocatable
+            .get_or_insert_with(Default::default)
+            .insert("cpu".into(), Quantity("800m".into()));
+    }
+    let target = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), ("demo-far", 2)]);
+    let err = plan_day2(&current, &target, &Day2Options::default()).expect_err("no room");
+    let text = err.to_string();
+    assert!(matches!(err, Day2Error::NewCluster { .. }), "{text}");
+    assert!(
+        text.contains("2 pods need") && text.contains("cpu"),
+        "{text}"
+    );
+    // One pod fits.
+    let one = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), ("demo-far", 1)]);
+    plan_day2(&current, &one, &Day2Options::default()).expect("one pod of 500m fits in 800m");
+}
+
 #[test]
 fn a_per_cluster_target_naming_a_registered_cluster_joins_it() {
     let current = with_registered("demo-far");
