@@ -310,7 +310,8 @@ pub enum Day2Error {
 /// Errors ([`Day2Error`]): a target under 3 or over the OpsRequest limit; pods not Ready, a
 /// pod table that does not match the replicas, or members not Synced in Primary; a new
 /// cluster that cannot join (name not a DNS-1123 label, preflight's registration or version
-/// errors, KubeSlice's SliceConfig update rules such as `maxClusters`); a cluster neither in
+/// errors, KubeSlice's SliceConfig update rules such as `maxClusters`, no allocatable room for
+/// the pods the target puts on it); a cluster neither in
 /// the policy nor on the hub; or no sequence keeping the survival properties.
 pub fn plan_day2(
     current: &Current,
