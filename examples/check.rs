@@ -47,6 +47,8 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    // `| head` ends the output quietly (exit 141), as other command-line tools do.
+    sigpipe::reset();
     let args = Args::parse();
     let inputs: Vec<Input> = args.paths.iter().map(Input::from_arg).collect();
     let jobs = args.jobs.map_or_else(

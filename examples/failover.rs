@@ -96,6 +96,11 @@ fn report(d: &Drill) {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // `| head` ends the output quietly (exit 141), as other command-line tools do; not with
+    // --lab, where a closed stdout panics and unwinding removes the lab.
+    if !args.lab {
+        sigpipe::reset();
+    }
     if args.lab
         && let Err(e) = lab::preflight()
     {

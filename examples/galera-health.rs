@@ -84,6 +84,8 @@ fn read(arg: &str) -> Result<(String, WsrepStatus), String> {
 }
 
 fn main() -> ExitCode {
+    // `| head` ends the output quietly (exit 141), as other command-line tools do.
+    sigpipe::reset();
     let args = Args::parse();
     let mut nodes = Vec::new();
     for a in &args.nodes {

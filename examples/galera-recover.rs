@@ -130,6 +130,8 @@ fn files_of(arg: &str) -> Result<Vec<(String, String, NodeFile)>, String> {
 }
 
 fn main() -> ExitCode {
+    // `| head` ends the output quietly (exit 141), as other command-line tools do.
+    sigpipe::reset();
     let args = Args::parse();
     let json = args.output == Output::Json;
     let fail = |e: String| {

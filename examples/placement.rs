@@ -42,6 +42,8 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    // `| head` ends the output quietly (exit 141), as other command-line tools do.
+    sigpipe::reset();
     let args = Args::parse();
     let read = if args.path.as_os_str() == STDIN {
         let mut text = String::new();

@@ -67,6 +67,8 @@ fn check(title: &str, release: Release, docs: &[Document]) -> Option<Summary> {
 }
 
 fn main() -> ExitCode {
+    // `| head` ends the output quietly (exit 141), as other command-line tools do.
+    sigpipe::reset();
     Args::parse();
     let mut docs = Vec::new();
     for (name, text) in SEED {
