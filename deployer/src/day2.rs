@@ -707,7 +707,11 @@ fn legal_path(
     }
     let survived = |data: &BTreeMap<String, u32>| -> BTreeSet<String> {
         let votes = Votes {
-            data: data.clone(),
+            data: data
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(c, n)| (c.clone(), *n))
+                .collect(),
             arbiters: BTreeMap::new(),
         };
         survival_report(&votes, &BTreeMap::new(), &[], rule)
@@ -715,14 +719,34 @@ fn legal_path(
             .map(|f| f.to_string())
             .collect()
     };
-    let (s, t, p) = (survived(&start), survived(target), survived(&prefix));
-    if let Some(lost) = s.intersection(&t).find(|f| !p.contains(*f)) {
-        return Err(Day2Error::Unsafe(format!(
-            "{direct}; shrinking to the {k} members the target keeps would no longer survive losing {lost}"
-        )));
+    // Shrink to the prefix one ordinal at a time, keeping what the start and the final
+    // target both survive (not what the prefix happens to survive too: the growth after it
+    // is judged by `migrate` against the target).
+    let (s, t) = (survived(&start), survived(target));
+    let mut path = Vec::new();
+    let mut rules = policy.rules.clone();
+    let mut state = start.clone();
+    for n in (k as usize..assigned.len()).rev() {
+        let c = &assigned[n];
+        if let Some(v) = state.get_mut(c) {
+            *v -= 1;
+        }
+        let now = survived(&state);
+        if let Some(lost) = s.intersection(&t).find(|f| !now.contains(*f)) {
+            return Err(Day2Error::Unsafe(format!(
+                "{direct}; shrinking to the {k} members the target keeps would no longer survive losing {lost} once ordinal {n} on {c} is removed"
+            )));
+        }
+        for rule in &mut rules {
+            rule.indices.retain(|&i| (i as usize) < n);
+        }
+        path.push(Step {
+            policy: Policy {
+                rules: rules.clone(),
+            },
+            replicas: n as u32,
+        });
     }
-    let mut path = migrate(policy, replicas, &prefix, candidates, &opts, rule)
-        .map_err(|e| Day2Error::Unsafe(e.to_string()))?;
     let mid = path
         .last()
         .map_or_else(|| policy.clone(), |s| s.policy.clone());

@@ -340,6 +340,36 @@ fn random_current(layout: Vec<(String, Vec<i32>)>, replicas: u32) -> Current {
     current
 }
 
+/// A shrink that passes through layouts the target does not survive either: 8 members
+/// (c0 = 0,2,3,6,7; c1 = 1,4,5) to 2 + 2. The start survives losing c1, the target survives
+/// no single loss, so nothing is owed on the way; the planner used to demand what the
+/// intermediate 3-member prefix survives and refused (found by a reviewer's replay).
+#[test]
+fn a_shrink_owes_only_what_start_and_target_both_survive() {
+    let layout = vec![
+        ("c0".to_owned(), vec![0, 2, 3, 6, 7]),
+        ("c1".to_owned(), vec![1, 4, 5]),
+    ];
+    let current = random_current(layout, 8);
+    let target = per_cluster(&[("c0", 2), ("c1", 2)]);
+    let plan = plan_day2(&current, &target, &Day2Options::default()).expect("plans");
+    let mut members = 8;
+    let mut policy = current.policy.clone();
+    for step in &plan.steps {
+        match step {
+            Day2Step::Policy(pp) => policy = (**pp).clone(),
+            Day2Step::Scale { to, .. } => members = *to,
+            Day2Step::JoinSlice { .. } => {}
+        }
+        assert!(members >= 3, "{members} members");
+        layout_of(&policy, members).expect("every running ordinal has a cluster");
+    }
+    assert_eq!(
+        layout_of(&policy, members).expect("layout"),
+        BTreeMap::from([("c0".to_owned(), 2), ("c1".to_owned(), 2)])
+    );
+}
+
 prop_compose! {
     /// 2 to 5 clusters, 3 to 9 ordinals dealt to them at random, all running.
     fn environment()(clusters in 2usize..=5, owners in prop::collection::vec(0usize..5, 3..=9)) -> (Vec<(String, Vec<i32>)>, u32) {
