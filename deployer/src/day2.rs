@@ -249,7 +249,7 @@ pub struct Day2Plan {
 pub enum Day2Error {
     /// The target has fewer than [`MIN_MEMBERS`].
     #[error(
-        "target of {target} members: a Galera cluster needs at least {MIN_MEMBERS} members to survive the loss of one (and KubeDB refuses HorizontalScaling below 3); choose 3 or more"
+        "target of {target} member{}: a Galera cluster needs at least {MIN_MEMBERS} members to survive the loss of one (and KubeDB refuses HorizontalScaling below 3); choose 3 or more", if *target == 1 { "" } else { "s" }
     )]
     TooFewMembers {
         /// Members asked for.
