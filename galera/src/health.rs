@@ -504,9 +504,11 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
     // Histories.
     if count == 1 {
         let g = &groups[0];
-        if let Some(uuid) = g
+        // The member of the primary component that reported the history: the evidence
+        // names the node that was read, not the component's first member.
+        if let Some((reporter, uuid)) = g
             .iter()
-            .find_map(|&i| nodes[i].1.cluster_state_uuid.clone())
+            .find_map(|&i| Some((i, nodes[i].1.cluster_state_uuid.clone()?)))
         {
             let odd: Vec<usize> = (0..nodes.len())
                 .filter(|&i| {
@@ -518,7 +520,7 @@ pub fn assess(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Health 
                 })
                 .collect();
             if !odd.is_empty() {
-                let mut e = vec![ev(&nodes[g[0]].0, "wsrep_cluster_state_uuid", &uuid)];
+                let mut e = vec![ev(&nodes[reporter].0, "wsrep_cluster_state_uuid", &uuid)];
                 e.extend(odd.iter().map(|&i| {
                     ev(
                         &nodes[i].0,
@@ -716,5 +718,62 @@ fn no_primary(nodes: &[(String, WsrepStatus)], expected: Option<u64>) -> Finding
         )),
         changes_cluster: true,
         evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by `tests/safety.rs` (random, once): a Primary member that reported no
+    /// `wsrep_cluster_state_uuid` was named as the reader of the other member's.
+    #[test]
+    fn the_history_evidence_names_the_node_that_reported_it() {
+        let status = |pairs: &[(&str, &str)]| {
+            WsrepStatus::from_pairs(pairs.iter().copied()).expect("valid pairs")
+        };
+        let nodes = vec![
+            (
+                "n0".to_owned(),
+                status(&[
+                    ("wsrep_cluster_status", "non-Primary"),
+                    (
+                        "wsrep_cluster_state_uuid",
+                        "4d2a7b3f-5b7d-11f0-9a1b-0242ac120002",
+                    ),
+                ]),
+            ),
+            (
+                "n1".to_owned(),
+                status(&[
+                    ("wsrep_cluster_status", "Primary"),
+                    ("wsrep_cluster_size", "3"),
+                ]),
+            ),
+            (
+                "n2".to_owned(),
+                status(&[
+                    ("wsrep_cluster_status", "Primary"),
+                    ("wsrep_cluster_size", "3"),
+                    (
+                        "wsrep_cluster_state_uuid",
+                        "3c1f6a2e-5b7d-11f0-9a1b-0242ac120002",
+                    ),
+                ]),
+            ),
+        ];
+        let h = assess(&nodes, None);
+        let f = h
+            .findings
+            .iter()
+            .find(|f| f.to_string().contains("another history"))
+            .expect("the other history is reported");
+        let primary: Vec<&str> = f
+            .evidence
+            .iter()
+            .filter(|e| e.value.starts_with("3c1f6a2e"))
+            .map(|e| e.node.as_str())
+            .collect();
+        assert_eq!(primary, ["n2"], "{f}");
     }
 }
