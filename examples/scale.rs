@@ -338,7 +338,9 @@ async fn run(env: &Environment, deployment: &deployer::Plan, args: &Args) -> Res
         );
         first = false;
     }
-    println!("\n== apply");
+    if !day2.steps.is_empty() {
+        println!("\n== apply");
+    }
     let apply_options = ApplyOptions::default();
     let day2_start = Instant::now();
     let applying =

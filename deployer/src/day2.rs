@@ -283,6 +283,18 @@ pub enum Day2Error {
         /// Preflight's error findings.
         reasons: Vec<String>,
     },
+    /// A cluster that gains pods has no allocatable room for all the target puts on it
+    /// (preflight's capacity check on the cluster's ManagedCluster, with the MariaDB's own
+    /// requests, else 500m CPU and 1Gi memory a pod).
+    #[error("cluster {cluster} has no room for the {pods} pods the target puts on it: {}", reasons.join("; "))]
+    NoRoom {
+        /// The cluster.
+        cluster: String,
+        /// Pods the target puts on it.
+        pods: u32,
+        /// The capacity check's errors.
+        reasons: Vec<String>,
+    },
     /// A cluster named by the target is neither in the policy nor a ManagedCluster of the hub
     /// ([`Current::managed_clusters`]) nor added by the target.
     #[error(
@@ -369,7 +381,12 @@ pub fn plan_day2(
                 .filter(|(_, n)| **n > 0)
                 .map(|(c, n)| (c.clone(), *n))
                 .collect();
-            check_count(map.values().sum(), options)?;
+            // A sum past u32 is more than any limit (and must not wrap to a small count).
+            let total = map
+                .values()
+                .try_fold(0u32, |a, n| a.checked_add(*n))
+                .unwrap_or(u32::MAX);
+            check_count(total, options)?;
             map
         }
         Target::AddClusters {
@@ -443,15 +460,20 @@ pub fn plan_day2(
             None => return Err(first),
         },
     };
-    // A cluster the policy lacks must hold the pods the target puts on it (preflight's
-    // capacity check, with the MariaDB's own requests).
+    // A cluster that gains pods must hold all the target puts on it (preflight's capacity
+    // check, with the MariaDB's own requests): a new cluster, or one the policy keeps.
+    let added: Vec<&ManagedCluster> = match target {
+        Target::AddClusters { clusters, .. } => clusters.iter().collect(),
+        _ => Vec::new(),
+    };
     for (cluster, n) in target_map
         .iter()
-        .filter(|(c, n)| **n > 0 && !policy.rules.iter().any(|r| &r.cluster == *c))
+        .filter(|(c, n)| **n > start.get(*c).copied().unwrap_or(0))
     {
-        let Some(mc) = current
-            .managed_clusters
+        let Some(mc) = added
             .iter()
+            .copied()
+            .chain(current.managed_clusters.iter())
             .find(|mc| mc.metadata.name.as_deref() == Some(cluster.as_str()))
         else {
             continue;
@@ -464,8 +486,9 @@ pub fn plan_day2(
         .map(|f| f.to_string())
         .collect();
         if !reasons.is_empty() {
-            return Err(Day2Error::NewCluster {
+            return Err(Day2Error::NoRoom {
                 cluster: cluster.clone(),
+                pods: *n,
                 reasons,
             });
         }
@@ -520,9 +543,9 @@ pub fn plan_day2(
     let mut ops_n = current
         .ops_requests
         .iter()
-        .filter_map(|n| n.strip_prefix(&format!("{prefix}-"))?.parse::<usize>().ok())
+        .filter_map(|n| n.strip_prefix(&format!("{prefix}-"))?.parse::<u32>().ok())
         .max()
-        .unwrap_or(0);
+        .map_or(0u64, u64::from);
     // Without an upper bound the plan is a model beyond what KubeDB admits: its OpsRequest
     // webhook (which refuses more than 9 members) is not consulted then.
     let upstream_limits = options.max_members.is_some();

@@ -56,7 +56,7 @@ pub enum Day2ApplyError {
         source: kube::Error,
     },
     /// The OpsRequest ended in a phase other than `Successful`.
-    #[error("step {index} ({step}) ended {phase:?}: {}; applied: {applied:?}; delete the OpsRequest, re-plan from the hub and apply again", conditions.join("; "))]
+    #[error("step {index} ({step}) ended {phase:?}: {}; applied: {applied:?}; fix what its conditions say, then re-plan from the hub (`read_current`) and apply again: the new plan's request gets a new name", conditions.join("; "))]
     OpsFailed {
         /// 1-based step number.
         index: usize,

@@ -22,8 +22,8 @@
 //! (pure) plans a scale, a new cluster or a drain as SliceConfig, PlacementPolicy and
 //! `MariaDBOpsRequest` steps that keep survival at every ordinal; [`apply_day2`] applies and
 //! awaits them; [`database_access`] gives embedding tools the credentials and the Synced
-//! Primary members (a `mysql_async` pool with `live`). The name `connect` stays the
-//! hub-client module, so access is `database_access`, not `connect`.
+//! Primary members, and with `live` `connect` reads the members' status over SQL itself and
+//! returns a `mysql_async` pool as well (the hub client is `hub_client`).
 //!
 //! Modules: `pipeline` assembles the plan from `plan` (the objects and previews),
 //! `preflight`, `survival` and `environment`; `findings` names objects; `pod_table` decodes

@@ -177,9 +177,15 @@ pub(crate) fn pod_work_selector(namespace: &str, name: &str) -> Selector {
 }
 
 /// A condition on the pod table for [`watch_pods`](crate::watch_pods): exactly `expected`
-/// pods, all [`Readiness::Ready`] (after a scale-down, the removed pods must be gone too).
+/// rows of as many distinct pods, all [`Readiness::Ready`] (after a scale-down, the removed
+/// pods must be gone too; a pod reported by two works counts once and fails the count).
 pub fn pods_ready(expected: usize) -> impl Fn(&[PodRow], &[Finding]) -> bool {
-    move |rows, _| rows.len() == expected && rows.iter().all(|r| r.ready == Readiness::Ready)
+    move |rows, _| {
+        let pods: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.pod.as_str()).collect();
+        rows.len() == expected
+            && pods.len() == expected
+            && rows.iter().all(|r| r.ready == Readiness::Ready)
+    }
 }
 
 #[cfg(test)]
@@ -209,6 +215,9 @@ mod tests {
         assert!(pods_ready(3)(&three, &[]));
         three[1].ready = Readiness::Unknown;
         assert!(!pods_ready(3)(&three, &[]));
+        // mariadb-0 reported twice (a stale work on another cluster) is not a third pod.
+        let twice = vec![five[0].clone(), five[1].clone(), five[0].clone()];
+        assert!(!pods_ready(3)(&twice, &[]));
         assert!(!pods_ready(2)(&three, &[]));
     }
 

@@ -203,14 +203,48 @@ fn a_new_cluster_without_room_for_its_pods_is_refused() {
     let target = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), ("demo-far", 2)]);
     let err = plan_day2(&current, &target, &Day2Options::default()).expect_err("no room");
     let text = err.to_string();
-    assert!(matches!(err, Day2Error::NewCluster { .. }), "{text}");
+    assert!(matches!(err, Day2Error::NoRoom { pods: 2, .. }), "{text}");
     assert!(
         text.contains("2 pods need") && text.contains("cpu"),
         "{text}"
     );
+    // The same cluster added with Target::AddClusters is checked too.
+    let (_, seed_current) = seed();
+    let mut small = current.managed_clusters.last().cloned().expect("demo-far");
+    small.metadata.name = Some("demo-edge".into());
+    let add = Target::AddClusters {
+        clusters: vec![small],
+        replicas: 5,
+    };
+    let err = plan_day2(&seed_current, &add, &Day2Options::default()).expect_err("no room");
+    assert!(matches!(err, Day2Error::NoRoom { .. }), "{err}");
     // One pod fits.
     let one = per_cluster(&[("demo-controller", 2), ("demo-worker", 1), ("demo-far", 1)]);
     plan_day2(&current, &one, &Day2Options::default()).expect("one pod of 500m fits in 800m");
+}
+
+/// Counts and names from input never overflow: per-cluster counts past u32 are too many
+/// members, and a request name with a huge number on the hub is passed over.
+#[test]
+fn huge_counts_and_names_are_refused_or_passed_over_without_panicking() {
+    let (_, mut current) = seed();
+    let huge = per_cluster(&[
+        ("demo-controller", 4_000_000_000),
+        ("demo-worker", 4_000_000_000),
+    ]);
+    let err = plan_day2(&current, &huge, &Day2Options::default()).expect_err("too many");
+    assert!(matches!(err, Day2Error::TooManyMembers { .. }), "{err}");
+    current.ops_requests = vec!["mariadb-scale-18446744073709551615".into()];
+    let plan = plan_day2(&current, &Target::Replicas(4), &Day2Options::default()).expect("plans");
+    let names: Vec<String> = plan
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            Day2Step::Scale { ops, .. } => ops.metadata.name.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, ["mariadb-scale-1"]);
 }
 
 #[test]
