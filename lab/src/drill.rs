@@ -36,7 +36,9 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use galera::files::RecoveredPosition;
-use galera::recovery::{Join, NodeReport, RecoveryOptions, RecoveryPlan, Transfer, plan_recovery};
+use galera::recovery::{
+    Join, NodePosition, NodeReport, RecoveryOptions, RecoveryPlan, Transfer, plan_recovery,
+};
 use galera::sim::{Cluster, Event, NodeSpec};
 use galera::transfer::StateTransfer;
 
@@ -513,18 +515,15 @@ impl Drills {
                 .collect()
         });
         let reports = reports.into_iter().collect::<Result<Vec<_>, _>>()?;
-        // Each pod starts from the position its files give (grastate.dat, else what
-        // --wsrep-recover found), as MariaDB's own wrappers start a crashed server.
-        let position = |pod: &str| {
-            reports.iter().find(|r| r.name == pod).and_then(|r| {
-                r.recovered.clone().or_else(|| {
-                    r.saved.as_ref().map(|s| RecoveredPosition {
-                        uuid: s.uuid.clone(),
-                        seqno: s.seqno,
-                        gtid: None,
-                    })
-                })
-            })
+        // Each pod starts from the position galera's rule reads from its files
+        // (`NodeReport::position`), as MariaDB's own wrappers start a crashed server.
+        let position = |pod: &str| match reports.iter().find(|r| r.name == pod)?.position() {
+            NodePosition::Known { uuid, seqno, .. } => Some(RecoveredPosition {
+                uuid,
+                seqno,
+                gtid: None,
+            }),
+            _ => None,
         };
         let plan = plan_recovery(&reports, &RecoveryOptions::default())
             .map_err(|r| LabError::Drill(format!("the recovery planner refuses: {r}")))?;

@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 use galera::status::{ClusterStatus, WsrepStatus};
 use lab::{Lab, LabOptions, SliceSpec};
 
+mod common;
+use common::{netns_list, processes_naming};
+
 const WAIT: Duration = Duration::from_secs(60);
 
 fn require() {
@@ -25,34 +28,6 @@ fn require() {
 
 fn primary_of(size: u64) -> impl Fn(&WsrepStatus) -> bool {
     move |s| s.cluster_status == Some(ClusterStatus::Primary) && s.cluster_size == Some(size)
-}
-
-/// Every process whose command line names the lab (servers, SST scripts, rsync daemons: they
-/// all carry the lab's directory in their arguments).
-fn processes_naming(id: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.chars().all(|c| c.is_ascii_digit()) || name == std::process::id().to_string() {
-            continue;
-        }
-        let Ok(cmd) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        if cmd.contains(id) {
-            found.push(format!("{name}: {cmd}"));
-        }
-    }
-    found
-}
-
-fn netns_list() -> String {
-    let out = Command::new("ip")
-        .args(["netns", "list"])
-        .output()
-        .expect("ip netns list");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn assert_nothing_left(id: &str, namespaces: &[String], dir: &Path) {

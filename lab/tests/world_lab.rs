@@ -7,7 +7,6 @@
 //! servers' own status and variables, and the upstream subnet split written out by hand;
 //! never from the adapter's bookkeeping.
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,32 +16,8 @@ use kubedb_types::kubedb::v1::DatabasePhase;
 use lab::{Lab, LabOptions, LabPods, SliceSpec};
 use simulated_clusters::{Spoke, World, serve_kubedb_release};
 
-/// Every process whose command line names the lab (servers, SST scripts, rsync daemons).
-fn processes_naming(id: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.chars().all(|c| c.is_ascii_digit()) || name == std::process::id().to_string() {
-            continue;
-        }
-        let Ok(cmd) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        if cmd.contains(id) {
-            found.push(format!("{name}: {cmd}"));
-        }
-    }
-    found
-}
-
-fn netns_list() -> String {
-    let out = Command::new("ip")
-        .args(["netns", "list"])
-        .output()
-        .expect("ip netns list");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+mod common;
+use common::{netns_list, processes_naming};
 
 #[test]
 fn the_deployer_applies_the_walkthrough_to_a_world_of_real_servers() {

@@ -18,7 +18,7 @@ use kubeslice_types::controller::v1alpha1::SliceConfig;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use emulated_hub::{FakeHub, Operation};
+use emulated_hub::{AdmissionRequest, FakeHub, Operation};
 
 /// Name of KubeDB's MariaDB validating webhook (kubedb/installer's
 /// `ValidatingWebhookConfiguration` for `mariadbs`).
@@ -64,13 +64,7 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> Result<usize, Re
             {
                 refusals.extend(admission::validate_mariadb_update(&old, &md));
             }
-            let policy_name = md.placement_policy_name().unwrap_or("default").to_owned();
-            let policy = typed_lookup::<PlacementPolicy>(req.get(
-                "apps.k8s.appscode.com/v1",
-                "PlacementPolicy",
-                None,
-                &policy_name,
-            ));
+            let policy = policy_of(req, Some(&md));
             let stored_version = req
                 .get(
                     "catalog.kubedb.com/v1alpha1",
@@ -141,12 +135,7 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> Result<usize, Re
                 .as_ref()
                 .map(|r| r.name.clone())
                 .unwrap_or_default();
-            let policy = typed_lookup::<PlacementPolicy>(req.get(
-                "apps.k8s.appscode.com/v1",
-                "PlacementPolicy",
-                None,
-                &name,
-            ));
+            let policy = policy_named(req, &name);
             first_refusal(admission::validate_petset(&ps, release, policy.as_lookup()))
         }),
     );
@@ -165,18 +154,7 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> Result<usize, Re
                 Some(&namespace),
                 &ops.spec.database_ref.name,
             ));
-            let policy_name = database
-                .0
-                .as_ref()
-                .and_then(|m| m.placement_policy_name())
-                .unwrap_or("default")
-                .to_owned();
-            let policy = typed_lookup::<PlacementPolicy>(req.get(
-                "apps.k8s.appscode.com/v1",
-                "PlacementPolicy",
-                None,
-                &policy_name,
-            ));
+            let policy = policy_of(req, database.0.as_ref());
             let inputs = OpsRequestInputs {
                 database: Lookup::Known(database.0.as_ref()),
                 catalog: Some(&ops_catalog),
@@ -211,6 +189,19 @@ impl Found<PlacementPolicy> {
 
 fn typed_lookup<K: DeserializeOwned>(value: Option<&Value>) -> Found<K> {
     Found(value.and_then(typed::<K>))
+}
+
+/// The PlacementPolicy `name` as the hub stores it (cluster-scoped).
+fn policy_named(req: &AdmissionRequest<'_>, name: &str) -> Found<PlacementPolicy> {
+    typed_lookup(req.get("apps.k8s.appscode.com/v1", "PlacementPolicy", None, name))
+}
+
+/// The PlacementPolicy `db` names (`default` when it names none, or when there is no `db`).
+fn policy_of(req: &AdmissionRequest<'_>, db: Option<&MariaDB>) -> Found<PlacementPolicy> {
+    let name = db
+        .and_then(|m| m.placement_policy_name())
+        .unwrap_or("default");
+    policy_named(req, name)
 }
 
 /// The webhook's answer: the first refusal's upstream message (the webhooks stop at their
