@@ -16,7 +16,7 @@
 //! metadata: {name: mariadb, namespace: demo}
 //! spec: {version: 11.5.2, replicas: 2}
 //! "#).unwrap();
-//! let reports = Checker::new().unwrap().check(&docs);
+//! let reports = Checker::new().check(&docs);
 //! assert!(matches!(&reports[0].verdict, Verdict::Invalid(r) if r[0].contains("at least 3")));
 //! ```
 
@@ -38,7 +38,7 @@ use kubedb_types::autoscaling::v1alpha1::MariaDBAutoscaler;
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
 use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
-use kubedb_types::release::{Catalog, CatalogEntry, Release, ReleaseDataError};
+use kubedb_types::release::{Catalog, CatalogEntry, Release};
 use kubeslice_types as ks;
 use ocm_types as ocm;
 use serde::Serialize;
@@ -227,7 +227,7 @@ impl References {
     /// The MariaDBVersion catalog a hub of `release` with these objects applied has: the
     /// release's default catalog, overridden by the input's MariaDBVersions.
     pub fn catalog(&self, release: Release) -> Catalog {
-        let mut catalog = release.catalog().unwrap_or_default();
+        let mut catalog = release.catalog();
         for v in &self.versions {
             catalog.upsert(v.clone());
         }
@@ -642,61 +642,22 @@ where
     }
 }
 
-mod pinned_files {
-    include!(concat!(env!("OUT_DIR"), "/pinned.rs"));
-}
-
-/// The embedded pinned OCM and KubeSlice CRDs, parsed once per process (a file that does not
-/// parse is skipped: the test suite reads the same files and fails on it).
-fn pinned_crds() -> &'static [Value] {
-    static PARSED: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
-    PARSED.get_or_init(|| {
-        pinned_files::PINNED
-            .iter()
-            .filter_map(|(_, _, text)| serde_saphyr::from_multiple::<Value>(text).ok())
-            .flatten()
-            .filter(|d| d["kind"] == "CustomResourceDefinition")
-            .collect()
-    })
-}
-
-/// The pinned upstream schema of `K` (OCM and KubeSlice kinds), else its generated one.
-fn upstream<K>() -> KindEntry
+/// `K` judged against `crds` (a pinned upstream set) when they serve it, else against its
+/// generated schema.
+fn pinned<K>(crds: &[Value]) -> KindEntry
 where
     K: Checked + kube::core::object::HasSpec,
     K::Spec: Default + Serialize,
 {
-    let (group, plural, version) = (K::group(&()), K::plural(&()), K::version(&()));
-    let schema = pinned_crds()
-        .iter()
-        .filter(|crd| crd["spec"]["group"] == *group && crd["spec"]["names"]["plural"] == *plural)
-        .flat_map(|crd| crd["spec"]["versions"].as_array().into_iter().flatten())
-        .find(|v| v["name"] == *version)
-        .and_then(|v| v["schema"].get("openAPIV3Schema"))
-        .cloned();
     let generated = entry::<K>();
-    match schema {
+    match schema::served_schema(crds, &K::group(&()), &K::plural(&()), &K::version(&())) {
         Some(schema) => KindEntry {
-            validator: schema::Validator::new(&schema),
-            schema,
+            validator: schema::Validator::new(schema),
+            schema: schema.clone(),
             ..generated
         },
         None => generated,
     }
-}
-
-/// A KubeDB kind judged against the pinned CRD of `release` instead of the generated one.
-fn pinned<K>(release: Release) -> Result<KindEntry, ReleaseDataError>
-where
-    K: Checked + kube::core::object::HasSpec,
-    K::Spec: Default + Serialize,
-{
-    let schema = release.schema(&K::group(&()), &K::plural(&()), &K::version(&()))?;
-    Ok(KindEntry {
-        validator: schema::Validator::new(schema),
-        schema: schema.clone(),
-        ..entry::<K>()
-    })
 }
 
 /// Checks documents against every kind the workspace types: KubeDB kinds against the CRDs and
@@ -708,66 +669,53 @@ pub struct Checker {
 }
 
 /// The kinds of each release, with their schemas, built once per process.
-static KINDS: [std::sync::OnceLock<Result<Vec<KindEntry>, ReleaseDataError>>; 2] =
+static KINDS: [std::sync::OnceLock<Vec<KindEntry>>; 2] =
     [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
 
 /// The checker's table for `release`, one entry per kind of [`for_each_kind`]: KubeDB kinds
-/// with the release's pinned CRDs, the others with their pinned upstream CRDs.
-fn kinds(release: Release) -> Result<Vec<KindEntry>, ReleaseDataError> {
+/// with the release's CRDs, the others with the pinned OCM and KubeSlice CRDs.
+fn kinds(release: Release) -> Vec<KindEntry> {
     struct Table {
         release: Release,
-        entries: Result<Vec<KindEntry>, ReleaseDataError>,
+        entries: Vec<KindEntry>,
     }
     impl KindVisitor for Table {
         fn visit<K: WorkspaceKind>(&mut self, owner: Owner) {
-            let Ok(entries) = &mut self.entries else {
-                return;
+            let crds = match owner {
+                Owner::KubeDb => self.release.crds(),
+                Owner::KubeSlice => ks::crds::all(),
+                Owner::Ocm => ocm::crds::all(),
             };
-            match owner {
-                Owner::KubeDb => match pinned::<K>(self.release) {
-                    Ok(entry) => entries.push(entry),
-                    Err(e) => self.entries = Err(e),
-                },
-                Owner::KubeSlice | Owner::Ocm => entries.push(upstream::<K>()),
-            }
+            self.entries.push(pinned::<K>(crds));
         }
     }
     let mut table = Table {
         release,
-        entries: Ok(Vec::new()),
+        entries: Vec::new(),
     };
     for_each_kind(&mut table);
     table.entries
 }
 
-/// The pinned OCM API the OCM kinds are judged against (`../shared/reference/ocm.md`).
-pub const OCM_PIN: &str = "open-cluster-management-io/api@1845fd8032e4 (v1.3.0+3)";
-/// The pinned KubeSlice sources the KubeSlice kinds are judged against
-/// (`../shared/reference/kubeslice.md`).
-pub const KUBESLICE_PIN: &str = "kubeslice/kubeslice-controller@b7f871e5916948d39d6b8607979e644cbeedd575, kubeslice/worker-operator@d7e1cd6fc8add2a24838d282f9d0fdabe8b94220";
+impl Default for Checker {
+    /// [`Checker::new`].
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Checker {
     /// A checker for the newest supported KubeDB release ([`Release::NEWEST`]).
-    ///
-    /// # Errors
-    /// When the release's pinned files were not embedded at build time (see
-    /// [`kubedb_types::release`]).
-    pub fn new() -> Result<Self, ReleaseDataError> {
+    pub fn new() -> Self {
         Self::for_release(Release::NEWEST)
     }
 
     /// A checker that judges KubeDB documents as a hub running `release` does: pruned against
     /// the release's CRDs and admitted by its webhook rules, with its MariaDBVersion catalog.
-    ///
-    /// # Errors
-    /// When the release's pinned files were not embedded at build time.
-    pub fn for_release(release: Release) -> Result<Self, ReleaseDataError> {
+    pub fn for_release(release: Release) -> Self {
         let slot = &KINDS[Release::ALL.iter().position(|r| *r == release).unwrap_or(0)];
-        let kinds = slot
-            .get_or_init(|| kinds(release))
-            .as_ref()
-            .map_err(Clone::clone)?;
-        Ok(Checker { kinds, release })
+        let kinds = slot.get_or_init(|| kinds(release));
+        Checker { kinds, release }
     }
 
     /// The KubeDB release this checker judges against.
@@ -779,16 +727,13 @@ impl Checker {
     /// apimachinery and petset versions of its webhooks) and the pinned OCM and KubeSlice
     /// sources.
     pub fn judged_against(&self) -> String {
-        let others = if pinned_crds().is_empty() {
-            "OCM and KubeSlice: the workspace types' generated schemas (the pinned CRDs were not embedded at build time)".to_owned()
-        } else {
-            format!("OCM {OCM_PIN}; KubeSlice {KUBESLICE_PIN}")
-        };
         format!(
-            "judged against: KubeDB {} (kubedb/apimachinery {}, kubeops/petset {}); {others}",
+            "judged against: KubeDB {} (kubedb/apimachinery {}, kubeops/petset {}); OCM {}; KubeSlice {}",
             self.release,
             self.release.apimachinery(),
-            self.release.petset()
+            self.release.petset(),
+            ocm::crds::PIN,
+            ks::crds::PIN,
         )
     }
 

@@ -15,4 +15,5 @@ pub use placement;
 
 pub mod check;
 pub mod kinds;
+pub mod seed;
 pub use structural_schema as schema;

@@ -5,7 +5,6 @@ use distributed_galera::check::{Checker, ReadError, Summary, Verdict, parse_yaml
 fn verdicts(yaml: &str) -> Vec<Verdict> {
     let docs = parse_yaml("t.yaml".as_ref(), yaml).expect("well-formed YAML");
     Checker::new()
-        .expect("the release files are embedded")
         .check(&docs)
         .into_iter()
         .map(|r| r.verdict)
@@ -147,7 +146,7 @@ fn summary_line_and_exit_codes() {
         &format!("{MD}spec: {{version: 11.5.2, {STORAGE}}}\n---\n{MD}spec: {{version: 11.5.2, x: 1, {STORAGE}}}\n---\n{MD}spec: {{replicas: 1}}\n---\nkind: Foo\n"),
     )
     .expect("well-formed");
-    let s = Summary::of(&Checker::new().expect("embedded").check(&docs));
+    let s = Summary::of(&Checker::new().check(&docs));
     assert_eq!(
         s.to_string(),
         "4 documents: 1 lossless, 1 lossy, 1 invalid, 1 unknown"
@@ -171,7 +170,7 @@ fn summary_line_and_exit_codes() {
 #[test]
 fn warnings_and_slices_from_the_input() {
     use kubedb_types::release::Release;
-    let checker = Checker::for_release(Release::V2026_7_10).expect("embedded");
+    let checker = Checker::for_release(Release::V2026_7_10);
     // A distributed MariaDB whose policy is not in the input: admitted, with a warning.
     let docs = parse_yaml(
         "t.yaml".as_ref(),
@@ -228,10 +227,7 @@ fn day2_kinds_per_release() {
     const OPS: &str = "apiVersion: ops.kubedb.com/v1alpha1\nkind: MariaDBOpsRequest\nmetadata: {name: mdops-scale-horizontal-up, namespace: demo}\n";
     let check = |release: Release, yaml: &str| {
         let docs = parse_yaml("t.yaml".as_ref(), yaml).expect("well-formed YAML");
-        Checker::for_release(release)
-            .expect("embedded")
-            .check(&docs)
-            .remove(0)
+        Checker::for_release(release).check(&docs).remove(0)
     };
     let scale = |extra: &str, member: i32| {
         format!(

@@ -1,4 +1,4 @@
-//! The seed walkthrough's manifests (bundled in `examples/seed/`) parse, round-trip as
+//! The seed walkthrough's manifests (bundled in `seed/`) parse, round-trip as
 //! written, are what a hub running the walkthrough's KubeDB release (v2025.7.31) admits, and
 //! the PlacementPolicy converts to the newest release's shape.
 
@@ -11,8 +11,8 @@ use kubedb_types::kubedb::v1::{DeletionPolicy, MariaDB, StorageType};
 use kubedb_types::release::Release;
 use serde_json::Value;
 
-const POLICY: &str = include_str!("../examples/seed/03-placement-policy.yaml");
-const MARIADB: &str = include_str!("../examples/seed/05-mariadb.yaml");
+const POLICY: &str = include_str!("../seed/03-placement-policy.yaml");
+const MARIADB: &str = include_str!("../seed/05-mariadb.yaml");
 
 fn yaml(text: &str) -> Value {
     serde_saphyr::from_str(text).expect("seed YAML parses")
@@ -91,7 +91,7 @@ fn seed_mariadb_parses_and_is_valid_against_the_converted_policy() {
         .converted(Some("kubeslice-demo-distributed-mariadb"))
         .policy;
     let with = |pp, release: Release| {
-        let catalog = release.catalog().expect("catalog");
+        let catalog = release.catalog();
         validate_mariadb(
             &md,
             release,
@@ -123,15 +123,11 @@ fn checker_on_the_seed_bundle() {
     let mut docs = parse_yaml("03-placement-policy.yaml".as_ref(), POLICY).expect("policy");
     docs.extend(parse_yaml("05-mariadb.yaml".as_ref(), MARIADB).expect("mariadb"));
     // As the walkthrough's hub (KubeDB v2025.7.31) judges them: both lossless.
-    let reports = Checker::for_release(Release::WALKTHROUGH)
-        .expect("the release files are embedded")
-        .check(&docs);
+    let reports = Checker::for_release(Release::WALKTHROUGH).check(&docs);
     assert_eq!(reports[0].verdict, Verdict::Lossless, "{}", reports[0]);
     assert_eq!(reports[1].verdict, Verdict::Lossless, "{}", reports[1]);
     // The newest release prunes spec.ocm and so refuses the distributed MariaDB.
-    let reports = Checker::new()
-        .expect("the release files are embedded")
-        .check(&docs);
+    let reports = Checker::new().check(&docs);
     assert_eq!(reports[0].verdict, Verdict::Lossy(vec!["spec.ocm".into()]));
     assert!(
         matches!(&reports[1].verdict, Verdict::Invalid(r) if r[0].contains("clusterSpreadConstraint")),
@@ -146,11 +142,60 @@ fn checker_on_the_seed_bundle() {
         .policy;
     let text = serde_saphyr::to_string(&current).expect("yaml");
     let docs = parse_yaml("current.yaml".as_ref(), &text).expect("current policy");
-    let reports = Checker::for_release(Release::WALKTHROUGH)
-        .expect("embedded")
-        .check(&docs);
+    let reports = Checker::for_release(Release::WALKTHROUGH).check(&docs);
     assert_eq!(
         reports[0].verdict,
         Verdict::Lossy(vec!["spec.clusterSpreadConstraint".into()])
     );
+}
+
+/// The walkthrough's Step 3 (Project and Clusters) and Step 6 (SliceConfig) pass KubeSlice's
+/// webhooks once the clusters registered.
+#[test]
+fn seed_kubeslice_objects_pass_the_webhooks() {
+    use k8s_openapi::api::core::v1::Namespace;
+    use kubeslice_types::controller::v1alpha1::{Cluster, Project, SliceConfig};
+    use kubeslice_types::validation::{
+        CONTROLLER_NAMESPACE, HubState, PROJECT_NAMESPACE_LABEL, validate_cluster,
+        validate_project, validate_slice_config,
+    };
+    let docs: Vec<Value> =
+        serde_saphyr::from_multiple(include_str!("../seed/02-kubeslice.yaml")).expect("YAML");
+    let project: Project = serde_json::from_value(docs[0].clone()).expect("project");
+    let ns_name = project.project_namespace();
+    assert_eq!(ns_name, "kubeslice-demo-distributed-mariadb");
+    assert_eq!(validate_project(&project, CONTROLLER_NAMESPACE), vec![]);
+    let ns: [Namespace; 1] = [serde_json::from_value(serde_json::json!({"metadata": {
+        "name": ns_name, "labels": {PROJECT_NAMESPACE_LABEL: format!("Project-{ns_name}")}}}))
+    .expect("namespace")];
+    let only_ns = HubState {
+        namespaces: Some(&ns),
+        ..HubState::default()
+    };
+    for doc in &docs[1..] {
+        let c: Cluster = serde_json::from_value(doc.clone()).expect("cluster");
+        assert_eq!(validate_cluster(&c, &only_ns), vec![]);
+    }
+    let registered = |name: &str, cni: &str| -> Cluster {
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "controller.kubeslice.io/v1alpha1", "kind": "Cluster",
+            "metadata": {"name": name, "namespace": ns_name},
+            "spec": {"networkInterface": "enp1s0", "clusterProperty": {}},
+            "status": {"registrationStatus": "Registered", "nodeIPs": ["10.2.0.56"], "networkPresent": true,
+                       "cniSubnet": [cni], "clusterHealth": {"clusterHealthStatus": "Normal"}}
+        }))
+        .expect("cluster")
+    };
+    let clusters = [
+        registered("demo-controller", "10.244.0.0/16"),
+        registered("demo-worker", "10.245.0.0/16"),
+    ];
+    let slice: SliceConfig =
+        serde_json::from_value(yaml(include_str!("../seed/04-sliceconfig.yaml"))).expect("slice");
+    let hub = HubState {
+        namespaces: Some(&ns),
+        clusters: Some(&clusters),
+        qos_profiles: Some(&[]),
+    };
+    assert_eq!(validate_slice_config(&slice, &hub), vec![]);
 }

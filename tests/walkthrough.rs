@@ -23,7 +23,7 @@ fn step_json(kind: &str, name: &str) -> Value {
 
 #[test]
 fn seed_plan_matches_the_walkthrough_yamls() {
-    let kubeslice = seed_docs(include_str!("../examples/seed/02-kubeslice.yaml"));
+    let kubeslice = seed_docs(include_str!("../seed/02-kubeslice.yaml"));
     // Project and Cluster registrations: identical to the walkthrough's.
     assert_eq!(
         step_json("Project", "demo-distributed-mariadb"),
@@ -32,15 +32,15 @@ fn seed_plan_matches_the_walkthrough_yamls() {
     assert_eq!(step_json("Cluster", "demo-controller"), kubeslice[1]);
     assert_eq!(step_json("Cluster", "demo-worker"), kubeslice[2]);
     // SliceConfig: identical (clusters, subnet, gateway, QoS, onboarded namespaces).
-    let slice = seed_docs(include_str!("../examples/seed/04-sliceconfig.yaml")).remove(0);
+    let slice = seed_docs(include_str!("../seed/04-sliceconfig.yaml")).remove(0);
     assert_eq!(step_json("SliceConfig", "demo-slice"), slice);
     // MariaDB: identical.
-    let md = seed_docs(include_str!("../examples/seed/05-mariadb.yaml")).remove(0);
+    let md = seed_docs(include_str!("../seed/05-mariadb.yaml")).remove(0);
     assert_eq!(step_json("MariaDB", "mariadb"), md);
     // PlacementPolicy: the walkthrough's own spec.ocm shape (its KubeDB v2025.7.31 serves no
     // other), field by field.
     let legacy: PlacementPolicy = serde_json::from_value(
-        seed_docs(include_str!("../examples/seed/03-placement-policy.yaml")).remove(0),
+        seed_docs(include_str!("../seed/03-placement-policy.yaml")).remove(0),
     )
     .expect("policy");
     let ours: PlacementPolicy =
@@ -104,10 +104,7 @@ fn every_emitted_object_is_lossless_and_valid() {
         );
     }
     assert_eq!(docs.len(), 6 + 6, "six objects and two works per pod");
-    for r in Checker::for_release(Release::WALKTHROUGH)
-        .expect("the release files are embedded")
-        .check(&docs)
-    {
+    for r in Checker::for_release(Release::WALKTHROUGH).check(&docs) {
         assert_eq!(r.verdict, Verdict::Lossless, "{r}");
     }
     // The newest release's plan is lossless and valid for the newest release.
@@ -115,7 +112,7 @@ fn every_emitted_object_is_lossless_and_valid() {
     env.kubedb.release = Release::NEWEST;
     let newest = deployer::plan(&env).expect("plans");
     let docs = parse_yaml("plan.yaml".as_ref(), &newest.objects_yaml()).expect("plan YAML");
-    for r in Checker::new().expect("embedded").check(&docs) {
+    for r in Checker::new().check(&docs) {
         assert_eq!(r.verdict, Verdict::Lossless, "{r}");
     }
 }

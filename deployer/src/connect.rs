@@ -37,18 +37,33 @@ pub enum ConnectError {
     },
 }
 
-/// A client for the hub in `kubeconfig`, using `context` (the file's current context when
-/// `None`). Nothing is sent until the client is used.
+/// Where kubectl finds its kubeconfig when none is named: the first file of `$KUBECONFIG`,
+/// else `~/.kube/config`.
+pub fn default_kubeconfig() -> PathBuf {
+    if let Some(list) = std::env::var_os("KUBECONFIG")
+        && let Some(first) = std::env::split_paths(&list).find(|p| !p.as_os_str().is_empty())
+    {
+        return first;
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    home.join(".kube").join("config")
+}
+
+/// A client for the hub in `kubeconfig` ([`default_kubeconfig`] when `None`), using `context`
+/// (the file's current context when `None`). Nothing is sent until the client is used.
+///
+/// # Errors
+/// [`ConnectError`] naming the file: it cannot be read, the context is not usable, or the
+/// client cannot be built.
 pub async fn hub_client(
-    kubeconfig: &Path,
+    kubeconfig: Option<&Path>,
     context: Option<&str>,
 ) -> Result<kube::Client, ConnectError> {
-    let path = kubeconfig.to_path_buf();
-    let kc =
-        kube::config::Kubeconfig::read_from(kubeconfig).map_err(|source| ConnectError::Read {
-            path: path.clone(),
-            source,
-        })?;
+    let path = kubeconfig.map_or_else(default_kubeconfig, Path::to_path_buf);
+    let kc = kube::config::Kubeconfig::read_from(&path).map_err(|source| ConnectError::Read {
+        path: path.clone(),
+        source,
+    })?;
     let options = kube::config::KubeConfigOptions {
         context: context.map(str::to_owned),
         ..Default::default()

@@ -193,13 +193,15 @@ pub enum EnvironmentError {
     },
 }
 
-const SEED: &str = include_str!("seed-environment.yaml");
-
 impl Environment {
+    /// The walkthrough's environment as YAML (what [`Environment::seed`] reads): the shape a
+    /// user copies to describe their own hub, spokes, slice and database.
+    pub const SEED_YAML: &str = include_str!("seed-environment.yaml");
+
     /// The walkthrough's environment (see the crate docs).
     pub fn seed() -> Environment {
         // The embedded document is part of the crate and covered by tests.
-        Environment::from_yaml("seed-environment.yaml", SEED)
+        Environment::from_yaml("seed-environment.yaml", Self::SEED_YAML)
             .unwrap_or_else(|e| unreachable!("{e}"))
     }
 

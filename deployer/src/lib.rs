@@ -87,3 +87,8 @@ pub use sql::*;
 pub use survival::*;
 #[cfg(feature = "client")]
 pub use watch::{PhaseSeen, WaitError, wait_for_phase, watch_pods};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -166,7 +166,7 @@ fn placement_rules(env: &Environment, policy: &Policy) -> Vec<Finding> {
 fn mariadb_admission(env: &Environment, md: &MariaDB, pp: &PlacementPolicy) -> Vec<Finding> {
     let db = &env.database;
     let release = env.kubedb.release;
-    let mut catalog = release.catalog().unwrap_or_default();
+    let mut catalog = release.catalog();
     if let Some(v) = &db.mariadb_version {
         catalog.upsert(CatalogEntry::from(v));
     }

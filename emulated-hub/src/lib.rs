@@ -127,6 +127,10 @@ impl std::fmt::Debug for FakeHub {
     }
 }
 
+/// The namespaces kube-apiserver creates at start-up.
+pub const SYSTEM_NAMESPACES: [&str; 4] =
+    ["default", "kube-system", "kube-public", "kube-node-lease"];
+
 impl Default for FakeHub {
     fn default() -> Self {
         Self::new()
@@ -136,10 +140,18 @@ impl Default for FakeHub {
 impl FakeHub {
     /// A hub serving namespaces, secrets, config maps and storage classes (`v1` and
     /// `storage.k8s.io/v1`), without schemas. Custom resources are served once registered.
+    /// Like kube-apiserver at start-up it has the namespaces `default`, `kube-system`,
+    /// `kube-public` and `kube-node-lease` (`pkg/controlplane/controller/systemnamespaces`).
     pub fn new() -> Self {
-        FakeHub {
+        let hub = FakeHub {
             server: Arc::new(Server::new()),
+        };
+        for name in SYSTEM_NAMESPACES {
+            let namespace = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
+            // A namespace on an empty store cannot be refused.
+            let _ = hub.apply("kube-apiserver", &namespace, false);
         }
+        hub
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -345,7 +357,8 @@ impl FakeHub {
     /// let config = kube::Config::new(url.parse().unwrap());
     /// let client = kube::Client::try_from(config).unwrap();
     /// let namespaces: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(client);
-    /// assert!(namespaces.list(&Default::default()).await.unwrap().items.is_empty());
+    /// let names: Vec<_> = namespaces.list(&Default::default()).await.unwrap().items.into_iter().filter_map(|n| n.metadata.name).collect();
+    /// assert_eq!(names, ["default", "kube-node-lease", "kube-public", "kube-system"]);
     /// server.abort();
     /// # });
     /// ```
@@ -353,3 +366,8 @@ impl FakeHub {
         router::serve_http(Arc::clone(&self.server), listener)
     }
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -37,3 +37,8 @@ pub mod status;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod transfer;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,5 +1,5 @@
 //! Parsers on real output: a MariaDB 10.11 node gone non-Primary (captured on this machine),
-//! the reference's MariaDB 11.5.2 three-node dump, state files and recovery logs.
+//! state files and recovery logs.
 
 use galera::files::{RecoveredPosition, SavedState, ViewState};
 use galera::status::{ClusterStatus, LocalState, WsrepStatus};
@@ -19,30 +19,6 @@ fn mariadb_10_11_non_primary_node() {
         s.other.contains_key("wsrep_provider_capabilities"),
         "unknown variables are kept"
     );
-}
-
-/// The reference's fixture: what a healthy 3-node MariaDB 11.5.2 cluster reports.
-#[test]
-fn mariadb_11_5_three_node_dump() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/reference/galera.md"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("{path}: {e}: the reference notes live in ../shared beside the project")
-    });
-    let start = text.find("### 2.5 Fixture").expect("fixture section");
-    let block: String = text[start..]
-        .split("```")
-        .nth(1)
-        .expect("fixture block")
-        .to_owned();
-    let s = WsrepStatus::from_tsv(&block).expect("parses");
-    assert_eq!(s.cluster_status, Some(ClusterStatus::Primary));
-    assert_eq!(s.cluster_size, Some(3));
-    assert_eq!(s.local_state, Some(LocalState::Synced));
-    assert_eq!(s.ready, Some(true));
-    assert_eq!(s.incoming_addresses.as_ref().map(Vec::len), Some(3));
 }
 
 #[test]

@@ -7,12 +7,12 @@
 //! [`crate::admission`]). Adding a release is data (its folder of pinned files) plus the rules
 //! that changed.
 //!
-//! The pinned files of each release (CRDs as its charts ship them, and its MariaDBVersion
-//! catalog) are embedded at build time by `build.rs` from `../shared/upstream/kubedb/releases`
-//! (or `$KUBEDB_RELEASES_DIR`), so a tool built from this crate judges and plans for a release
-//! without any file beside it. Embedding rather than reading at run time: the checker and the
-//! walkthrough are tools people run from anywhere, and the release they judge against must not
-//! depend on the working directory.
+//! What the product knows of each release is the crate's own data (`data/<release>/`): the
+//! facts of its CRDs (names, types, formats, enums, bounds, patterns, required fields, list and
+//! map semantics, defaults, CEL rules with their messages; no upstream prose) and its
+//! MariaDBVersion catalog, derived from the release's charts by the workspace's
+//! `scripts/derive-data.sh` (`data/README.md` names each source). A tool built from this crate
+//! judges and plans for a release with nothing beside it.
 //!
 //! ```
 //! use kubedb_types::release::{PolicyShape, Release};
@@ -29,9 +29,17 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/releases.rs"));
-}
+/// The embedded data of each release: `(CRDs JSON, catalog JSON)`, in [`Release::ALL`] order.
+const DATA: [(&str, &str); 2] = [
+    (
+        include_str!("../data/v2025.7.31/crds.json"),
+        include_str!("../data/v2025.7.31/catalog.json"),
+    ),
+    (
+        include_str!("../data/v2026.7.10/crds.json"),
+        include_str!("../data/v2026.7.10/catalog.json"),
+    ),
+];
 
 /// A supported KubeDB release (the `kubedb` Helm chart version), spelled as its tag.
 /// Deserializing an unsupported name fails with [`UnknownRelease`]'s message, which lists the
@@ -84,59 +92,6 @@ impl PolicyShape {
 pub struct UnknownRelease {
     /// What was given.
     pub given: String,
-}
-
-/// A release's pinned files are not available.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ReleaseDataError {
-    /// The crate was built without the release folder (see the module docs).
-    #[error(
-        "the pinned files of KubeDB release {release} were not embedded when this crate was built: rebuild with ../shared/upstream/kubedb/releases/{release}/ beside the workspace or KUBEDB_RELEASES_DIR pointing at the releases folder"
-    )]
-    NotEmbedded {
-        /// The release.
-        release: Release,
-    },
-    /// The release folder has no file for this kind.
-    #[error("KubeDB release {release} has no pinned file {file}")]
-    MissingFile {
-        /// The release.
-        release: Release,
-        /// The file looked for.
-        file: String,
-    },
-    /// A pinned CRD file is not well-formed YAML.
-    #[error("{release}/{file}: malformed YAML: {message}")]
-    Yaml {
-        /// The release.
-        release: Release,
-        /// The file.
-        file: String,
-        /// The parser's message.
-        message: String,
-    },
-    /// The release's CRD for a kind does not serve the version asked for.
-    #[error("KubeDB release {release}: {file} has no served version {version} with a schema")]
-    NoSchema {
-        /// The release.
-        release: Release,
-        /// The CRD file.
-        file: String,
-        /// The version.
-        version: String,
-    },
-    /// The catalog file is malformed.
-    #[error(
-        "{release}/mariadb-catalog.tsv line {line}: {problem}; the file must have the columns name, spec.version, default install, db.image, source"
-    )]
-    Catalog {
-        /// The release.
-        release: Release,
-        /// Line number, from 1.
-        line: usize,
-        /// What is wrong.
-        problem: String,
-    },
 }
 
 impl Release {
@@ -209,97 +164,51 @@ impl Release {
         false
     }
 
-    /// The release's pinned files as `(file name, text)`, sorted by file name: its CRDs
-    /// (`<group>_<plural>.yaml`) and `mariadb-catalog.tsv`.
-    pub fn files(self) -> Result<&'static [(&'static str, &'static str)], ReleaseDataError> {
-        embedded::embedded(self.as_str()).ok_or(ReleaseDataError::NotEmbedded { release: self })
+    fn index(self) -> usize {
+        match self {
+            Release::V2025_7_31 => 0,
+            Release::V2026_7_10 => 1,
+        }
     }
 
-    /// The release's CRDs, as `(file name, YAML text)`.
-    pub fn crd_files(
-        self,
-    ) -> Result<impl Iterator<Item = (&'static str, &'static str)>, ReleaseDataError> {
-        Ok(self
-            .files()?
-            .iter()
-            .copied()
-            .filter(|(name, _)| name.ends_with(".yaml")))
-    }
-
-    /// The YAML text of the CRD for `group` and `plural`, for example
-    /// `("apps.k8s.appscode.com", "placementpolicies")`.
-    pub fn crd(self, group: &str, plural: &str) -> Result<&'static str, ReleaseDataError> {
-        let file = format!("{group}_{plural}.yaml");
-        self.files()?
-            .iter()
-            .find(|(name, _)| *name == file)
-            .map(|(_, text)| *text)
-            .ok_or(ReleaseDataError::MissingFile {
-                release: self,
-                file,
-            })
-    }
-
-    /// The release's CRDs as JSON values (`CustomResourceDefinition` objects), parsed once per
-    /// process.
-    pub fn crds(self) -> Result<&'static [serde_json::Value], ReleaseDataError> {
-        static PARSED: [std::sync::OnceLock<Result<Vec<serde_json::Value>, ReleaseDataError>>; 2] =
+    /// The release's CustomResourceDefinitions as JSON values (PetSet, PlacementPolicy,
+    /// MariaDBAutoscaler, MariaDBVersion, MariaDB, MariaDBOpsRequest, sorted by group and
+    /// plural), parsed once per process from the crate's data.
+    pub fn crds(self) -> &'static [serde_json::Value] {
+        static PARSED: [std::sync::OnceLock<Vec<serde_json::Value>>; 2] =
             [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
-        let slot = &PARSED[Release::ALL.iter().position(|r| *r == self).unwrap_or(0)];
-        slot.get_or_init(|| {
-            let mut out = Vec::new();
-            for (file, text) in self.crd_files()? {
-                let docs: Vec<serde_json::Value> =
-                    serde_saphyr::from_multiple(text).map_err(|e| ReleaseDataError::Yaml {
-                        release: self,
-                        file: file.to_owned(),
-                        message: e.to_string(),
-                    })?;
-                out.extend(
-                    docs.into_iter()
-                        .filter(|d| d["kind"] == "CustomResourceDefinition"),
-                );
-            }
-            Ok(out)
+        PARSED[self.index()].get_or_init(|| {
+            // The data is the crate's own, checked by its tests: it always parses.
+            serde_json::from_str(DATA[self.index()].0).unwrap_or_default()
         })
-        .as_ref()
-        .map(Vec::as_slice)
-        .map_err(Clone::clone)
     }
 
-    /// The `openAPIV3Schema` of `group`/`plural` at `version` in the release's CRDs.
-    pub fn schema(
-        self,
-        group: &str,
-        plural: &str,
-        version: &str,
-    ) -> Result<&'static serde_json::Value, ReleaseDataError> {
-        let file = format!("{group}_{plural}.yaml");
-        self.crds()?
-            .iter()
-            .filter(|crd| crd["spec"]["group"] == group && crd["spec"]["names"]["plural"] == plural)
-            .flat_map(|crd| crd["spec"]["versions"].as_array().into_iter().flatten())
-            .find(|v| v["name"] == version && v["served"] != false)
-            .and_then(|v| v["schema"].get("openAPIV3Schema"))
-            .ok_or(ReleaseDataError::NoSchema {
-                release: self,
-                file,
-                version: version.to_owned(),
-            })
+    /// Every MariaDBVersion of the release's catalog chart, installed by default or not.
+    pub fn catalog_records(self) -> &'static [CatalogRecord] {
+        static PARSED: [std::sync::OnceLock<Vec<CatalogRecord>>; 2] =
+            [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+        PARSED[self.index()].get_or_init(|| {
+            // The data is the crate's own, checked by its tests: it always parses.
+            serde_json::from_str(DATA[self.index()].1).unwrap_or_default()
+        })
     }
 
-    /// The MariaDBVersion catalog of the release's default install.
-    pub fn catalog(self) -> Result<Catalog, ReleaseDataError> {
-        let text = self
-            .files()?
-            .iter()
-            .find(|(name, _)| *name == "mariadb-catalog.tsv")
-            .map(|(_, text)| *text)
-            .ok_or(ReleaseDataError::MissingFile {
-                release: self,
-                file: "mariadb-catalog.tsv".into(),
-            })?;
-        Catalog::parse_tsv(self, text)
+    /// The MariaDBVersion objects that exist on a hub after the release's default install:
+    /// the chart skips deprecated versions (`skipDeprecated: true`), so only the records it
+    /// installs are entries.
+    pub fn catalog(self) -> Catalog {
+        Catalog {
+            entries: self
+                .catalog_records()
+                .iter()
+                .filter(|r| r.installed)
+                .map(|r| CatalogEntry {
+                    name: r.name.clone(),
+                    version: r.version.clone(),
+                    deprecated: r.deprecated,
+                })
+                .collect(),
+        }
     }
 }
 
@@ -353,6 +262,23 @@ impl From<&crate::catalog::v1alpha1::MariaDBVersion> for CatalogEntry {
     }
 }
 
+/// One MariaDBVersion of a release's catalog chart, as the crate's data records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogRecord {
+    /// The MariaDBVersion object name.
+    pub name: String,
+    /// `spec.version`.
+    pub version: String,
+    /// `spec.deprecated`.
+    pub deprecated: bool,
+    /// Whether the catalog chart's default install creates it.
+    pub installed: bool,
+    /// `spec.db.image`.
+    pub image: String,
+    /// The chart file it comes from (`kubedb/installer@<release>:<path>`).
+    pub source: String,
+}
+
 /// The MariaDBVersion objects that exist on a hub.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalog {
@@ -361,41 +287,6 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Parses a release's `mariadb-catalog.tsv` (columns `name`, `spec.version`, `default
-    /// install`, `db.image`, `source`; a header line). Only the versions the default install
-    /// creates are kept: the chart skips deprecated versions (`skipDeprecated: true`), so on a
-    /// default hub they do not exist.
-    pub fn parse_tsv(release: Release, text: &str) -> Result<Catalog, ReleaseDataError> {
-        let mut entries = Vec::new();
-        for (i, line) in text.lines().enumerate().skip(1) {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            let bad = |problem: String| ReleaseDataError::Catalog {
-                release,
-                line: i + 1,
-                problem,
-            };
-            if cols.len() < 3 {
-                return Err(bad(format!("{} columns, expected 5", cols.len())));
-            }
-            let installed = cols[2].trim();
-            if installed == "installed" {
-                entries.push(CatalogEntry {
-                    name: cols[0].trim().to_owned(),
-                    version: cols[1].trim().to_owned(),
-                    deprecated: false,
-                });
-            } else if !installed.starts_with("not installed") {
-                return Err(bad(format!(
-                    "default install is {installed:?}, expected \"installed\" or \"not installed (...)\""
-                )));
-            }
-        }
-        Ok(Catalog { entries })
-    }
-
     /// The entry called `name`.
     pub fn get(&self, name: &str) -> Option<&CatalogEntry> {
         self.entries.iter().find(|e| e.name == name)
@@ -427,10 +318,11 @@ mod tests {
     }
 
     #[test]
-    fn catalog_rejects_a_malformed_line() {
-        let err = Catalog::parse_tsv(Release::NEWEST, "h\nx\tbroken\n").unwrap_err();
-        assert!(err.to_string().contains("line 2"), "{err}");
-        let err = Catalog::parse_tsv(Release::NEWEST, "h\nx\t1\tmaybe\n").unwrap_err();
-        assert!(err.to_string().contains("maybe"), "{err}");
+    fn every_release_has_its_data() {
+        for r in Release::ALL {
+            assert_eq!(r.crds().len(), 6, "{r}");
+            assert!(r.catalog().get("11.5.2").is_some(), "{r}");
+            assert!(r.catalog_records().len() > r.catalog().entries.len(), "{r}");
+        }
     }
 }

@@ -34,8 +34,14 @@
 
 pub mod common;
 pub mod controller;
+pub mod crds;
 pub mod dns;
 pub mod ipam;
 pub mod networking;
 pub mod validation;
 pub mod worker;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

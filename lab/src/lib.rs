@@ -1003,3 +1003,8 @@ mod tests {
         shared::<super::Lab>();
     }
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -52,7 +52,7 @@ fn the_deployer_applies_the_walkthrough_to_a_world_of_real_servers() {
         .build()
         .expect("runtime");
     let hub = simulated_clusters::hub();
-    serve_kubedb_release(&hub, env.kubedb.release).expect("KubeDB release");
+    serve_kubedb_release(&hub, env.kubedb.release);
     let world = rt.block_on(async {
         World::start_with(&hub, &env, Spoke::of(&env), LabPods::new(lab.clone()))
     });

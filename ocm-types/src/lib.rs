@@ -26,6 +26,12 @@
 pub mod addon;
 pub mod cluster;
 pub mod common;
+pub mod crds;
 pub mod operator;
 pub mod validation;
 pub mod work;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -103,9 +103,18 @@ fn klusterlet_and_cluster_manager_gates() {
         !klusterlet(json!([])).raw_feedback_json_string(),
         "off unless enabled"
     );
-    let seed: Klusterlet =
-        serde_saphyr::from_str(include_str!("../../examples/seed/01-klusterlet.yaml"))
-            .expect("seed klusterlet");
+    // The walkthrough's Step 2 Klusterlet.
+    let seed: Klusterlet = serde_saphyr::from_str(
+        "apiVersion: operator.open-cluster-management.io/v1
+kind: Klusterlet
+metadata: {name: klusterlet}
+spec:
+  workConfiguration:
+    featureGates: [{feature: RawFeedbackJsonString, mode: Enable}]
+    hubKubeAPIQPS: 50
+",
+    )
+    .expect("seed klusterlet");
     assert!(seed.raw_feedback_json_string());
     assert_eq!(
         seed.spec

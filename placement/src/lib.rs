@@ -35,3 +35,8 @@ pub mod strategies;
 
 pub use mapping::{Mapping, PlacementError};
 pub use policy::{Ordinal, Policy, PolicyViolation, Rule};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -17,9 +17,20 @@ fn seed() -> Policy {
 
 #[test]
 fn seed_policy_places_like_the_walkthrough() {
-    let legacy: PlacementPolicy =
-        serde_saphyr::from_str(include_str!("../../examples/seed/03-placement-policy.yaml"))
-            .expect("seed policy parses");
+    // The walkthrough's Step 5 policy, in its release's `spec.ocm` shape.
+    let legacy: PlacementPolicy = serde_saphyr::from_str(
+        "apiVersion: apps.k8s.appscode.com/v1
+kind: PlacementPolicy
+metadata: {name: distributed-mariadb}
+spec:
+  ocm:
+    sliceName: demo-slice
+    distributionRules:
+      - {clusterName: demo-controller, replicas: [0, 2]}
+      - {clusterName: demo-worker, replicas: [1]}
+",
+    )
+    .expect("seed policy parses");
     let policy = Policy::from_placement_policy(&legacy);
     assert_eq!(policy, seed());
     let m = Mapping::build(&policy);

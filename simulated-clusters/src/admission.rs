@@ -13,7 +13,7 @@ use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
 use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
-use kubedb_types::release::{CatalogEntry, Release, ReleaseDataError};
+use kubedb_types::release::{CatalogEntry, Release};
 use kubeslice_types::controller::v1alpha1::SliceConfig;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -44,11 +44,9 @@ pub const MARIADB_OPS_REQUEST_WEBHOOK: &str = "mariadbopsrequestwebhook.validato
 /// the release's default catalog (the objects its catalog chart installs), and the hub's
 /// StorageClasses when the hub serves `storage.k8s.io/v1` StorageClass.
 ///
-/// # Errors
-/// When the release's pinned files were not embedded at build time.
-pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> Result<usize, ReleaseDataError> {
-    let versions = hub.register_crds(release.crds()?);
-    let catalog = Arc::new(release.catalog()?);
+pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> usize {
+    let versions = hub.register_crds(release.crds());
+    let catalog = Arc::new(release.catalog());
     let ops_catalog = catalog.clone();
     hub.register_admission(
         "kubedb.com/v1",
@@ -169,7 +167,7 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> Result<usize, Re
             first_refusal(found)
         }),
     );
-    Ok(versions)
+    versions
 }
 
 /// The object as `K`, when it parses (a document the schema admitted but the type cannot

@@ -73,56 +73,47 @@ pub use pods::{GaleraModel, PodError, PodRuntime, PodState, ScheduledPod, model_
 pub use world::*;
 
 use emulated_hub::FakeHub;
+use kubedb_types::release::Release;
 
-/// A hub serving the core kinds and every OCM, KubeSlice and KubeDB kind the deployer reads
-/// or writes, with the schemas generated from the workspace types (the newest release's
-/// shapes). [`serve_kubedb_release`] then replaces KubeDB's with a release's own CRDs and adds
-/// its webhooks; [`FakeHub::load_crds`] replaces any with pinned upstream CRDs.
+/// A hub serving the core kinds, every pinned OCM and KubeSlice CRD
+/// ([`ocm_types::crds`], [`kubeslice_types::crds`]) and the newest KubeDB release's CRDs
+/// ([`Release::NEWEST`], without its webhooks): objects are pruned and validated as those
+/// versions' API servers do. [`serve_kubedb_release`] then replaces KubeDB's with another
+/// release's CRDs and adds its webhooks.
 ///
 /// ```
 /// let hub = simulated_clusters::hub();
 /// assert!(hub.serves("kubedb.com/v1", "MariaDB"));
 /// assert!(hub.serves("work.open-cluster-management.io/v1", "ManifestWork"));
+/// assert!(hub.serves("controller.kubeslice.io/v1alpha1", "SliceConfig"));
 /// ```
 ///
-/// `hub()` serves the newest release's shapes: an environment for another release (the
-/// walkthrough's v2025.7.31, whose PlacementPolicy has `spec.ocm`) needs that release's CRDs,
-/// or its policy is pruned and nothing converges. [`hub_for`] serves both in one call.
+/// An environment for another release (the walkthrough's v2025.7.31, whose PlacementPolicy
+/// has `spec.ocm`) needs that release's CRDs, or its policy is pruned and nothing converges:
+/// [`hub_for`] serves both in one call.
 pub fn hub() -> FakeHub {
-    use kubedb_types::{apps::v1 as apps, catalog::v1alpha1 as catalog, kubedb::v1 as db};
-    use kubeslice_types::{controller::v1alpha1 as ks, worker::v1alpha1 as worker};
-    use ocm_types::{cluster::v1 as cluster, work::v1 as work};
     let hub = FakeHub::new();
-    hub.register::<ks::Project>();
-    hub.register::<ks::Cluster>();
-    hub.register::<ks::SliceConfig>();
-    hub.register::<worker::WorkerSliceConfig>();
-    hub.register::<apps::PlacementPolicy>();
-    hub.register::<apps::PetSet>();
-    hub.register::<catalog::MariaDBVersion>();
-    hub.register::<db::MariaDB>();
-    hub.register::<cluster::ManagedCluster>();
-    hub.register::<work::ManifestWork>();
+    hub.register_crds(ocm_types::crds::all());
+    hub.register_crds(kubeslice_types::crds::all());
+    hub.register_crds(Release::NEWEST.crds());
     hub
 }
 
 /// [`hub`] serving `release`'s KubeDB CRDs and webhooks ([`serve_kubedb_release`]): the hub a
 /// [`World`] for an environment of that release needs.
 ///
-/// # Errors
-///
-/// [`kubedb_types::release::ReleaseDataError`] when the release's CRDs or catalog were not
-/// embedded at build time (`../shared/upstream/kubedb/releases/` absent).
-///
 /// ```
 /// use kubedb_types::release::Release;
-/// let hub = simulated_clusters::hub_for(Release::WALKTHROUGH).unwrap();
+/// let hub = simulated_clusters::hub_for(Release::WALKTHROUGH);
 /// assert!(hub.serves("apps.k8s.appscode.com/v1", "PlacementPolicy"));
 /// ```
-pub fn hub_for(
-    release: kubedb_types::release::Release,
-) -> Result<FakeHub, kubedb_types::release::ReleaseDataError> {
+pub fn hub_for(release: Release) -> FakeHub {
     let hub = hub();
-    serve_kubedb_release(&hub, release)?;
-    Ok(hub)
+    serve_kubedb_release(&hub, release);
+    hub
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -111,7 +111,7 @@ struct Sim {
 /// use kubedb_types::kubedb::v1::DatabasePhase;
 /// let env = Environment::seed();
 /// // The release's CRDs: the PetSet controller reads the policy shape the release serves.
-/// let hub = simulated_clusters::hub_for(env.kubedb.release).unwrap();
+/// let hub = simulated_clusters::hub_for(env.kubedb.release);
 /// let world = World::start(&hub, &env, Spoke::of(&env));
 /// let plan = plan(&env).unwrap();
 /// apply_plan(&hub.client(), &plan, &ApplyOptions::default(), |_| {}).await.unwrap();

@@ -39,7 +39,7 @@ async fn deployed() -> (FakeHub, World, Environment) {
 async fn deployed_for(release: Release) -> (FakeHub, World, Environment) {
     let mut env = Environment::seed();
     env.kubedb.release = release;
-    let hub = simulated_clusters::hub_for(env.kubedb.release).expect("release data embedded");
+    let hub = simulated_clusters::hub_for(env.kubedb.release);
     let world = World::start(&hub, &env, Spoke::of(&env));
     let p = plan(&env).expect("the seed plans");
     Box::pin(apply_plan(

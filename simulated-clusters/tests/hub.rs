@@ -2,7 +2,6 @@
 //! re-applying changes nothing, bad input writes nothing, faults are survived, and what the
 //! Galera model says after a failure reaches the hub as pod feedback and the MariaDB phase.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use deployer::{
@@ -16,33 +15,18 @@ use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
 use kubedb_types::release::Release;
 use ocm_types::work::v1::ManifestWork;
 use serde_json::json;
-use simulated_clusters::{Spoke, World, serve_kubedb_release};
+use simulated_clusters::{Spoke, World};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// A hub checking objects against the pinned upstream CRDs: OCM and KubeSlice from
-/// `../shared/upstream`, KubeDB as the walkthrough's release serves them, with its webhooks.
+/// A hub checking objects against the pinned upstream CRDs (the type crates' data): OCM and
+/// KubeSlice, KubeDB as the walkthrough's release serves them, with its webhooks.
 fn upstream_hub() -> FakeHub {
     release_hub(Release::WALKTHROUGH)
 }
 
 fn release_hub(release: Release) -> FakeHub {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/upstream");
-    assert!(
-        root.is_dir(),
-        "{} is missing: the fake hub checks objects against the pinned upstream CRDs there; run the tests from a checkout with shared/ next to it",
-        root.display()
-    );
-    let hub = simulated_clusters::hub();
-    let mut versions = 0;
-    for project in ["kubeslice", "ocm"] {
-        versions += hub
-            .load_crds(&root.join(project).join("crds"))
-            .expect("upstream CRDs load");
-    }
-    versions += serve_kubedb_release(&hub, release).expect("release CRDs embedded");
-    assert!(versions >= 32, "only {versions} CRD versions registered");
-    hub
+    simulated_clusters::hub_for(release)
 }
 
 /// Creates a namespace, as `kubectl create namespace` would.
@@ -643,10 +627,12 @@ async fn the_seed_converges_over_http_from_a_kubeconfig() {
         ),
     )
     .expect("kubeconfig");
-    let client = deployer::hub_client(&kubeconfig, Some("hub"))
+    let client = deployer::hub_client(Some(&kubeconfig), Some("hub"))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let missing = deployer::hub_client(&kubeconfig, Some("nope")).await.err();
+    let missing = deployer::hub_client(Some(&kubeconfig), Some("nope"))
+        .await
+        .err();
     assert!(
         matches!(&missing, Some(deployer::ConnectError::Context { context, .. }) if context == "nope"),
         "{missing:?}"

@@ -9,7 +9,7 @@ use simulated_clusters::{Spoke, World, hub_for};
 #[tokio::test]
 async fn a_second_mariadb_is_not_provisioned_and_the_world_says_so() {
     let env = Environment::seed();
-    let hub = hub_for(env.kubedb.release).expect("the release's CRDs are embedded");
+    let hub = hub_for(env.kubedb.release);
     let world = World::start(&hub, &env, Spoke::of(&env));
     let plan = plan(&env).expect("the seed plans");
     apply_plan(&hub.client(), &plan, &ApplyOptions::default(), |_| {})

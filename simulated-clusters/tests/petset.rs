@@ -12,7 +12,6 @@
 //! `uid` of owner references.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use deployer::{ApplyOptions, Environment, PlacementRequest, apply_plan, plan, wait_for_phase};
@@ -21,29 +20,14 @@ use kubedb_types::kubedb::v1::DatabasePhase;
 use kubedb_types::release::Release;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use simulated_clusters::{Spoke, World, serve_kubedb_release};
+use simulated_clusters::{Spoke, World};
 
 const WAIT: Duration = Duration::from_secs(20);
 const REVISION_LABEL: &str = "controller-revision-hash";
 
-/// A hub serving `release` with its webhooks; OCM and KubeSlice from the pinned upstream CRDs
-/// when `../shared` is there, else from the workspace types.
+/// A hub serving `release` with its webhooks, OCM and KubeSlice from the pinned CRDs.
 fn hub(release: Release) -> FakeHub {
-    let hub = simulated_clusters::hub();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/upstream");
-    if root.is_dir() {
-        for project in ["kubeslice", "ocm"] {
-            hub.load_crds(&root.join(project).join("crds"))
-                .expect("upstream CRDs load");
-        }
-    } else {
-        eprintln!(
-            "{} not found: OCM and KubeSlice checked against the workspace types' schemas",
-            root.display()
-        );
-    }
-    serve_kubedb_release(&hub, release).expect("release CRDs embedded");
-    hub
+    simulated_clusters::hub_for(release)
 }
 
 fn options() -> ApplyOptions {

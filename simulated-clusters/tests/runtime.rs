@@ -62,7 +62,7 @@ impl PodRuntime for Stub {
 async fn another_runtime_runs_behind_the_same_controllers() {
     let env = Environment::seed();
     let hub = simulated_clusters::hub();
-    simulated_clusters::serve_kubedb_release(&hub, env.kubedb.release).expect("embedded");
+    simulated_clusters::serve_kubedb_release(&hub, env.kubedb.release);
     let stub = Stub::default();
     let seen = stub.seen.clone();
     let world = World::start_with(&hub, &env, Spoke::of(&env), stub);
@@ -147,7 +147,7 @@ impl PodRuntime for Late {
 #[tokio::test]
 async fn a_pod_that_turns_ready_later_reaches_the_hub_on_refresh() {
     let env = Environment::seed();
-    let hub = simulated_clusters::hub_for(env.kubedb.release).expect("embedded");
+    let hub = simulated_clusters::hub_for(env.kubedb.release);
     let late = Late::default();
     let ready = late.ready.clone();
     let world = World::start_with(&hub, &env, Spoke::of(&env), late);

@@ -27,7 +27,7 @@ const OPS: (&str, &str) = ("ops.kubedb.com/v1alpha1", "MariaDBOpsRequest");
 /// The walkthrough deployed and Ready on a fresh hub, and the state to plan from.
 async fn deployed() -> (FakeHub, World, Environment, Current) {
     let env = Environment::seed();
-    let hub = simulated_clusters::hub_for(env.kubedb.release).expect("release data embedded");
+    let hub = simulated_clusters::hub_for(env.kubedb.release);
     let world = World::start(&hub, &env, Spoke::of(&env));
     let p = plan(&env).expect("the seed plans");
     Box::pin(apply_plan(

@@ -773,7 +773,7 @@ impl Checker {
     /// std::fs::create_dir_all(&dir).unwrap();
     /// std::fs::write(dir.join("a.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n").unwrap();
     /// let mut lines = Vec::new();
-    /// let summary = Checker::new().unwrap().check_inputs(&[Input::Path(dir.clone())], &CheckOptions::default(), |item| {
+    /// let summary = Checker::new().check_inputs(&[Input::Path(dir.clone())], &CheckOptions::default(), |item| {
     ///     if let Item::Report(r) = item { lines.push(r.to_string()) }
     /// });
     /// assert_eq!(summary.unknown, 1);

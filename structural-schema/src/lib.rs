@@ -11,6 +11,30 @@ pub use validation::{
     CHECKED_STRING_FORMATS, CompileProblem, SchemaError, Validator, Violation, ViolationKind,
 };
 
+/// The `openAPIV3Schema` that `crds` (CustomResourceDefinition objects as JSON) serve for
+/// `group`/`plural` at `version`; `None` when no CRD serves that version with a schema.
+///
+/// ```
+/// use serde_json::json;
+/// let crds = [json!({"kind": "CustomResourceDefinition", "spec": {"group": "x.io",
+///     "names": {"plural": "things"}, "versions": [{"name": "v1", "served": true,
+///     "schema": {"openAPIV3Schema": {"type": "object"}}}]}})];
+/// assert_eq!(structural_schema::served_schema(&crds, "x.io", "things", "v1"), Some(&json!({"type": "object"})));
+/// assert_eq!(structural_schema::served_schema(&crds, "x.io", "things", "v2"), None);
+/// ```
+pub fn served_schema<'a>(
+    crds: &'a [Value],
+    group: &str,
+    plural: &str,
+    version: &str,
+) -> Option<&'a Value> {
+    crds.iter()
+        .filter(|crd| crd["spec"]["group"] == group && crd["spec"]["names"]["plural"] == plural)
+        .flat_map(|crd| crd["spec"]["versions"].as_array().into_iter().flatten())
+        .find(|v| v["name"] == version && v["served"] != false)
+        .and_then(|v| v["schema"].get("openAPIV3Schema"))
+}
+
 /// Appends a property name to a path.
 fn child(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -373,3 +397,8 @@ fn structural_at(schema: &Value, path: &str, out: &mut Vec<String>) {
 pub fn validate(value: &Value, schema: &Value) -> Vec<Violation> {
     Validator::new(schema).validate(value, None)
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
