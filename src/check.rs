@@ -192,6 +192,8 @@ fn is<K: Resource<DynamicType = ()>>(v: &Value) -> bool {
 #[derive(Clone, Debug, Default)]
 pub struct References {
     policies: Vec<(PathBuf, PlacementPolicy)>,
+    /// The MariaDBs of the input: what the OpsRequest webhook reads.
+    mariadbs: Vec<MariaDB>,
     versions: Vec<CatalogEntry>,
     /// `(namespace, name, spec.clusters)` of each SliceConfig.
     slices: Vec<(String, String, Vec<String>)>,
@@ -199,7 +201,12 @@ pub struct References {
 
 impl References {
     /// The kinds worth a first pass over the input, as they are spelled in a document.
-    pub const KINDS: [&'static str; 3] = ["PlacementPolicy", "MariaDBVersion", "SliceConfig"];
+    pub const KINDS: [&'static str; 4] = [
+        "PlacementPolicy",
+        "MariaDBVersion",
+        "SliceConfig",
+        "MariaDB",
+    ];
 
     /// Keeps `doc` when it is one of [`References::KINDS`] and parses.
     pub fn add(&mut self, doc: &Document) {
@@ -207,6 +214,10 @@ impl References {
         if is::<PlacementPolicy>(v) {
             if let Ok(pp) = serde_json::from_value(v.clone()) {
                 self.policies.push((doc.source.clone(), pp));
+            }
+        } else if is::<MariaDB>(v) {
+            if let Ok(md) = serde_json::from_value(v.clone()) {
+                self.mariadbs.push(md);
             }
         } else if is::<MariaDBVersion>(v) {
             if let Ok(mv) = serde_json::from_value::<MariaDBVersion>(v.clone()) {
@@ -284,6 +295,18 @@ impl Context<'_> {
             .find(|(ns, n, _)| ns == namespace && n == name)
         {
             Some((_, _, clusters)) => Lookup::Known(Some(clusters.as_slice())),
+            None => Lookup::Unknown,
+        }
+    }
+
+    /// The MariaDB `namespace/name` when the input has it (a document without a namespace
+    /// matches one without); unknown otherwise (it may exist on the hub).
+    pub fn mariadb(&self, namespace: Option<&str>, name: &str) -> Lookup<'_, MariaDB> {
+        match self.refs.mariadbs.iter().find(|md| {
+            md.metadata.name.as_deref() == Some(name)
+                && md.metadata.namespace.as_deref() == namespace
+        }) {
+            Some(md) => Lookup::Known(Some(md)),
             None => Lookup::Unknown,
         }
     }
@@ -429,18 +452,30 @@ impl Checked for PetSet {
     }
 }
 
-/// The OpsRequest webhook's rules that need only the request and the release's catalog; the
-/// MariaDB it names is not looked up in the input (it is on the hub), so the rules that read it
-/// are skipped, with a warning.
+/// The OpsRequest webhook's rules, with the release's catalog and, when the input has it, the
+/// MariaDB the request names (and that MariaDB's PlacementPolicy): every rule that reads it is
+/// judged. When the MariaDB is not in the input (it is on the hub), the rules that read it are
+/// skipped, and a warning lists each one.
 impl Checked for MariaDBOpsRequest {
     fn admit(&self, ctx: &Context<'_>) -> Vec<String> {
         self.admission(ctx).0
     }
 
     fn admission(&self, ctx: &Context<'_>) -> (Vec<String>, Vec<String>) {
+        let database = ctx.mariadb(
+            self.metadata.namespace.as_deref(),
+            &self.spec.database_ref.name,
+        );
+        let policy = match database {
+            Lookup::Known(Some(md)) => md
+                .placement_policy_name()
+                .map_or(PolicyLookup::Unknown, |name| ctx.policy(name)),
+            _ => PolicyLookup::Unknown,
+        };
         let inputs = OpsRequestInputs {
+            database,
             catalog: Some(ctx.catalog),
-            ..OpsRequestInputs::default()
+            policy,
         };
         let (refused, warned): (Vec<_>, Vec<_>) =
             admission::validate_mariadb_ops_request(self, ctx.release, &inputs)
@@ -455,10 +490,14 @@ impl Checked for MariaDBOpsRequest {
             })
             .collect();
         let mut warnings = warning_lines(warned);
-        warnings.push(format!(
-            "spec.databaseRef: MariaDB {:?} is not looked up: the rules that read it (exists, is a cluster, placement of new members) were not checked",
-            self.spec.database_ref.name
-        ));
+        let skipped = admission::ops_rules_reading_database(self.spec.type_, ctx.release);
+        if matches!(database, Lookup::Unknown) && !skipped.is_empty() {
+            warnings.push(format!(
+                "spec.databaseRef: MariaDB {:?} is not in the input, so these rules were not checked: {}",
+                self.spec.database_ref.name,
+                skipped.join("; ")
+            ));
+        }
         (refused, warnings)
     }
 }

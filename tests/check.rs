@@ -237,12 +237,25 @@ fn day2_kinds_per_release() {
     for release in Release::ALL {
         let r = check(release, &scale("", 5));
         assert_eq!(r.verdict, Verdict::Lossless, "{release}: {r}");
-        assert_eq!(
-            r.warnings,
-            vec![
-                "spec.databaseRef: MariaDB \"mariadb\" is not looked up: the rules that read it (exists, is a cluster, placement of new members) were not checked"
-            ],
-            "{release}"
+        // Every rule of the type that reads the MariaDB is named as not checked.
+        assert_eq!(r.warnings.len(), 1, "{release}: {:?}", r.warnings);
+        let w = &r.warnings[0];
+        assert!(
+            w.starts_with("spec.databaseRef: MariaDB \"mariadb\" is not in the input, so these rules were not checked: the MariaDB exists; it is a cluster"),
+            "{release}: {w}"
+        );
+        assert!(w.contains("PlacementPolicy maps the new members"), "{w}");
+        // With the MariaDB in the input, nothing is skipped and its rules are judged: a
+        // standalone MariaDB is not a cluster.
+        let standalone = format!(
+            "{}---\napiVersion: kubedb.com/v1\nkind: MariaDB\nmetadata: {{name: mariadb, namespace: demo}}\nspec: {{version: 11.5.2, replicas: 1, storageType: Ephemeral}}\n",
+            scale("", 5)
+        );
+        let r = check(release, &standalone);
+        assert!(r.warnings.is_empty(), "{release}: {:?}", r.warnings);
+        assert!(
+            matches!(&r.verdict, Verdict::Invalid(v) if v.iter().any(|l| l.contains("not a cluster") || l.contains("Horizontal scaling applicable only"))),
+            "{release}: {r}"
         );
         let r = check(release, &scale("", 2));
         assert_eq!(

@@ -3,14 +3,31 @@
 //!
 //! Rules, each with the upstream behaviour it follows or departs from:
 //!
-//! 1. **A node's position** ([`NodeReport::position`]): `grastate.dat`'s seqno when it is
-//!    not -1, else the `--wsrep-recover` position (galera uses the saved seqno and takes a
-//!    start position only when the saved one is -1:
-//!    `codership/galera@release_26.4.18:galera/src/replicator_smm.cpp` `ReplicatorSMM()`; a
-//!    recovered -1 next to a valid saved seqno therefore uses the saved one, as
-//!    `mariadb-operator/mariadb-operator@v26.6.0:pkg/controller/galera/recovery_status.go`
-//!    `bootstrapSource` does by ignoring invalid seqnos). When both are valid in one history
-//!    the higher counts (as mariadb-operator compares both).
+//! 1. **A node's position follows its data** ([`NodeReport::position`]). Galera starts from
+//!    `grastate.dat`'s seqno whenever it is not -1, and takes the position the server passes
+//!    (`--wsrep-start-position`, which `galera_recovery` and `mysqld_safe` fill from
+//!    `mariadbd --wsrep-recover`, i.e. from InnoDB's wsrep XID) only when the saved seqno is
+//!    -1 and the UUIDs match (`MariaDB/galera@release_26.4.20:galera/src/replicator_smm.cpp`
+//!    `ReplicatorSMM()`: "use recovered seqno value" under `seqno == WSREP_SEQNO_UNDEFINED`;
+//!    unchanged since `codership/galera@release_26.4.18` and, by its log strings, in the
+//!    26.4.23 that Debian ships with MariaDB 10.11; MariaDB 11.x ships 26.4 too). The saved
+//!    state is a cache galera rewrites at clean shutdown and on pause
+//!    (`galera/src/saved_state.cpp` `SavedState::set`, `replicator_smm.cpp`
+//!    `shift_to_CLOSED`, `pause`); the data is what InnoDB holds. So:
+//!    - `grastate.dat` seqno -1 (a crash, or running): the recovered position.
+//!    - both valid in one history and equal: that position.
+//!    - both valid in one history and **different**: the recovered one, InnoDB's, and the
+//!      saved seqno is stale (`mariadb-corporation/galera#499`). Started as it is, galera
+//!      would announce the stale seqno: a node whose data is ahead would be joined (and its
+//!      newest writes replaced) or bootstrapped from the wrong point. The plan tells the
+//!      operator to write the recovered seqno into that node's `grastate.dat` first (or set
+//!      it to -1 and start with `--wsrep-start-position`), and judges the node by its data.
+//!    - both valid, different histories: the files contradict each other
+//!      ([`NodePosition::Contradicted`]); the plan is refused naming them
+//!      ([`Refusal::Contradiction`]) unless forced.
+//!    - a recovered -1 (InnoDB holds no wsrep position) next to a valid saved seqno: the
+//!      saved one, as galera and `mariadb-operator/mariadb-operator@v26.6.0:pkg/controller/
+//!      galera/recovery_status.go` `bootstrapSource` (which ignores invalid seqnos) do.
 //! 2. **No history, no candidate.** A node whose recovered position has the all-zero UUID, or
 //!    whose `grastate.dat` has it with seqno -1 and no recovered position, never joined a
 //!    cluster: it is *skipped* (mariadb-operator's `shouldSkipRecoverer` skips
@@ -46,8 +63,13 @@
 //!    line) to its coordinator, which picks the pod; `after-crash-bootstrap.sh` then sets
 //!    `safe_to_bootstrap: 1` and starts `--wsrep-new-cluster`. The coordinator's tie-break is
 //!    not in those scripts.
-//! 6. Nodes of different histories refuse the plan unless forced
-//!    ([`Refusal::ConflictingUuids`]).
+//! 6. **Histories.** Nodes of different histories refuse the plan unless forced
+//!    ([`Refusal::ConflictingUuids`]). A forced plan never means "whichever node says
+//!    safe": it keeps one history, the one [`RecoveryOptions::history`] names, else the one
+//!    the most data nodes share, then the one with the most writes (its highest seqno), then
+//!    the one whose most advanced node comes first by the tie-break; rules 3 to 5 choose the
+//!    bootstrap node among that history's nodes only, and the plan lists, per node of every
+//!    other history, the writes it discards ([`RecoveryPlan::discarded`]).
 //!
 //! ```
 //! use galera::files::SavedState;
@@ -94,10 +116,14 @@ pub enum NodePosition {
     Known {
         /// History UUID.
         uuid: String,
-        /// Last committed seqno (>= 0).
+        /// Last committed seqno (>= 0), as the data holds it.
         seqno: i64,
         /// Which file(s) it comes from, for the plan's reasons.
         evidence: String,
+        /// `grastate.dat`'s seqno when it is valid but differs from the recovered position
+        /// (a stale saved state, rule 1): the file must be corrected before the node starts.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stale_saved: Option<i64>,
     },
     /// A history but no position: `mariadbd --wsrep-recover` must be run on it.
     Unknown {
@@ -106,6 +132,12 @@ pub enum NodePosition {
     },
     /// The node never joined a cluster (nil UUID): no data to keep.
     NeverJoined {
+        /// What was read.
+        evidence: String,
+    },
+    /// Its files contradict each other (`grastate.dat` and `--wsrep-recover` name different
+    /// histories, both with a position): which data it holds is not known.
+    Contradicted {
         /// What was read.
         evidence: String,
     },
@@ -138,8 +170,22 @@ impl NodeReport {
             uuid: uuid.to_owned(),
             seqno,
             evidence,
+            stale_saved: None,
         };
         match (saved, recovered) {
+            (Some((su, ss)), Some((ru, rs))) if su != ru => NodePosition::Contradicted {
+                evidence: format!(
+                    "grastate.dat says {su}:{ss} but --wsrep-recover says {ru}:{rs}: two histories"
+                ),
+            },
+            (Some((su, ss)), Some((_, rs))) if ss != rs => NodePosition::Known {
+                uuid: su.to_owned(),
+                seqno: rs,
+                evidence: format!(
+                    "recovered position {rs} from InnoDB; grastate.dat's seqno {ss} is stale"
+                ),
+                stale_saved: Some(ss),
+            },
             (Some((su, ss)), _) => known(
                 su,
                 ss,
@@ -188,22 +234,25 @@ impl NodeReport {
         }
     }
 
-    /// The history UUID: of a known position, else a non-nil one the node reported.
+    /// The history UUID: of a known position, else a non-nil one the node reported
+    /// (recovered first, as galera's start position); `None` when its files name two
+    /// histories with a position each ([`NodePosition::Contradicted`]) or none.
     pub fn uuid(&self) -> Option<&str> {
-        let known = |u: &str, s: i64| u != NIL_UUID && s >= 0;
-        let saved = self.saved.as_ref().map(|s| (s.uuid.as_str(), s.seqno));
-        let recovered = self.recovered.as_ref().map(|r| (r.uuid.as_str(), r.seqno));
-        [saved, recovered]
+        let valid = |u: &str, s: i64| u != NIL_UUID && s >= 0;
+        let saved = self.saved.as_ref().filter(|s| valid(&s.uuid, s.seqno));
+        let recovered = self.recovered.as_ref().filter(|r| valid(&r.uuid, r.seqno));
+        match (saved, recovered) {
+            (Some(s), Some(r)) if s.uuid != r.uuid => None,
+            (Some(s), _) => Some(&s.uuid),
+            (None, Some(r)) => Some(&r.uuid),
+            (None, None) => [
+                self.recovered.as_ref().map(|r| r.uuid.as_str()),
+                self.saved.as_ref().map(|s| s.uuid.as_str()),
+            ]
             .into_iter()
             .flatten()
-            .find(|(u, s)| known(u, *s))
-            .or_else(|| {
-                [recovered, saved]
-                    .into_iter()
-                    .flatten()
-                    .find(|(u, _)| *u != NIL_UUID)
-            })
-            .map(|(u, _)| u)
+            .find(|u| *u != NIL_UUID),
+        }
     }
 
     /// The last committed seqno of a known position ([`NodeReport::position`]).
@@ -264,6 +313,10 @@ pub struct RecoveryOptions {
     pub donors: Vec<String>,
     /// `wsrep_sst_donor` ends with a comma.
     pub fallback_any: bool,
+    /// The history to keep (a cluster state UUID) when the nodes report several: the plan
+    /// bootstraps a node of it and replaces the others' data, listing what it discards
+    /// ([`RecoveryPlan::discarded`]). Naming it is a choice: no `force` needed for that.
+    pub history: Option<String>,
 }
 
 /// How a joiner receives the state.
@@ -312,6 +365,36 @@ pub struct RecoveryPlan {
     pub skipped: Vec<Skipped>,
     /// Then these, in order.
     pub joins: Vec<Join>,
+    /// The writes the plan throws away: each node of a history other than the one kept, with
+    /// its position there (empty unless forced or a history was named).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub discarded: Vec<Discarded>,
+}
+
+/// A node whose data a plan replaces because it is of another history.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Discarded {
+    /// Node.
+    pub node: String,
+    /// Its history (cluster state UUID).
+    pub history: String,
+    /// Its last committed seqno there, i.e. the writes of that history it holds; `None`
+    /// when its position is not known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seqno: Option<i64>,
+}
+
+impl std::fmt::Display for Discarded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.seqno {
+            Some(n) => write!(f, "{}: {n} writes of history {}", self.node, self.history),
+            None => write!(
+                f,
+                "{}: its writes of history {} (position unknown)",
+                self.node, self.history
+            ),
+        }
+    }
 }
 
 /// Why no node is chosen.
@@ -319,9 +402,22 @@ pub struct RecoveryPlan {
 pub enum Refusal {
     /// Nodes belong to different histories.
     #[error(
-        "nodes report different cluster UUIDs ({0}): they are not one cluster; bootstrap each history separately or force"
+        "nodes report different cluster UUIDs ({0}): they are not one cluster; bootstrap each history separately, name the history to keep (--history), or force (it keeps the history most nodes share and lists the writes it discards)"
     )]
     ConflictingUuids(String),
+    /// The history named to keep is none of the nodes'.
+    #[error("no node reports history {history}: the nodes report {reported}")]
+    UnknownHistory {
+        /// The history named.
+        history: String,
+        /// The histories the nodes report.
+        reported: String,
+    },
+    /// A node's files contradict each other.
+    #[error(
+        "the files of {0} contradict each other: which data it holds is not known; check which files are that node's (run `mariadbd --wsrep-recover` on it again), or force to replace its data"
+    )]
+    Contradiction(String),
     /// Members that could hold newer data have no known position.
     #[error(
         "no position from {0}: they may hold newer data; run `mariadbd --wsrep-recover` on {0} and pass its log, or force"
@@ -355,6 +451,11 @@ pub enum Refusal {
 /// 10.11.19 + Galera 26.4.23 by the lab's failover drills.
 fn start_position(node: &NodeReport, uuid: &str, seqno: i64) -> String {
     let saved = node.saved.as_ref().map_or(-1, |s| s.seqno);
+    if saved >= 0 && saved != seqno {
+        return format!(
+            "; and before it starts, correct its stale grastate.dat: seqno: {seqno} (it says {saved}; InnoDB recovered {seqno}), or seqno: -1 and start it with --wsrep-start-position={uuid}:{seqno}: started as it is, galera announces seqno {saved}"
+        );
+    }
     if saved >= 0 {
         return String::new();
     }
@@ -385,8 +486,53 @@ pub fn plan_recovery(
     let mut uuids: Vec<&str> = data.iter().filter_map(|&i| nodes[i].uuid()).collect();
     uuids.sort_unstable();
     uuids.dedup();
-    if uuids.len() > 1 && !options.force {
-        return Err(Refusal::ConflictingUuids(uuids.join(", ")));
+    // Rule 6: the history kept.
+    let kept_history: Option<&str> = match options.history.as_deref() {
+        Some(h) if uuids.contains(&h) => Some(h),
+        Some(h) => {
+            return Err(Refusal::UnknownHistory {
+                history: h.to_owned(),
+                reported: uuids.join(", "),
+            });
+        }
+        None if uuids.len() > 1 && !options.force => {
+            return Err(Refusal::ConflictingUuids(uuids.join(", ")));
+        }
+        None if uuids.len() > 1 => uuids.iter().copied().max_by_key(|&u| {
+            let members: Vec<usize> = data
+                .iter()
+                .copied()
+                .filter(|&i| nodes[i].uuid() == Some(u))
+                .collect();
+            let writes = members.iter().filter_map(|&i| known(i).map(|k| k.1)).max();
+            let first = members.iter().map(|&i| std::cmp::Reverse(order(i))).max();
+            (members.len(), writes, first)
+        }),
+        None => None,
+    };
+    let contradicted: Vec<String> = data
+        .iter()
+        .filter_map(|&i| match &positions[i] {
+            NodePosition::Contradicted { evidence } => {
+                Some(format!("{} ({evidence})", nodes[i].name))
+            }
+            _ => None,
+        })
+        .collect();
+    let kept = |i: usize| kept_history.is_none() || nodes[i].uuid() == kept_history;
+    let data: Vec<usize> = data.into_iter().filter(|&i| kept(i)).collect();
+    let discarded: Vec<Discarded> = (0..nodes.len())
+        .filter(|&i| !nodes[i].arbitrator && !kept(i))
+        .filter_map(|i| {
+            Some(Discarded {
+                node: nodes[i].name.clone(),
+                history: nodes[i].uuid()?.to_owned(),
+                seqno: known(i).map(|k| k.1),
+            })
+        })
+        .collect();
+    if !contradicted.is_empty() && !options.force {
+        return Err(Refusal::Contradiction(contradicted.join("; ")));
     }
 
     // Rule 3: safe_to_bootstrap on a node with a history.
@@ -524,6 +670,9 @@ pub fn plan_recovery(
                 "position unknown ({evidence}){}: its data will be replaced by a full snapshot",
                 if options.force { "; forced" } else { "" }
             ),
+            NodePosition::Contradicted { evidence } => format!(
+                "its files contradict each other ({evidence}); forced: its data will be replaced by a full snapshot"
+            ),
             NodePosition::Known { .. } => continue,
         };
         skipped.push(Skipped {
@@ -598,7 +747,18 @@ pub fn plan_recovery(
             NodePosition::Known { uuid, seqno, .. } => (
                 Transfer::Sst,
                 format!(
-                    "another history ({uuid}:{seqno}); forced: its data will be replaced by a full snapshot"
+                    "another history ({uuid}:{seqno}); {}: its {seqno} writes of that history are discarded, a full snapshot replaces them",
+                    if options.history.is_some() {
+                        "not the history kept"
+                    } else {
+                        "forced"
+                    }
+                ),
+            ),
+            NodePosition::Contradicted { evidence } => (
+                Transfer::Sst,
+                format!(
+                    "its files contradict each other ({evidence}); forced: its data will be replaced by a full snapshot"
                 ),
             ),
             NodePosition::NeverJoined { evidence } => (
@@ -625,6 +785,7 @@ pub fn plan_recovery(
         reason,
         skipped,
         joins,
+        discarded,
     })
 }
 

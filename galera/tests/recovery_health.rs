@@ -569,3 +569,225 @@ fn more_members_than_expected_is_no_restart() {
         assert!(f.message.contains("more members than expected"), "{f}");
     }
 }
+
+fn with_recovered(mut n: NodeReport, uuid: &str, seqno: i64) -> NodeReport {
+    n.recovered = Some(RecoveredPosition {
+        uuid: uuid.into(),
+        seqno,
+        gtid: None,
+    });
+    n
+}
+
+/// The data's position wins over a stale `grastate.dat`, either way round, and the plan says
+/// which file to correct; a node never becomes a joiner while its data is the newest.
+#[test]
+fn a_stale_saved_state_follows_the_data() {
+    // Saved 1200, InnoDB 1500: the newest data is a's.
+    let nodes = [
+        with_recovered(node("a", U, 1200, false), U, 1500),
+        with_recovered(node("b", U, -1, false), U, 1450),
+    ];
+    let plan = plan_recovery(&nodes, &RecoveryOptions::default()).expect("a plan");
+    assert_eq!(plan.bootstrap, "a");
+    assert!(
+        plan.reason.contains("seqno: 1500 (it says 1200"),
+        "{}",
+        plan.reason
+    );
+    // Saved 1500, InnoDB 1300 (the saved state is ahead of the data): a joins, from its data's
+    // position, and is told to correct its file.
+    let nodes = [
+        with_recovered(node("a", U, 1500, false), U, 1300),
+        with_recovered(node("b", U, -1, false), U, 1450),
+    ];
+    let plan = plan_recovery(&nodes, &RecoveryOptions::default()).expect("a plan");
+    assert_eq!(plan.bootstrap, "b");
+    let a = plan.joins.iter().find(|j| j.node == "a").expect("a joins");
+    assert_eq!(a.transfer, Transfer::Ist);
+    assert!(
+        a.reason.contains("seqno 1300") && a.reason.contains("it says 1500"),
+        "{}",
+        a.reason
+    );
+    // Agreeing files: no correction.
+    let nodes = [with_recovered(node("a", U, 7, false), U, 7)];
+    let plan = plan_recovery(&nodes, &RecoveryOptions::default()).expect("a plan");
+    assert!(!plan.reason.contains("stale"), "{}", plan.reason);
+}
+
+/// `grastate.dat` and `--wsrep-recover` naming two histories: refused naming the node; forced,
+/// its data is replaced.
+#[test]
+fn files_of_two_histories_are_a_contradiction() {
+    const V: &str = "0b7d3a10-8d52-11f0-8a07-0242ac110003";
+    let nodes = [
+        with_recovered(node("a", U, 10, false), V, 12),
+        node("b", U, 11, false),
+    ];
+    let refusal = plan_recovery(&nodes, &RecoveryOptions::default()).unwrap_err();
+    assert!(
+        matches!(&refusal, Refusal::Contradiction(n) if n.starts_with("a (")),
+        "{refusal}"
+    );
+    let forced = RecoveryOptions {
+        force: true,
+        ..RecoveryOptions::default()
+    };
+    let plan = plan_recovery(&nodes, &forced).expect("forced");
+    assert_eq!(plan.bootstrap, "b");
+    assert!(plan.skipped.iter().any(|s| s.node == "a"));
+}
+
+/// Several histories: `--history` picks one without forcing; a history no node reports is
+/// refused; forced, the history of more nodes wins over the one with more writes.
+#[test]
+fn the_history_kept() {
+    const V: &str = "0b7d3a10-8d52-11f0-8a07-0242ac110003";
+    let nodes = [
+        node("a", V, 9000, true),
+        node("b", U, 20, false),
+        node("c", U, 21, false),
+    ];
+    let forced = RecoveryOptions {
+        force: true,
+        ..RecoveryOptions::default()
+    };
+    let plan = plan_recovery(&nodes, &forced).expect("forced");
+    assert_eq!(plan.bootstrap, "c", "two nodes share U: {plan:?}");
+    assert_eq!(plan.discarded.len(), 1);
+    assert_eq!(
+        plan.discarded[0].to_string(),
+        format!("a: 9000 writes of history {V}")
+    );
+    let named = RecoveryOptions {
+        history: Some(V.into()),
+        ..RecoveryOptions::default()
+    };
+    let plan = plan_recovery(&nodes, &named).expect("named");
+    assert_eq!(plan.bootstrap, "a");
+    assert_eq!(plan.discarded.len(), 2);
+    assert!(
+        plan.joins.iter().all(|j| !j.reason.contains("forced")),
+        "{plan:?}"
+    );
+    let unknown = RecoveryOptions {
+        history: Some("nope".into()),
+        ..RecoveryOptions::default()
+    };
+    assert!(matches!(
+        plan_recovery(&nodes, &unknown),
+        Err(Refusal::UnknownHistory { .. })
+    ));
+}
+
+/// A donor nobody joins is desynced on purpose when every member was read; when one was not,
+/// it may be that member's donor, and the finding says to read it rather than to wait.
+#[test]
+fn desync_and_flow_control_findings() {
+    let member = |state: &str, desync: &str, extra: &[(&str, &str)]| {
+        let mut pairs = vec![
+            ("wsrep_cluster_status", "Primary"),
+            ("wsrep_cluster_size", "3"),
+            ("wsrep_cluster_state_uuid", U),
+            ("wsrep_connected", "ON"),
+            ("wsrep_ready", "ON"),
+            ("wsrep_local_state", state),
+            ("wsrep_desync_count", desync),
+        ];
+        pairs.extend_from_slice(extra);
+        status(&pairs)
+    };
+    let all = named(&[
+        ("n0", member("4", "0", &[])),
+        ("n1", member("4", "0", &[])),
+        ("n2", member("2", "1", &[])),
+    ]);
+    let h = assess(&all, Some(3));
+    assert_eq!(h.verdict, Verdict::Degraded);
+    assert!(
+        h.findings[0].message.contains("desynced on purpose"),
+        "{}",
+        h.findings[0]
+    );
+    // A joiner among them: the transfer is real.
+    let joining = named(&[
+        ("n0", member("1", "0", &[])),
+        ("n1", member("4", "0", &[])),
+        ("n2", member("2", "1", &[])),
+    ]);
+    let h = assess(&joining, Some(3));
+    let donor = h
+        .findings
+        .iter()
+        .find(|f| f.node.as_deref() == Some("n2"))
+        .expect("n2");
+    assert!(
+        donor
+            .remedy
+            .as_deref()
+            .unwrap_or_default()
+            .contains("wait for the state transfer")
+    );
+    // Two of three read: it may be donating to the third.
+    let h = assess(&all[1..], Some(3));
+    let donor = h
+        .findings
+        .iter()
+        .find(|f| f.node.as_deref() == Some("n2"))
+        .expect("n2");
+    assert!(!donor.message.contains("desynced on purpose"), "{donor}");
+    assert!(
+        donor
+            .remedy
+            .as_deref()
+            .unwrap_or_default()
+            .contains("read every member"),
+        "{donor}"
+    );
+    // wsrep_desync=ON read with the status: on purpose whatever else.
+    let h = assess(
+        &named(&[("n2", member("2", "1", &[("wsrep_desync", "ON")]))]),
+        None,
+    );
+    assert!(
+        h.findings
+            .iter()
+            .any(|f| f.message.contains("desynced on purpose"))
+    );
+    // Flow control: the member that sent the pauses is named; below the limit, nothing.
+    let fc = |paused: &str, sent: &str| {
+        member(
+            "4",
+            "0",
+            &[
+                ("wsrep_flow_control_paused", paused),
+                ("wsrep_flow_control_sent", sent),
+            ],
+        )
+    };
+    let h = assess(
+        &named(&[
+            ("n0", fc("0.4", "0")),
+            ("n1", fc("0.4", "57")),
+            ("n2", fc("0.4", "0")),
+        ]),
+        Some(3),
+    );
+    assert_eq!(h.verdict, Verdict::Degraded);
+    let f = &h.findings[0];
+    assert!(
+        f.message.contains("40% of the time") && f.message.contains("n1 (sent 57"),
+        "{f}"
+    );
+    assert!(!f.message.contains("n0"), "{f}");
+    let h = assess(
+        &named(&[
+            ("n0", fc("0.05", "0")),
+            ("n1", fc("0.05", "3")),
+            ("n2", fc("0.05", "0")),
+        ]),
+        Some(3),
+    );
+    assert_eq!(h.verdict, Verdict::Healthy, "{:?}", h.findings);
+}

@@ -264,18 +264,43 @@ proptest! {
 
 const NIL: &str = "00000000-0000-0000-0000-000000000000";
 
-/// A node's position by galera's rule, written here from the rule itself: `grastate.dat`
-/// when its UUID is not nil and its seqno not -1, else the recovered position when it is
-/// (`codership/galera@release_26.4.18:galera/src/replicator_smm.cpp` `ReplicatorSMM()`).
+/// Where a node's data stands, written here from the rule itself: InnoDB's recovered position
+/// when it has one (not nil, not -1), unless `grastate.dat` names another history with a
+/// position (then nobody knows); else `grastate.dat`'s when it has one. The saved state is a
+/// cache galera rewrites at clean shutdown; the data is what InnoDB holds.
 fn galera_position(n: &NodeReport) -> Option<(&str, i64)> {
     let ok = |u: &str, s: i64| u != NIL && s >= 0;
-    if let Some(s) = n.saved.as_ref().filter(|s| ok(&s.uuid, s.seqno)) {
-        return Some((&s.uuid, s.seqno));
+    let saved = n.saved.as_ref().filter(|s| ok(&s.uuid, s.seqno));
+    let recovered = n.recovered.as_ref().filter(|r| ok(&r.uuid, r.seqno));
+    match (saved, recovered) {
+        (Some(s), Some(r)) if s.uuid != r.uuid => None,
+        (_, Some(r)) => Some((r.uuid.as_str(), r.seqno)),
+        (Some(s), None) => Some((s.uuid.as_str(), s.seqno)),
+        (None, None) => None,
     }
-    n.recovered
-        .as_ref()
-        .filter(|r| ok(&r.uuid, r.seqno))
-        .map(|r| (r.uuid.as_str(), r.seqno))
+}
+
+/// The history a node belongs to: its position's; none when its files give positions in two
+/// histories (which one its data is in is not known); else any history UUID its files name
+/// (recovered first, as galera's start position would).
+fn history_of(n: &NodeReport) -> Option<&str> {
+    let ok = |u: &str, s: i64| u != NIL && s >= 0;
+    if let (Some(s), Some(r)) = (&n.saved, &n.recovered)
+        && ok(&s.uuid, s.seqno)
+        && ok(&r.uuid, r.seqno)
+        && s.uuid != r.uuid
+    {
+        return None;
+    }
+    galera_position(n).map(|(u, _)| u).or_else(|| {
+        [
+            n.recovered.as_ref().map(|r| r.uuid.as_str()),
+            n.saved.as_ref().map(|s| s.uuid.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|u| *u != NIL)
+    })
 }
 
 proptest! {
@@ -336,6 +361,55 @@ proptest! {
             if let Some(d) = &j.donor {
                 let d = nodes.iter().find(|n| &n.name == d).expect("a listed donor");
                 prop_assert!(galera_position(d).is_some_and(|(u, _)| u == uuid), "donor {} has no position in {uuid}", d.name);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// A forced plan over several histories keeps one that no other history beats both in
+    /// nodes and in writes: it never keeps a smaller history that is also behind.
+    #[test]
+    fn a_forced_plan_never_keeps_a_smaller_history_that_is_behind(
+        mut nodes in proptest::collection::vec(node_report(), 2..7),
+        high in any::<bool>(),
+    ) {
+        for (i, n) in nodes.iter_mut().enumerate() {
+            n.name = format!("mariadb-{i}");
+        }
+        let options = RecoveryOptions {
+            force: true,
+            tie_break: if high { TieBreak::HighestOrdinal } else { TieBreak::LowestOrdinal },
+            ..RecoveryOptions::default()
+        };
+        let Ok(plan) = plan_recovery(&nodes, &options) else { return Ok(()) };
+        let b = nodes.iter().find(|n| n.name == plan.bootstrap).expect("a listed node");
+        let Some((kept, _)) = galera_position(b) else {
+            return Err(TestCaseError::fail(format!("{} has no position: {plan:?}", b.name)));
+        };
+        let mut histories: BTreeMap<&str, (usize, i64)> = BTreeMap::new();
+        for n in nodes.iter().filter(|n| !n.arbitrator) {
+            if let Some(h) = history_of(n) {
+                let e = histories.entry(h).or_insert((0, -1));
+                e.0 += 1;
+                if let Some((u, s)) = galera_position(n) && u == h {
+                    e.1 = e.1.max(s);
+                }
+            }
+        }
+        let (kept_nodes, kept_writes) = histories[kept];
+        for (h, (count, writes)) in &histories {
+            prop_assert!(
+                !(*count > kept_nodes && *writes > kept_writes),
+                "kept {kept} ({kept_nodes} nodes, {kept_writes} writes) while {h} has {count} nodes and {writes} writes: {plan:?}"
+            );
+        }
+        // Every node of another history is listed with what it discards.
+        for n in nodes.iter().filter(|n| !n.arbitrator) {
+            if let Some(h) = history_of(n) && h != kept {
+                prop_assert!(plan.discarded.iter().any(|d| d.node == n.name && d.history == h), "{} of {h} not listed: {plan:?}", n.name);
             }
         }
     }

@@ -343,6 +343,23 @@ pub enum Rule {
     OpsTlsMoreThanOne,
     /// A VolumeExpansion request names both the database and MaxScale.
     OpsVolumeExpansionBoth,
+    /// A VolumeExpansion request for volumes the MariaDB does not declare (no `storage`,
+    /// or no `storage` request in it).
+    OpsStorageNotConfigured {
+        /// `MariaDB` or `MaxScale`.
+        node_type: &'static str,
+    },
+    /// A VolumeExpansion request that does not grow the volumes.
+    OpsVolumeNotLarger {
+        /// `MariaDB` or `MaxScale`.
+        node_type: &'static str,
+        /// The size the MariaDB declares now.
+        current: String,
+        /// The size asked for.
+        desired: String,
+    },
+    /// A MaxScale volume expansion for a MariaDB that is not in replication mode.
+    OpsNotReplication,
     /// The MariaDBVersion an UpdateVersion request targets does not exist.
     OpsTargetVersionNotFound {
         /// The name.
@@ -557,6 +574,21 @@ impl fmt::Display for Rule {
             ),
             Rule::OpsVolumeExpansionBoth => f.write_str(
                 "a VolumeExpansion OpsRequest may expand the database or MaxScale, not both: use two requests",
+            ),
+            Rule::OpsStorageNotConfigured { node_type } => write!(
+                f,
+                "the MariaDB declares no {node_type} storage request to expand"
+            ),
+            Rule::OpsVolumeNotLarger {
+                node_type,
+                current,
+                desired,
+            } => write!(
+                f,
+                "the {node_type} volumes are {current} already: a VolumeExpansion to {desired} must ask for more than that"
+            ),
+            Rule::OpsNotReplication => f.write_str(
+                "MaxScale volumes exist only in MariaDBReplication mode: the MariaDB is not in it",
             ),
             Rule::OpsTargetVersionNotFound { name } => write!(
                 f,
@@ -1478,6 +1510,57 @@ pub struct OpsRequestInputs<'a> {
     pub policy: PolicyLookup<'a>,
 }
 
+/// The rules of the ops webhook of `release` for `type_` that read the MariaDB the request
+/// names, as lines for a caller that does not have it (a manifest checked without its
+/// database): what was not checked. Empty for types the release does not serve and, in
+/// v2025.7.31, for VerticalScaling and Reconfigure, which never read it
+/// (`apimachinery@v0.57.0` and `@861df6898a80:pkg/webhooks/ops/v1alpha1/mariadb.go`).
+///
+/// ```
+/// use kubedb_types::admission::ops_rules_reading_database;
+/// use kubedb_types::ops::v1alpha1::MariaDBOpsRequestType;
+/// use kubedb_types::release::Release;
+/// let rules = ops_rules_reading_database(MariaDBOpsRequestType::VolumeExpansion, Release::NEWEST);
+/// assert!(rules.iter().any(|r| r.contains("greater than")));
+/// assert!(ops_rules_reading_database(MariaDBOpsRequestType::Reconfigure, Release::WALKTHROUGH).is_empty());
+/// ```
+pub fn ops_rules_reading_database(
+    type_: MariaDBOpsRequestType,
+    release: Release,
+) -> Vec<&'static str> {
+    use MariaDBOpsRequestType as T;
+    if !type_.served_by(release) {
+        return Vec::new();
+    }
+    let older = release == Release::V2025_7_31;
+    let exists = "the MariaDB exists";
+    let own: &[&'static str] = match type_ {
+        T::HorizontalScaling if older => &["it is a cluster (spec.replicas > 1)"],
+        T::HorizontalScaling => &["it is a cluster (spec.topology set)"],
+        T::UpdateVersion if !older => &[
+            "the target is among the MariaDBVersions it can be updated to (its version's updateConstraints)",
+        ],
+        T::ReconfigureTls => &["requireSSL needs its version to be 10.5.2 or later"],
+        T::VolumeExpansion => &[
+            "the new size is greater than its current storage request",
+            "MaxScale volumes need its MariaDBReplication topology",
+        ],
+        T::RotateAuth => &["a new auth secret keeps its username"],
+        T::StorageMigration => &["it names a storage class to migrate from"],
+        _ => &[],
+    };
+    let reads = !older || !matches!(type_, T::VerticalScaling | T::Reconfigure);
+    let mut rules = Vec::new();
+    if reads {
+        rules.push(exists);
+    }
+    rules.extend_from_slice(own);
+    if type_ == T::HorizontalScaling {
+        rules.push("its PlacementPolicy maps the new members (a warning of this crate)");
+    }
+    rules
+}
+
 /// The webhook's path for the parameters of `type_`: where `validateCreateOrUpdate` reports
 /// every error of that type.
 fn ops_field(type_: MariaDBOpsRequestType) -> &'static str {
@@ -1534,9 +1617,13 @@ fn ops_field(type_: MariaDBOpsRequestType) -> &'static str {
 /// - StorageMigration: `migration` and `timeout` present, and the MariaDB must name a storage
 ///   class.
 ///
-/// Not modelled (they need objects this function is not given): the storage size comparison
-/// of VolumeExpansion, the MaxScale topology check, the Secrets of RotateAuth and the
-/// StorageClasses of StorageMigration.
+/// VolumeExpansion sizes against the MariaDB, in each release's way ([`volume_sizes`]).
+///
+/// Not modelled (they need objects this function is not given): the Secrets of RotateAuth,
+/// the StorageClasses of StorageMigration, and v2026.7.10's `updateConstraints` of the current
+/// MariaDBVersion (the catalog data carries no constraints; an empty allowlist admits any
+/// target, which is what is judged). [`ops_rules_reading_database`] lists, per type and
+/// release, the rules that need the MariaDB, for callers that do not have it.
 ///
 /// Where the guide is silent (`kubedb/docs@dd66a58b:docs/guides/mariadb/distributed/
 /// opsrequest/horizontal_scale.md`): neither release's OpsRequest webhook reads the
@@ -1694,7 +1781,11 @@ pub fn validate_mariadb_ops_request(
                     "Volume expansion for both server at a time is not allowed".into(),
                 )),
             ),
-            Some(ve) if ve.mariadb.is_some() || ve.maxscale.is_some() => {}
+            Some(ve) if ve.mariadb.is_some() || ve.maxscale.is_some() => {
+                if let Some(md) = md {
+                    out.extend(volume_sizes(field, md, ve, ops.phase(), older));
+                }
+            }
             _ => out.push(missing(
                 "spec.volumeExpansion.mariadb",
                 Some("`.Spec.VolumeExpansion` field is nil"),
@@ -1866,6 +1957,102 @@ pub fn validate_mariadb_ops_request(
             }
         }
         T::Restart | T::Upgrade => {}
+    }
+    out
+}
+
+/// The size rules of a VolumeExpansion against the MariaDB it names (`md`, defaults applied).
+///
+/// - `apimachinery@v0.57.0:pkg/webhooks/ops/v1alpha1/mariadb.go`
+///   (`validateMariaDBVolumeExpansionOpsRequest`): the current size is
+///   `spec.storage.resources.requests.storage` (MaxScale: the topology's); the request must
+///   ask for more, on every create and update. Without `spec.storage` the webhook
+///   dereferences nil and answers HTTP 500 (refused); without the `storage` request it wraps a
+///   nil error and admits the request without comparing (upstream's bug: admitted here too).
+/// - `apimachinery@861df6898a80:pkg/webhooks/ops/util.go` (`ValidateStorageExpansion`):
+///   `storage not configured for <node>`, `failed to parse current <node> storage size`, and
+///   the comparison only while the request's phase is empty or `Pending`.
+/// - MaxScale volumes need the MariaDBReplication topology (`Topology is not mariadb
+///   replication`).
+fn volume_sizes(
+    field: &str,
+    md: &MariaDB,
+    ve: &crate::ops::v1alpha1::VolumeExpansionSpec,
+    phase: Option<crate::ops::v1alpha1::OpsRequestPhase>,
+    older: bool,
+) -> Vec<Violation> {
+    use crate::kubedb::v1::MariaDBMode;
+    use crate::ops::v1alpha1::OpsRequestPhase;
+    let mut out = Vec::new();
+    let (node_type, desired, storage) = match (&ve.mariadb, &ve.maxscale) {
+        (Some(q), _) => ("MariaDB", q.to_quantity(), md.spec.storage.as_ref()),
+        (None, Some(q)) => {
+            if md.mode() != Some(MariaDBMode::MariaDBReplication) {
+                out.push(
+                    Violation::new(field, Rule::OpsNotReplication)
+                        .answering(Some("Topology is not mariadb replication".into())),
+                );
+                return out;
+            }
+            let storage = md
+                .spec
+                .topology
+                .as_ref()
+                .and_then(|t| t.maxscale.as_ref())
+                .and_then(|m| m.storage.as_ref());
+            ("MaxScale", q.to_quantity(), storage)
+        }
+        (None, None) => return out,
+    };
+    let not_configured = Violation::new(field, Rule::OpsStorageNotConfigured { node_type });
+    let Some(storage) = storage else {
+        out.push(not_configured.answering(Some(if older {
+            "the webhook dereferences the missing storage and answers HTTP 500 (panic)".to_owned()
+        } else {
+            format!("storage not configured for {node_type}")
+        })));
+        return out;
+    };
+    let current = storage
+        .resources
+        .as_ref()
+        .and_then(|r| r.requests.as_ref())
+        .and_then(|r| r.get("storage"));
+    let Some(current) = current else {
+        if !older {
+            out.push(not_configured.answering(Some(format!(
+                "failed to parse current {node_type} storage size"
+            ))));
+        }
+        return out;
+    };
+    let compares = older || matches!(phase, None | Some(OpsRequestPhase::Pending));
+    if compares
+        && crate::common::quantity::compare(current, &desired)
+            .is_some_and(|o| o != std::cmp::Ordering::Less)
+    {
+        let answer = if older {
+            format!(
+                "Desired storage size must be greater than current storage. Current storage: {}",
+                current.0
+            )
+        } else {
+            format!(
+                "desired {node_type} storage size must be greater than current storage. Current storage: {}",
+                current.0
+            )
+        };
+        out.push(
+            Violation::new(
+                field,
+                Rule::OpsVolumeNotLarger {
+                    node_type,
+                    current: current.0.clone(),
+                    desired: desired.0.clone(),
+                },
+            )
+            .answering(Some(answer)),
+        );
     }
     out
 }

@@ -615,3 +615,88 @@ fn the_spec_is_immutable() {
         );
     }
 }
+
+/// VolumeExpansion sizes against the MariaDB (`validateMariaDBVolumeExpansionOpsRequest` in
+/// v0.57.0; `ValidateStorageExpansion`, `pkg/webhooks/ops/util.go`, in 861df6898a80): the new
+/// size must be greater than `spec.storage.resources.requests.storage` by value.
+#[test]
+fn volume_expansion_must_grow_the_volumes() {
+    let expand = |size: &str, phase: Option<&str>| {
+        let mut o = ops(
+            json!({"type": "VolumeExpansion", "databaseRef": {"name": "mariadb"},
+                               "volumeExpansion": {"mode": "Online", "mariadb": size}}),
+        );
+        if let Some(p) = phase {
+            o = serde_json::from_value(json!({
+                "apiVersion": "ops.kubedb.com/v1alpha1", "kind": "MariaDBOpsRequest",
+                "metadata": {"name": "ops", "namespace": "demo"},
+                "spec": serde_json::to_value(&o.spec).expect("spec"),
+                "status": {"phase": p}}))
+            .expect("with status");
+        }
+        o
+    };
+    let db = guide_db();
+    let inputs = OpsRequestInputs {
+        database: Lookup::Known(Some(&db)),
+        ..OpsRequestInputs::default()
+    };
+    for (release, text) in [
+        (
+            OLD,
+            "Desired storage size must be greater than current storage. Current storage: 1Gi",
+        ),
+        (
+            NEW,
+            "desired MariaDB storage size must be greater than current storage. Current storage: 1Gi",
+        ),
+    ] {
+        for size in ["1Gi", "1024Mi", "500Mi"] {
+            let v = validate_mariadb_ops_request(&expand(size, None), release, &inputs);
+            assert_eq!(v.len(), 1, "{release} {size}: {v:?}");
+            assert_eq!(v[0].path, "spec.volumeExpansion");
+            assert_eq!(v[0].upstream_message(), text, "{release} {size}");
+        }
+        let v = validate_mariadb_ops_request(&expand("2Gi", None), release, &inputs);
+        assert!(v.is_empty(), "{release}: {v:?}");
+    }
+    // Once the request runs, 861df6898a80 no longer compares (v0.57.0 compares on every update).
+    let running = expand("1Gi", Some("Progressing"));
+    assert!(validate_mariadb_ops_request(&running, NEW, &inputs).is_empty());
+    assert_eq!(
+        validate_mariadb_ops_request(&running, OLD, &inputs).len(),
+        1
+    );
+    // A MariaDB without a storage request: v0.57.0 admits without comparing (its nil wrap),
+    // 861df6898a80 cannot parse the current size.
+    let mut bare = guide_db();
+    bare.spec.storage.as_mut().expect("storage").resources = None;
+    let inputs = OpsRequestInputs {
+        database: Lookup::Known(Some(&bare)),
+        ..OpsRequestInputs::default()
+    };
+    assert!(validate_mariadb_ops_request(&expand("2Gi", None), OLD, &inputs).is_empty());
+    let v = validate_mariadb_ops_request(&expand("2Gi", None), NEW, &inputs);
+    assert_eq!(
+        v[0].upstream_message(),
+        "failed to parse current MariaDB storage size"
+    );
+    // MaxScale volumes on a Galera MariaDB.
+    let maxscale = ops(
+        json!({"type": "VolumeExpansion", "databaseRef": {"name": "mariadb"},
+                              "volumeExpansion": {"mode": "Offline", "maxscale": "2Gi"}}),
+    );
+    let db = guide_db();
+    let inputs = OpsRequestInputs {
+        database: Lookup::Known(Some(&db)),
+        ..OpsRequestInputs::default()
+    };
+    for release in [OLD, NEW] {
+        let v = validate_mariadb_ops_request(&maxscale, release, &inputs);
+        assert_eq!(v[0].rule, Rule::OpsNotReplication, "{release}");
+        assert_eq!(
+            v[0].upstream_message(),
+            "Topology is not mariadb replication"
+        );
+    }
+}

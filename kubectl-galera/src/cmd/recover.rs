@@ -25,17 +25,26 @@ INPUT
   NAME=PATH names the node; `-` reads standard input (name it with NAME=-). Files of one
   node (its data directory and its recovery log) are merged.
 
+POSITIONS
+  A node's position is its data's: where grastate.dat and the --wsrep-recover log agree,
+  that; where grastate.dat says -1 (a crash), the recovered one; where both have a seqno in
+  one history but differ, InnoDB's recovered one, and the plan says to correct the stale
+  grastate.dat before the node starts (galera would start from the stale seqno); where they
+  name two histories, the plan is refused unless forced.
+
 OUTPUT
   Each node's position and what it rests on, `bootstrap: <node> (<why>)`, the nodes
-  skipped as candidates, then `join N: <node> by IST|SST from <donor> (<why>)`; or
-  `refused: <why and what to run>`. With --output json: one object with `nodes` (what was
+  skipped as candidates, then `join N: <node> by IST|SST from <donor> (<why>)`, and with
+  several histories (--force or --history) `discards: <node>: <n> writes of history <uuid>`;
+  or `refused: <why and what to run>`. With --output json: one object with `nodes` (what was
   read and each node's position), `plan` and `refusal`; on unreadable input or bad usage,
   `{\"error\": <message>, \"exit\": 2}`.
 
 EXIT STATUS
   0  a plan was printed
-  1  the plan is refused (nodes of different histories, unknown positions, a contradicted
-     safe_to_bootstrap, no position at all); --force plans past all but the last
+  1  the plan is refused (nodes of different histories, unknown positions, a node whose
+     files contradict each other, a contradicted safe_to_bootstrap, no position at all, a
+     --history no node reports); --force plans past all but the last two
   2  unreadable input (a file that cannot be read or is none of the above), or bad usage
      (a node not in --members, an empty member name)";
 
@@ -47,10 +56,16 @@ pub struct Args {
     /// ([NAME=]PATH; `-` is standard input).
     #[arg(required = true, value_name = "NODE")]
     nodes: Vec<String>,
-    /// Plan despite nodes of different histories, unknown positions or a contradicted
-    /// safe_to_bootstrap (the chosen node is still never behind another of its history).
+    /// Plan despite nodes of different histories, unknown positions, files that contradict
+    /// each other or a contradicted safe_to_bootstrap: it keeps the history most nodes share
+    /// (then the one with the most writes), never a node behind another of its history, and
+    /// lists the writes it discards.
     #[arg(long)]
     force: bool,
+    /// The history (cluster state UUID) to keep when the nodes report several: the others'
+    /// data is replaced, and the plan lists what it discards.
+    #[arg(long, value_name = "UUID")]
+    history: Option<String>,
     /// Which of equally advanced nodes to bootstrap: the lowest ordinal (as the Percona
     /// operator) or the highest (as mariadb-operator).
     #[arg(long, value_enum, default_value_t = Tie::Lowest)]
@@ -177,6 +192,7 @@ pub fn run(args: &Args) -> Exit {
         },
         members: args.members.clone(),
         force: args.force,
+        history: args.history.clone(),
         ..RecoveryOptions::default()
     };
     let result = plan_recovery(&nodes, &options);
@@ -217,6 +233,9 @@ pub fn run(args: &Args) -> Exit {
                         j.reason
                     );
                 }
+                for d in &plan.discarded {
+                    println!("discards: {d}");
+                }
             }
             Err(refusal) => println!("refused: {refusal}"),
         }
@@ -234,8 +253,10 @@ fn describe(p: &galera::recovery::NodePosition) -> String {
             uuid,
             seqno,
             evidence,
+            ..
         } => format!("{uuid}:{seqno} ({evidence})"),
         NodePosition::Unknown { evidence } => format!("position unknown ({evidence})"),
         NodePosition::NeverJoined { evidence } => format!("never joined ({evidence})"),
+        NodePosition::Contradicted { evidence } => format!("files contradict ({evidence})"),
     }
 }

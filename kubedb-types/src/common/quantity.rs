@@ -53,3 +53,23 @@ impl JsonSchema for ResourceQuantity {
         <Quantity as JsonSchema>::json_schema(generator)
     }
 }
+
+/// Compares two quantities by value, as apimachinery's `resource.Quantity.Cmp` does (`1Gi`
+/// equals `1024Mi`, `1.5Gi` is more than `1Gi`), with the `kube_quantity` crate's parser;
+/// `None` when either does not parse.
+///
+/// ```
+/// use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+/// use kubedb_types::common::quantity::compare;
+/// use std::cmp::Ordering;
+/// let q = |s: &str| Quantity(s.to_owned());
+/// assert_eq!(compare(&q("1Gi"), &q("1024Mi")), Some(Ordering::Equal));
+/// assert_eq!(compare(&q("500Mi"), &q("1Gi")), Some(Ordering::Less));
+/// assert_eq!(compare(&q("2G"), &q("1Gi")), Some(Ordering::Greater));
+/// assert_eq!(compare(&q("lots"), &q("1Gi")), None);
+/// ```
+pub fn compare(a: &Quantity, b: &Quantity) -> Option<std::cmp::Ordering> {
+    let a = kube_quantity::ParsedQuantity::try_from(a).ok()?;
+    let b = kube_quantity::ParsedQuantity::try_from(b).ok()?;
+    a.partial_cmp(&b)
+}
