@@ -15,11 +15,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use deployer::{ApplyOptions, Environment, apply_plan, draft, plan, wait_for_phase};
-use emulated_hub::FakeHub;
-use kubedb_types::kubedb::v1::DatabasePhase;
+use deployer::{ApplyOptions, Environment, apply_plan, draft, plan};
 use serde_json::json;
-use simulated_clusters::{Spoke, World};
+use simulated_clusters::harness::Deployed;
 
 fn large(n: u32) -> Environment {
     let mut v = serde_json::to_value(Environment::seed()).expect("seed");
@@ -106,66 +104,47 @@ fn schema_validation(c: &mut Criterion) {
     group.finish();
 }
 
-/// A hub serving the seed's KubeDB release (its PlacementPolicy shape and webhooks).
-fn release_hub(env: &Environment) -> FakeHub {
-    let hub = simulated_clusters::hub();
-    simulated_clusters::serve_kubedb_release(&hub, env.kubedb.release);
-    hub
-}
-
-async fn converge(hub: &FakeHub, seed: &deployer::Plan, options: &ApplyOptions) {
-    apply_plan(&hub.client(), seed, options, |_| {})
-        .await
-        .expect("apply");
-    let wait = std::time::Duration::from_secs(30);
-    wait_for_phase(
-        &hub.client(),
-        "demo",
-        "mariadb",
-        DatabasePhase::Ready,
-        wait,
-        |_| {},
-    )
-    .await
-    .expect("Ready");
-}
-
+/// The walkthrough deployed to Ready on the simulated clusters (the harness: hub, world,
+/// plan applied, MariaDB Ready), then re-applied unchanged.
 fn fake_hub(c: &mut Criterion) {
     let env = Environment::seed();
-    let seed = plan(&env).expect("seed plans");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
     let options = ApplyOptions::default();
+    let ready = std::time::Duration::from_secs(30);
     let mut group = c.benchmark_group("fake_hub");
     group.sample_size(20);
     group.bench_function("seed_to_ready", |b| {
         b.iter(|| {
-            rt.block_on(async {
-                let hub = release_hub(&env);
-                let _world = World::start(&hub, &env, Spoke::of(&env));
-                converge(&hub, &seed, &options).await;
-            })
+            rt.block_on(Deployed::environment(env.clone(), &options, ready))
+                .expect("Ready")
         })
     });
-    let hub = rt.block_on(async { release_hub(&env) });
-    let world = rt.block_on(async {
-        let world = World::start(&hub, &env, Spoke::of(&env));
-        converge(&hub, &seed, &options).await;
-        world.settled().await;
-        world
-    });
-    let rv = hub.resource_version();
+    let deployed = rt
+        .block_on(async {
+            let d = Deployed::environment(env.clone(), &options, ready).await?;
+            d.world.settled().await;
+            Ok::<_, simulated_clusters::harness::DeployError>(d)
+        })
+        .expect("Ready");
+    let rv = deployed.hub.resource_version();
     group.bench_function("reapply_unchanged", |b| {
         b.iter(|| {
-            rt.block_on(async { apply_plan(&hub.client(), &seed, &options, |_| {}).await })
-                .expect("re-apply")
+            rt.block_on(async {
+                apply_plan(&deployed.client, &deployed.plan, &options, |_| {}).await
+            })
+            .expect("re-apply")
         })
     });
-    assert_eq!(hub.resource_version(), rv, "re-applying stored something");
-    drop(world);
+    assert_eq!(
+        deployed.hub.resource_version(),
+        rv,
+        "re-applying stored something"
+    );
+    drop(deployed);
     group.finish();
 }
 

@@ -69,8 +69,9 @@ if [ "$rc" -ne 0 ]; then
     exit 1
 fi
 
-step "doc tests"
+step "doc tests, and the docs build without a broken link or an undocumented item"
 cargo test --workspace --doc --all-features
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --quiet
 
 step "cargo package, and a user's crate built from the packages"
 bash scripts/package.sh

@@ -25,7 +25,7 @@
 use kube::core::object::HasSpec;
 use serde::Serialize;
 
-use crate::check::Checked;
+use crate::check::rules::Checked;
 
 /// Which project's API a kind belongs to: it decides what the checker judges the kind
 /// against (KubeDB kinds: the CRDs and webhooks of one KubeDB release; OCM and KubeSlice

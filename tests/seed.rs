@@ -3,12 +3,12 @@
 //! the PlacementPolicy converts to the newest release's shape.
 
 use distributed_galera::check::{Checker, Verdict, parse_yaml};
-use kubedb_types::admission::{
-    Lookup, MariaDBInputs, PolicyLookup, SliceLookup, validate_mariadb, validate_placement_policy,
-};
 use kubedb_types::apps::v1::{ConversionGap, PlacementPolicy, WhenUnsatisfiable};
 use kubedb_types::kubedb::v1::{DeletionPolicy, MariaDB, StorageType};
 use kubedb_types::release::Release;
+use kubedb_types::validation::{
+    Lookup, MariaDBInputs, PolicyLookup, SliceLookup, validate_mariadb, validate_placement_policy,
+};
 use serde_json::Value;
 
 const POLICY: &str = include_str!("../seed/03-placement-policy.yaml");

@@ -9,7 +9,7 @@
 //! take its answer.
 //!
 //! ```no_run
-//! # async fn demo(client: kube::Client, read: deployer::WsrepReader<'_>) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn demo(client: kube::Client, read: &dyn deployer::WsrepReader) -> Result<(), Box<dyn std::error::Error>> {
 //! let access = deployer::database_access(&client, "demo", "mariadb", read).await?;
 //! println!("{} endpoints as {}", access.endpoints.len(), access.credentials.username);
 //! # Ok(()) }
@@ -23,10 +23,9 @@ use kube::Client;
 use kube::api::Api;
 use kubedb_types::kubedb::v1::MariaDB;
 
-use crate::day2::member_synced;
-use crate::day2_apply::WsrepReader;
 use crate::pod_table::PodRow;
 use crate::watch::list_pods;
+use crate::wsrep::WsrepReader;
 
 /// The port MariaDB listens on in KubeDB's pods.
 pub const MYSQL_PORT: u16 = 3306;
@@ -175,7 +174,11 @@ pub fn credentials(secret: &Secret) -> Result<DatabaseCredentials, AccessError> 
 /// Primary component; a pod without status is left out.
 pub fn synced_endpoints(rows: &[PodRow], wsrep: &BTreeMap<String, WsrepStatus>) -> Vec<Endpoint> {
     rows.iter()
-        .filter(|r| wsrep.get(&r.pod).is_some_and(member_synced))
+        .filter(|r| {
+            wsrep
+                .get(&r.pod)
+                .is_some_and(WsrepStatus::is_synced_primary_member)
+        })
         .filter_map(|r| {
             Some(Endpoint {
                 pod: r.pod.clone(),
@@ -245,13 +248,16 @@ pub async fn database_access(
     client: &Client,
     namespace: &str,
     db: &str,
-    wsrep: WsrepReader<'_>,
+    wsrep: &dyn WsrepReader,
 ) -> Result<DatabaseAccess, AccessError> {
-    access_with(client, namespace, db, |_, rows| wsrep(rows)).await
+    access_with(client, namespace, db, |_, rows| async move {
+        wsrep.read(&rows).await
+    })
+    .await
 }
 
 /// [`database_access`] with the status read by `read`, which is handed the credentials.
-async fn access_with<F, Fut>(
+pub(crate) async fn access_with<F, Fut>(
     client: &Client,
     namespace: &str,
     db: &str,
@@ -289,49 +295,6 @@ where
         credentials,
         endpoints,
     })
-}
-
-/// How long [`connect`] waits for each pod's status.
-#[cfg(feature = "live")]
-pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Connects a tool to the MariaDB `namespace/db` as it runs: [`database_access`] with each
-/// pod's `wsrep%` status read over SQL at its `PodIP` on [`MYSQL_PORT`] with the database's
-/// own credentials (`sql::read_pods`, [`CONNECT_TIMEOUT`] per pod), and a `mysql_async` pool
-/// on the first Synced Primary member ([`DatabaseAccess::pool`]). The hub must carry the
-/// pods' `PodIP` feedback and the pod IPs must be reachable from where the tool runs (inside
-/// the slice, or through a tunnel). Feature `live`.
-///
-/// Errors: those of [`database_access`]; [`AccessError::NoEndpoint`] also when no pod
-/// answered (none reachable, wrong credentials).
-///
-/// ```no_run
-/// # async fn demo(client: kube::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// use mysql_async::prelude::Queryable;
-/// let (access, pool) = deployer::connect(&client, "demo", "mariadb").await?;
-/// println!("{} Synced members, first {}", access.endpoints.len(), access.endpoints[0].pod);
-/// let mut conn = pool.get_conn().await?;
-/// let one: Option<u8> = conn.query_first("SELECT 1").await?;
-/// assert_eq!(one, Some(1));
-/// # Ok(()) }
-/// ```
-#[cfg(feature = "live")]
-pub async fn connect(
-    client: &Client,
-    namespace: &str,
-    db: &str,
-) -> Result<(DatabaseAccess, mysql_async::Pool), AccessError> {
-    let access = access_with(client, namespace, db, |credentials, rows| {
-        let credentials = credentials.clone();
-        async move {
-            let (answered, _) =
-                crate::sql::read_pods(&rows, &credentials, MYSQL_PORT, CONNECT_TIMEOUT).await;
-            answered.into_iter().collect()
-        }
-    })
-    .await?;
-    let pool = access.pool()?;
-    Ok((access, pool))
 }
 
 #[cfg(feature = "live")]

@@ -18,11 +18,16 @@ use k8s_openapi::api::core::v1::Namespace;
 pub use kube::runtime::wait::Condition;
 use kube::runtime::wait::conditions::is_created;
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
-use kubeslice_types::controller::v1alpha1::{Cluster, HealthStatus};
+use kubeslice_types::controller::v1alpha1::{Cluster, HealthStatus, SliceConfig};
 use kubeslice_types::worker::v1alpha1::WorkerSliceConfig;
 
+use kubedb_types::ops::v1alpha1::{MariaDBOpsRequest, OpsRequestPhase};
+use kubeslice_types::controller::v1alpha1::project_namespace;
+use kubeslice_types::worker::v1alpha1::worker_slice_config_name;
+
+use crate::day2::Day2Step;
 use crate::findings::object_id;
-use crate::plan::{PlanObject, project_namespace, worker_slice_config_name};
+use crate::plan::PlanObject;
 
 /// The namespace exists (kube-runtime's `is_created`).
 pub fn namespace_exists() -> impl Condition<Namespace> {
@@ -48,6 +53,14 @@ pub fn slice_healthy() -> impl Condition<WorkerSliceConfig> {
 /// The MariaDB's `status.phase` is `wanted`.
 pub fn mariadb_phase(wanted: DatabasePhase) -> impl Condition<MariaDB> {
     move |db: Option<&MariaDB>| phase(db) == Some(wanted)
+}
+
+/// The MariaDBOpsRequest reached a final phase (`Successful`, `Failed`, `Denied`, `Skipped`).
+pub fn ops_request_final() -> impl Condition<MariaDBOpsRequest> {
+    |o: Option<&MariaDBOpsRequest>| {
+        o.and_then(MariaDBOpsRequest::phase)
+            .is_some_and(OpsRequestPhase::is_final)
+    }
 }
 
 /// The MariaDB's `status.phase`, `None` before the operator set one.
@@ -77,6 +90,37 @@ pub(crate) enum Gate {
         /// The WorkerSliceConfig, `<slice>-<cluster>`.
         name: String,
     },
+    /// [`ops_request_final`], and the final phase is `Successful` (any other final phase
+    /// stops the apply with the request's conditions).
+    OpsRequestSucceeded {
+        /// The request's namespace.
+        namespace: String,
+        /// The request.
+        name: String,
+        /// The MariaDB it scales (for the queue note: KubeDB runs one request per database).
+        database: String,
+    },
+    /// Exactly `count` pods of the MariaDB, all Ready, in the hub's pod table
+    /// ([`pods_ready`](crate::pods_ready)).
+    PodsReady {
+        /// The MariaDB's namespace.
+        namespace: String,
+        /// The MariaDB.
+        database: String,
+        /// Members.
+        count: u32,
+    },
+    /// Every member's `wsrep%` status, as a [`WsrepReader`](crate::WsrepReader) reads it:
+    /// `wsrep_cluster_size` is `count` and each is a Synced member of the Primary component
+    /// (`galera::status::WsrepStatus::is_synced_primary_member`). Skipped without a reader.
+    WsrepConverged {
+        /// The MariaDB's namespace.
+        namespace: String,
+        /// The MariaDB.
+        database: String,
+        /// Members.
+        count: u32,
+    },
 }
 
 impl Gate {
@@ -95,6 +139,43 @@ impl Gate {
                 "{} status.sliceHealth.sliceHealthStatus=Normal",
                 object_id("WorkerSliceConfig", namespace.as_deref(), name)
             ),
+            Gate::OpsRequestSucceeded { .. } => "the OpsRequest's phase is final".to_owned(),
+            Gate::PodsReady { count, .. } => format!("{count} pods Ready"),
+            Gate::WsrepConverged { count, .. } => {
+                format!("wsrep_cluster_size={count} and every member Synced")
+            }
+        }
+    }
+}
+
+/// What must hold after a day-2 step before the next: after a slice join, the slice's health
+/// on every cluster (as after the day-1 SliceConfig); after a scale, the OpsRequest
+/// `Successful`, the new member count Ready in the pod table, and Galera converged on it. A
+/// policy update needs nothing (the PetSet controller reads it at the next scale).
+pub(crate) fn day2_gates(step: &Day2Step) -> Vec<Gate> {
+    match step {
+        Day2Step::JoinSlice { slice, .. } => slice_gates(slice, None),
+        Day2Step::Policy(_) => Vec::new(),
+        Day2Step::Scale { to, ops, .. } => {
+            let namespace = ops.metadata.namespace.clone().unwrap_or_default();
+            let database = ops.spec.database_ref.name.clone();
+            vec![
+                Gate::OpsRequestSucceeded {
+                    namespace: namespace.clone(),
+                    name: ops.metadata.name.clone().unwrap_or_default(),
+                    database: database.clone(),
+                },
+                Gate::PodsReady {
+                    namespace: namespace.clone(),
+                    database: database.clone(),
+                    count: *to,
+                },
+                Gate::WsrepConverged {
+                    namespace,
+                    database,
+                    count: *to,
+                },
+            ]
         }
     }
 }
@@ -112,23 +193,27 @@ pub(crate) fn gates(object: &PlanObject, hub: Option<&str>) -> Vec<Gate> {
             namespace: c.metadata.namespace.clone(),
             name: c.metadata.name.clone().unwrap_or_default(),
         }],
-        PlanObject::SliceConfig(s) => {
-            let slice = s.metadata.name.clone().unwrap_or_default();
-            let workers = s.spec.clusters().iter().map(|cluster| Gate::SliceHealthy {
-                namespace: s.metadata.namespace.clone(),
-                name: worker_slice_config_name(&slice, cluster),
-            });
-            let namespaces = hub
-                .map(|h| s.spec.application_namespaces_on(h))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|ns| Gate::NamespaceExists {
-                    name: ns.to_owned(),
-                });
-            workers.chain(namespaces).collect()
-        }
+        PlanObject::SliceConfig(s) => slice_gates(s, hub),
         PlanObject::PlacementPolicy(_) | PlanObject::MariaDB(_) => Vec::new(),
     }
+}
+
+/// After a SliceConfig is applied: the slice healthy on every cluster it lists and, when the
+/// hub is in the slice, the application namespaces its KubeSlice worker creates there.
+fn slice_gates(s: &SliceConfig, hub: Option<&str>) -> Vec<Gate> {
+    let slice = s.metadata.name.clone().unwrap_or_default();
+    let workers = s.spec.clusters().iter().map(|cluster| Gate::SliceHealthy {
+        namespace: s.metadata.namespace.clone(),
+        name: worker_slice_config_name(&slice, cluster),
+    });
+    let namespaces = hub
+        .map(|h| s.spec.application_namespaces_on(h))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|ns| Gate::NamespaceExists {
+            name: ns.to_owned(),
+        });
+    workers.chain(namespaces).collect()
 }
 
 #[cfg(test)]

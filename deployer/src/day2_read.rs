@@ -47,9 +47,9 @@ use ocm_types::cluster::v1::ManagedCluster;
 use serde::de::DeserializeOwned;
 
 use crate::day2::Current;
-use crate::day2_apply::WsrepReader;
 use crate::findings::object_id;
 use crate::watch::list_pods;
+use crate::wsrep::WsrepReader;
 
 /// Options of [`read_current`].
 #[derive(Clone, Copy)]
@@ -59,7 +59,7 @@ pub struct ReadOptions<'a> {
     pub release: Release,
     /// Reads the pods' `wsrep%` status (by pod name); `None` leaves [`Current::wsrep`] empty
     /// (nothing to refuse on Galera health then).
-    pub wsrep: Option<WsrepReader<'a>>,
+    pub wsrep: Option<&'a dyn WsrepReader>,
     /// The SliceConfig's namespace (`kubeslice-<project>`) for a policy in the older shape,
     /// which names the slice without it; `None` finds the one SliceConfig of that name.
     pub project_namespace: Option<&'a str>,
@@ -198,7 +198,7 @@ pub async fn read_current(
         }
     })?;
     let wsrep = match options.wsrep {
-        Some(read) => read(pods.clone()).await,
+        Some(read) => read.read(&pods).await,
         None => BTreeMap::new(),
     };
     let managed_clusters = Api::<ManagedCluster>::all(client.clone())
@@ -213,7 +213,7 @@ pub async fn read_current(
         .list(&ListParams::default())
         .await
         .map_err(|source| ReadCurrentError::Unreadable {
-            object: format!("MariaDBOpsRequest/{namespace}"),
+            object: object_id("MariaDBOpsRequest", Some(namespace), "*"),
             source,
         })?
         .items
@@ -287,22 +287,13 @@ async fn read_slice(
     policy_id: &str,
     project_namespace: Option<&str>,
 ) -> Result<SliceConfig, ReadCurrentError> {
-    let (namespace, slice_name) = match (&policy.spec.cluster_spread_constraint, &policy.spec.ocm) {
-        (Some(csc), _) if !csc.slice.slice_name.is_empty() => (
-            Some(csc.slice.project_namespace.as_str()).filter(|n| !n.is_empty()),
-            csc.slice.slice_name.as_str(),
-        ),
-        (_, Some(ocm)) if ocm.slice_name.as_deref().is_some_and(|n| !n.is_empty()) => {
-            (None, ocm.slice_name.as_deref().unwrap_or_default())
-        }
-        _ => {
-            return Err(ReadCurrentError::NoReference {
-                object: policy_id.to_owned(),
-                field: "spec.clusterSpreadConstraint.slice.sliceName (or spec.ocm.sliceName)",
-                remedy: "a distributed MariaDB's policy names the KubeSlice slice its clusters share: set it",
-            });
-        }
-    };
+    let (namespace, slice_name) = policy
+        .slice_ref()
+        .ok_or_else(|| ReadCurrentError::NoReference {
+            object: policy_id.to_owned(),
+            field: "spec.clusterSpreadConstraint.slice.sliceName (or spec.ocm.sliceName)",
+            remedy: "a distributed MariaDB's policy names the KubeSlice slice its clusters share: set it",
+        })?;
     let remedy = format!(
         "{policy_id} names it: create the SliceConfig (the walkthrough's Step 4) or fix the policy's slice name"
     );

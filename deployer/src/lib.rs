@@ -27,9 +27,12 @@
 //!
 //! Modules: `pipeline` assembles the plan from `plan` (the objects and previews),
 //! `preflight`, `survival` and `environment`; `findings` names objects; `pod_table` decodes
-//! pod ManifestWorks (pure); `conditions` says what is waited for (pure); `day2` plans day-2
-//! steps (pure, public module); `watch`, `apply`, `day2_read`, `day2_apply`, `access`,
-//! `connect` and `sql` talk to the hub. This file only declares and re-exports.
+//! pod ManifestWorks (pure); `conditions` says what is waited for, day 1 and day 2 (typed
+//! gates over kube's `Condition`); `day2` plans day-2 steps (pure, public module); `runner` is
+//! the one loop that applies a step and awaits its gates, for `apply` (day 1) and
+//! `day2_apply`; `watch` awaits the gates; `wsrep` is the [`WsrepReader`] trait; `day2_read`,
+//! `access`, `connect` and `sql` talk to the hub and the pods. This file only declares and
+//! re-exports.
 //!
 //! Features: `client` (default) is the kube edge (`apply`, `conditions`, `watch`, `connect`;
 //! kube's client and runtime, Tokio timers); without it the crate plans and judges only and
@@ -55,11 +58,15 @@ mod pipeline;
 mod plan;
 mod pod_table;
 mod preflight;
+#[cfg(feature = "client")]
+mod runner;
 #[cfg(feature = "live")]
 mod sql;
 mod survival;
 #[cfg(feature = "client")]
 mod watch;
+#[cfg(feature = "client")]
+mod wsrep;
 
 #[cfg(feature = "client")]
 pub use access::*;
@@ -67,7 +74,8 @@ pub use access::*;
 pub use apply::*;
 #[cfg(feature = "client")]
 pub use conditions::{
-    Condition, cluster_registered, mariadb_phase, namespace_exists, slice_healthy,
+    Condition, cluster_registered, mariadb_phase, namespace_exists, ops_request_final,
+    slice_healthy,
 };
 #[cfg(feature = "client")]
 pub use connect::*;
@@ -82,11 +90,15 @@ pub use pipeline::*;
 pub use plan::*;
 pub use pod_table::{PodRow, Readiness, pod_table, pods_ready, render_pod_table};
 pub use preflight::{MIN_KUBERNETES, quantity_value};
+#[cfg(feature = "client")]
+pub use runner::{ApplyOptions, FIELD_MANAGER, Progress};
 #[cfg(feature = "live")]
 pub use sql::*;
 pub use survival::*;
 #[cfg(feature = "client")]
 pub use watch::{PhaseSeen, WaitError, wait_for_phase, watch_pods};
+#[cfg(feature = "client")]
+pub use wsrep::WsrepReader;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use kubedb_types::admission::{self, Lookup, MariaDBInputs, PolicyLookup};
 use kubedb_types::apps::v1::PlacementPolicy;
 use kubedb_types::kubedb::v1::MariaDB;
 use kubedb_types::release::{CatalogEntry, PolicyShape};
+use kubedb_types::validation::{self as kubedb, Lookup, MariaDBInputs, PolicyLookup};
 use kubeslice_types::controller::v1alpha1::{Project, SliceConfig};
 use kubeslice_types::validation::{self as ks_validation, HubState};
 use ocm_types::cluster::v1::ManagedCluster;
@@ -161,7 +161,7 @@ fn placement_rules(env: &Environment, policy: &Policy) -> Vec<Finding> {
 }
 
 /// The MariaDB against the planned policy, as the MariaDB webhook of the hub's KubeDB release
-/// judges it (`kubedb_types::admission::validate_mariadb`), with the release's catalog and the
+/// judges it (`kubedb_types::validation::validate_mariadb`), with the release's catalog and the
 /// request's MariaDBVersion.
 fn mariadb_admission(env: &Environment, md: &MariaDB, pp: &PlacementPolicy) -> Vec<Finding> {
     let db = &env.database;
@@ -175,15 +175,15 @@ fn mariadb_admission(env: &Environment, md: &MariaDB, pp: &PlacementPolicy) -> V
         version: Lookup::Known(catalog.get(&db.version)),
         storage_classes: env.kubedb.storage_classes.as_deref(),
     };
-    admission::validate_mariadb(md, release, &hub)
+    kubedb::validate_mariadb(md, release, &hub)
         .into_iter()
         .map(|v| {
             let remedy = match v.rule {
-                admission::Rule::GaleraTooSmall { .. } => {
+                kubedb::Rule::GaleraTooSmall { .. } => {
                     "set replicas to 3 or more: Galera needs a majority to survive one failure"
                         .to_owned()
                 }
-                admission::Rule::VersionNotFound { .. } => {
+                kubedb::Rule::VersionNotFound { .. } => {
                     let mut names: Vec<&str> =
                         catalog.entries.iter().map(|e| e.name.as_str()).collect();
                     names.sort_by_key(|n| version_key(n));
@@ -192,12 +192,12 @@ fn mariadb_admission(env: &Environment, md: &MariaDB, pp: &PlacementPolicy) -> V
                         names.join(", ")
                     )
                 }
-                admission::Rule::DurableStorageMissing
-                | admission::Rule::StorageRequestMissing
-                | admission::Rule::StorageRequestNotPositive { .. } => {
+                kubedb::Rule::DurableStorageMissing
+                | kubedb::Rule::StorageRequestMissing
+                | kubedb::Rule::StorageRequestNotPositive { .. } => {
                     "set database.storage to a positive size, for example 1Gi".to_owned()
                 }
-                admission::Rule::StorageClassNotFound { .. } => format!(
+                kubedb::Rule::StorageClassNotFound { .. } => format!(
                     "set database.storageClass to one of the hub's classes ({}), or create the class",
                     env.kubedb
                         .storage_classes
@@ -205,7 +205,7 @@ fn mariadb_admission(env: &Environment, md: &MariaDB, pp: &PlacementPolicy) -> V
                         .unwrap_or_default()
                         .join(", ")
                 ),
-                admission::Rule::RequireSslUnsupported { .. } => {
+                kubedb::Rule::RequireSslUnsupported { .. } => {
                     "set database.version to 10.5.2 or later".to_owned()
                 }
                 _ => "fix the database request".to_owned(),
@@ -471,7 +471,7 @@ fn policy_clusters_in_slice(
     pp: &PlacementPolicy,
     slice: &SliceConfig,
 ) -> Vec<Finding> {
-    admission::validate_placement_policy_slice(pp, slice.spec.clusters())
+    kubedb::validate_placement_policy_slice(pp, slice.spec.clusters())
         .into_iter()
         .map(|v| Finding::new(Severity::Error, policy_name(env), v.to_string(), "add the cluster to the SliceConfig's spec.clusters (and register it in the project)"))
         .collect()

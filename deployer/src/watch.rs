@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Namespace;
 use kube::core::NamespaceResourceScope;
@@ -11,34 +12,185 @@ use kube::runtime::wait::{self, Condition, await_condition};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, Resource};
 use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
+use kubedb_types::ops::v1alpha1::{MariaDBOpsRequest, OpsRequestPhase};
 use kubeslice_types::controller::v1alpha1::Cluster;
 use kubeslice_types::worker::v1alpha1::WorkerSliceConfig;
 use ocm_types::work::v1::ManifestWork;
 use serde::de::DeserializeOwned;
 
 use crate::conditions::{
-    Gate, cluster_registered, mariadb_phase, namespace_exists, phase, slice_healthy,
+    Gate, cluster_registered, mariadb_phase, namespace_exists, ops_request_final, phase,
+    slice_healthy,
 };
 use crate::findings::Finding;
-use crate::pod_table::{PodRow, pod_table, pod_work_selector};
+use crate::pod_table::{PodRow, pod_table, pod_work_selector, pods_ready};
+use crate::wsrep::WsrepReader;
 
-/// Awaits `gate` with kube-runtime's [`await_condition`] for at most `timeout`; false when it
-/// did not hold in time or the watch failed.
-pub(crate) async fn await_gate(client: &Client, gate: &Gate, timeout: Duration) -> bool {
+/// How awaiting a gate ended.
+pub(crate) enum GateOutcome {
+    /// It holds.
+    Held,
+    /// It did not hold in time (or the watch failed).
+    NotInTime,
+    /// The OpsRequest ended in another final phase than `Successful`.
+    OpsFailed {
+        /// The final phase.
+        phase: OpsRequestPhase,
+        /// `type=status: reason: message` of each of its conditions.
+        conditions: Vec<String>,
+    },
+}
+
+impl From<bool> for GateOutcome {
+    fn from(held: bool) -> Self {
+        if held {
+            GateOutcome::Held
+        } else {
+            GateOutcome::NotInTime
+        }
+    }
+}
+
+/// Awaits `gate` for at most `timeout`: the object gates with kube-runtime's
+/// [`await_condition`], the OpsRequest and the pod table with watches, Galera's convergence by
+/// asking `wsrep` with `retry`'s delays. `note` hears what is worth telling while waiting (an
+/// OpsRequest queued `Pending` behind another of the database).
+pub(crate) async fn await_gate(
+    client: &Client,
+    gate: &Gate,
+    timeout: Duration,
+    wsrep: Option<&dyn WsrepReader>,
+    retry: ExponentialBuilder,
+    note: &mut impl FnMut(String),
+) -> GateOutcome {
     match gate {
         Gate::NamespaceExists { name } => {
             let api = Api::<Namespace>::all(client.clone());
-            within(timeout, api, name, namespace_exists()).await
+            within(timeout, api, name, namespace_exists()).await.into()
         }
         Gate::ClusterRegistered { namespace, name } => {
             let api = api::<Cluster>(client, namespace.as_deref());
-            within(timeout, api, name, cluster_registered()).await
+            within(timeout, api, name, cluster_registered())
+                .await
+                .into()
         }
         Gate::SliceHealthy { namespace, name } => {
             let api = api::<WorkerSliceConfig>(client, namespace.as_deref());
-            within(timeout, api, name, slice_healthy()).await
+            within(timeout, api, name, slice_healthy()).await.into()
+        }
+        Gate::OpsRequestSucceeded {
+            namespace,
+            name,
+            database,
+        } => {
+            let api: Api<MariaDBOpsRequest> = Api::namespaced(client.clone(), namespace);
+            // KubeDB runs one OpsRequest per database; the others wait `Pending`
+            // (simulated_clusters::ops has the upstream sources).
+            let queued = |phase| {
+                if phase == Some(OpsRequestPhase::Pending) {
+                    note(format!(
+                        "Pending, queued behind another MariaDBOpsRequest for {namespace}/{database} (KubeDB runs one per database)"
+                    ));
+                }
+            };
+            let seen = tokio::time::timeout(timeout, await_ops_final(api, name, queued))
+                .await
+                .ok()
+                .flatten();
+            let Some(seen) = seen else {
+                return GateOutcome::NotInTime;
+            };
+            match seen.phase().unwrap_or(OpsRequestPhase::Failed) {
+                OpsRequestPhase::Successful => GateOutcome::Held,
+                phase => GateOutcome::OpsFailed {
+                    phase,
+                    conditions: seen
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.conditions.as_ref())
+                        .map(|cs| {
+                            cs.iter()
+                                .map(|c| {
+                                    format!(
+                                        "{}={}: {}: {}",
+                                        c.type_,
+                                        c.status,
+                                        c.reason.as_deref().unwrap_or_default(),
+                                        c.message.as_deref().unwrap_or_default()
+                                    )
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                },
+            }
+        }
+        Gate::PodsReady {
+            namespace,
+            database,
+            count,
+        } => {
+            let (_, ok) = watch_pods(
+                client,
+                namespace,
+                database,
+                timeout,
+                pods_ready(*count as usize),
+            )
+            .await;
+            ok.into()
+        }
+        Gate::WsrepConverged {
+            namespace,
+            database,
+            count,
+        } => {
+            let Some(read) = wsrep else {
+                return GateOutcome::Held;
+            };
+            let want = u64::from(*count);
+            let check = || async {
+                let (rows, _) = list_pods(client, namespace, database)
+                    .await
+                    .map_err(|_| ())?;
+                let status = read.read(&rows).await;
+                let converged = status.len() as u64 == want
+                    && status
+                        .values()
+                        .all(|s| s.is_synced_primary_member() && s.cluster_size == Some(want));
+                if converged { Ok(()) } else { Err(()) }
+            };
+            let converged =
+                tokio::time::timeout(timeout, check.retry(retry).sleep(tokio::time::sleep)).await;
+            matches!(converged, Ok(Ok(()))).into()
         }
     }
+}
+
+/// Watches the OpsRequest `name` (list then watch on its name, resumed with kube-runtime's
+/// backoff) until [`ops_request_final`] holds, handing every phase change to `seen`; `None`
+/// when the watch ends first.
+async fn await_ops_final(
+    api: Api<MariaDBOpsRequest>,
+    name: &str,
+    mut seen: impl FnMut(Option<OpsRequestPhase>),
+) -> Option<MariaDBOpsRequest> {
+    let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
+    let stream = watcher(api, config).default_backoff().applied_objects();
+    let mut stream = std::pin::pin!(stream);
+    let mut last = None;
+    while let Some(item) = stream.next().await {
+        let Ok(ops) = item else { continue };
+        let phase = ops.phase();
+        if last != Some(phase) {
+            last = Some(phase);
+            seen(phase);
+        }
+        if ops_request_final().matches_object(Some(&ops)) {
+            return Some(ops);
+        }
+    }
+    None
 }
 
 /// The namespaced kind `K` in `namespace`, or in every namespace when `None`.

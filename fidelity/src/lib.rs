@@ -4,7 +4,7 @@
 //! The pinned files live in the project's `shared/` folder (`upstream/` CRDs, samples and
 //! KubeDB releases; `cases/` real-world inputs; `reference/` notes), beside the workspace or
 //! wherever [`SHARED_ENV`] names. A user's clone has no such folder: what the crates need at
-//! run time is their own data, derived from the pins by [`derive`] (the `derive-data` binary
+//! run time is their own data, derived from the pins by [`derive`](mod@derive) (the `derive-data` binary
 //! writes it, `tests/data.rs` re-derives it and fails on any difference). Every test that
 //! compares with the pins asks [`shared`] for the folder:
 //!

@@ -479,6 +479,22 @@ impl WsrepStatus {
     pub fn is_primary(&self) -> bool {
         self.cluster_status == Some(ClusterStatus::Primary)
     }
+
+    /// `true` when the node is a Synced member of a Primary component
+    /// (`wsrep_cluster_status=Primary`, `wsrep_local_state=4`): it serves queries and holds
+    /// the component's latest state. A donor, a joiner or a node outside the Primary
+    /// component is not one.
+    ///
+    /// ```
+    /// use galera::status::WsrepStatus;
+    /// let s = WsrepStatus::from_pairs([("wsrep_cluster_status", "Primary"), ("wsrep_local_state", "4")]).unwrap();
+    /// assert!(s.is_synced_primary_member());
+    /// let donor = WsrepStatus::from_pairs([("wsrep_cluster_status", "Primary"), ("wsrep_local_state", "2")]).unwrap();
+    /// assert!(!donor.is_synced_primary_member());
+    /// ```
+    pub fn is_synced_primary_member(&self) -> bool {
+        self.is_primary() && self.local_state == Some(LocalState::Synced)
+    }
 }
 
 /// Tab-separated rows (or `name value` rows separated by spaces), without a header.

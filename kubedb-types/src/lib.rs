@@ -14,7 +14,7 @@
 //!
 //! Every optional field is an `Option` that is skipped when `None`, so an object read and
 //! written back is unchanged and server-side apply claims only what was set. The
-//! [`admission`] module reproduces the checks KubeDB's and kubeops' webhooks make, so a bad
+//! [`validation`] module reproduces the checks KubeDB's and kubeops' webhooks make, so a bad
 //! object is caught before it reaches a cluster, for the KubeDB [`release`] the hub runs
 //! (its pinned CRDs and MariaDBVersion catalog are embedded at build time).
 //!
@@ -29,7 +29,6 @@
 // duplicated attribute.
 #![allow(clippy::duplicated_attributes)]
 
-pub mod admission;
 pub mod apps;
 pub mod autoscaling;
 pub mod catalog;
@@ -37,11 +36,7 @@ pub mod common;
 pub mod kubedb;
 pub mod ops;
 pub mod release;
-
-/// Schema of a free-form JSON value: any object, kept as is by the API server.
-pub(crate) fn free_form(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({ "x-kubernetes-preserve-unknown-fields": true })
-}
+pub mod validation;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -4,7 +4,7 @@
 //! server of their hub serves that release's CRDs and runs that release's webhooks. The two
 //! releases supported now differ in the shape of the PlacementPolicy (see [`PolicyShape`]), in
 //! the MariaDB CRD (newer core pod-spec fields) and in a few webhook rules (see
-//! [`crate::admission`]). Adding a release is data (its folder of pinned files) plus the rules
+//! [`crate::validation`]). Adding a release is data (its folder of pinned files) plus the rules
 //! that changed.
 //!
 //! What the product knows of each release is the crate's own data (`data/<release>/`): the

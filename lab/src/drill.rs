@@ -42,10 +42,11 @@ use galera::recovery::{
 use galera::sim::{Cluster, Event, NodeSpec};
 use galera::transfer::StateTransfer;
 
-use crate::{Lab, LabError};
+use crate::error::LabError;
+use crate::lab::Lab;
 
 /// How long a step waits for the servers to agree with the model. Failure detection with
-/// [`crate::FAST_EVS`] takes 2 to 3 s; a join by SST a few seconds more.
+/// [`FAST_EVS`](crate::lab::FAST_EVS) takes 2 to 3 s; a join by SST a few seconds more.
 pub const SETTLE: Duration = Duration::from_secs(60);
 
 /// The database and table the drills write to.

@@ -17,7 +17,9 @@ use kubedb_types::kubedb::v1::WsrepSstMethod;
 use serde_json::Value;
 use simulated_clusters::{PodError, PodRuntime, PodState, ScheduledPod};
 
-use crate::{Lab, LabError, SliceSpec, is_ready};
+use crate::error::LabError;
+use crate::lab::{Lab, SliceSpec};
+use crate::server::is_ready;
 
 impl SliceSpec {
     /// The slice of a deployer plan: its SliceConfig's `sliceSubnet`, `maxClusters` and
@@ -363,6 +365,32 @@ impl PodRuntime for LabPods {
             tracing::warn!(pod = %name, error = %e, "lab: pc.bootstrap");
         }
         self.forget();
+    }
+}
+
+/// The lab's servers' `wsrep%` status, read over each pod's Unix socket
+/// ([`Lab::status_live`]), as the day-2 planner and the runner read a real cluster's
+/// (`deployer::WsrepReader`): pods without a running server are left out.
+impl deployer::WsrepReader for Lab {
+    fn read<'a>(
+        &'a self,
+        pods: &'a [deployer::PodRow],
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = BTreeMap<String, galera::status::WsrepStatus>>
+                + Send
+                + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            let mut out = BTreeMap::new();
+            for row in pods {
+                if let Ok(status) = self.status_live(&row.pod).await {
+                    out.insert(row.pod.clone(), status);
+                }
+            }
+            out
+        })
     }
 }
 

@@ -1,17 +1,24 @@
-//! Commands, processes, run-unique names and the removal of what labs made.
+//! Commands, processes, run-unique names and the removal of what labs made: the files the lab
+//! runs and the check that they are there ([`preflight`]), and the registry of open labs that
+//! Ctrl-C, SIGTERM and SIGHUP clean up. It knows a lab only as [`Registered`], so it needs
+//! nothing of the modules that use it.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, Once, Weak};
+use std::sync::{Mutex, Once, Weak};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
 use crate::error::LabError;
-use crate::{Inner, LabOptions, MARIADBD, PROVIDER};
+
+/// Debian's Galera 4 provider, the path the deployer's `galera.cnf` names.
+pub const PROVIDER: &str = "/usr/lib/galera/libgalera_smm.so";
+/// The server.
+pub const MARIADBD: &str = "/usr/sbin/mariadbd";
 
 /// What every lab name starts with.
 const PREFIX: &str = "dglab-";
@@ -158,16 +165,17 @@ fn sql_string(s: &str) -> String {
 }
 
 /// `<dir>/data`: `mariadb-install-db`, then a `--bootstrap` run that leaves root only as
-/// `root@localhost` and `root@'%'` with the password (as the official image's entrypoint
-/// does with `MARIADB_ROOT_HOST` left at `%`).
-pub(crate) fn make_template(dir: &Path, o: &LabOptions) -> Result<(), LabError> {
+/// `root@localhost` and `root@'%'` with `root_password` (as the official image's entrypoint
+/// does with `MARIADB_ROOT_HOST` left at `%`); `small` with an 8 MiB redo log
+/// (`LabOptions::small`).
+pub(crate) fn make_template(dir: &Path, root_password: &str, small: bool) -> Result<(), LabError> {
     std::fs::create_dir_all(dir).map_err(LabError::io(dir))?;
     chown_mysql(dir)?;
     let data = format!("--datadir={}", dir.join("data").display());
     // A directory of its own for temporary tables: a server starting removes every `#sql*`
     // file in its tmpdir, so labs running side by side must not share /tmp.
     let tmp = own_tmpdir(dir)?;
-    let small: &[&str] = if o.small {
+    let small: &[&str] = if small {
         &["--innodb-log-file-size=8M"]
     } else {
         &[]
@@ -182,7 +190,7 @@ pub(crate) fn make_template(dir: &Path, o: &LabOptions) -> Result<(), LabError> 
     ];
     install.extend_from_slice(small);
     run("/usr/bin/mariadb-install-db", &install)?;
-    let pw = sql_string(&o.root_password);
+    let pw = sql_string(root_password);
     let sql = format!(
         "FLUSH PRIVILEGES;\n\
          DELETE FROM mysql.global_priv WHERE User='root' AND Host<>'localhost';\n\
@@ -247,7 +255,15 @@ pub(crate) fn next_id() -> String {
     )
 }
 
-static REGISTRY: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
+/// An open lab as the registry knows it: its id and the removal of what it made.
+pub(crate) trait Registered: Send + Sync {
+    /// The lab's run-unique id ([`next_id`]).
+    fn id(&self) -> &str;
+    /// Removes what the lab made; safe to call twice.
+    fn cleanup(&self);
+}
+
+static REGISTRY: Mutex<Vec<Weak<dyn Registered>>> = Mutex::new(Vec::new());
 static HANDLER: Once = Once::new();
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -258,7 +274,7 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
-pub(crate) fn register(inner: &Arc<Inner>) {
+pub(crate) fn register(lab: Weak<dyn Registered>) {
     HANDLER.call_once(|| {
         // Fails when the program has its own handler: it then calls cleanup_all itself.
         let _ = ctrlc::set_handler(|| {
@@ -269,12 +285,12 @@ pub(crate) fn register(inner: &Arc<Inner>) {
     });
     let mut r = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
     r.retain(|w| w.strong_count() > 0);
-    r.push(Arc::downgrade(inner));
+    r.push(lab);
 }
 
-pub(crate) fn unregister(inner: &Arc<Inner>) {
+pub(crate) fn unregister(id: &str) {
     let mut r = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
-    r.retain(|w| w.upgrade().is_some_and(|i| i.id() != inner.id()));
+    r.retain(|w| w.upgrade().is_some_and(|i| i.id() != id));
 }
 
 /// Removes what every open lab of this process made (processes, namespaces, links,
@@ -282,7 +298,7 @@ pub(crate) fn unregister(inner: &Arc<Inner>) {
 /// runs, for programs that install a handler of their own. The labs stay usable only for
 /// dropping.
 pub fn cleanup_all() {
-    let labs: Vec<Arc<Inner>> = REGISTRY
+    let labs: Vec<std::sync::Arc<dyn Registered>> = REGISTRY
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .iter()
@@ -326,6 +342,7 @@ pub(crate) fn sweep_stale() {
 #[cfg(test)]
 mod tests {
     use super::check;
+    use crate::error::LabError;
 
     #[test]
     fn missing_programs_are_named_with_the_install_command() {
@@ -347,10 +364,7 @@ mod tests {
             both.contains("/nonexistent/mariadbd") && both.contains("needs root"),
             "{both}"
         );
-        assert!(matches!(
-            check(&["/"], false),
-            Err(crate::LabError::NotRoot)
-        ));
+        assert!(matches!(check(&["/"], false), Err(LabError::NotRoot)));
         assert!(check(&["/"], true).is_ok());
     }
 }

@@ -7,7 +7,7 @@
 //!   up (the first rule in list order that lists the ordinal wins; an unmapped ordinal is an
 //!   error), the storage-class override, and the kubeops webhook rules (contiguous indices,
 //!   append-or-truncate updates, replicas covered, clusters in the slice).
-//! - [`reference`]: a direct, slow transcription of the upstream loops, the oracle of the
+//! - [`reference`](mod@reference): a direct, slow transcription of the upstream loops, the oracle of the
 //!   property tests and the baseline of the benchmarks.
 //! - [`spread`]: which node each pod lands on inside one cluster under the policy's zone and
 //!   node spread constraints and node-affinity domains.
@@ -32,6 +32,7 @@ pub mod reference;
 pub mod spread;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+mod survival;
 
 pub use mapping::{Mapping, PlacementError};
 pub use policy::{Ordinal, Policy, PolicyViolation, Rule};

@@ -16,34 +16,13 @@
 //! assert_eq!(plan.report.survivable_clusters(), 3);
 //! ```
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::mapping::Mapping;
 use crate::policy::{Policy, Rule};
-
-/// Decides whether the members still connected keep a primary component after the others
-/// failed. `alive` and `lost` are vote weights summed over the members of the last primary
-/// view.
-pub trait Survival {
-    /// `true` when the `alive` side keeps (or can re-form) the primary component.
-    fn survives(&self, alive: u64, lost: u64) -> bool;
-}
-
-/// A strict weighted majority: `2·alive > alive + lost`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StrictMajority;
-
-impl Survival for StrictMajority {
-    fn survives(&self, alive: u64, lost: u64) -> bool {
-        2 * alive > alive + lost
-    }
-}
-
-impl<F: Fn(u64, u64) -> bool> Survival for F {
-    fn survives(&self, alive: u64, lost: u64) -> bool {
-        self(alive, lost)
-    }
-}
+pub use crate::survival::{
+    Failure, Outcome, StrictMajority, Survival, SurvivalReport, Votes, survival_report, votes_of,
+};
 
 /// A cluster that may take replicas.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -82,167 +61,6 @@ pub struct DistributeOptions {
     /// Vote-only arbiters (garbd) to place, one per cluster, on the clusters with the least
     /// capacity (they become `Arbiter` rules of the failover policy).
     pub arbiters: u32,
-}
-
-/// A failure the report judges.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Failure {
-    /// One cluster is lost.
-    Cluster(String),
-    /// Every cluster whose label `key` is `value` is lost.
-    Domain {
-        /// Label key.
-        key: String,
-        /// Label value.
-        value: String,
-    },
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Cluster(c) => f.write_str(c),
-            Failure::Domain { key, value } => write!(f, "{key}={value}"),
-        }
-    }
-}
-
-/// How one failure ends.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    /// The failure.
-    pub failure: Failure,
-    /// Votes left.
-    pub alive: u64,
-    /// Votes before the failure.
-    pub total: u64,
-    /// Whether a primary component remains.
-    pub survives: bool,
-}
-
-/// Which single failures a layout survives.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SurvivalReport {
-    /// One outcome per cluster, then per domain, in name order.
-    pub outcomes: Vec<Outcome>,
-}
-
-impl SurvivalReport {
-    /// Survivable single-cluster failures.
-    pub fn survivable_clusters(&self) -> usize {
-        self.count(|f| matches!(f, Failure::Cluster(_)))
-    }
-
-    /// Survivable single-domain failures.
-    pub fn survivable_domains(&self) -> usize {
-        self.count(|f| matches!(f, Failure::Domain { .. }))
-    }
-
-    fn count(&self, kind: impl Fn(&Failure) -> bool) -> usize {
-        self.outcomes
-            .iter()
-            .filter(|o| kind(&o.failure) && o.survives)
-            .count()
-    }
-
-    /// The failures this layout survives.
-    pub fn survived(&self) -> impl Iterator<Item = &Failure> {
-        self.outcomes
-            .iter()
-            .filter(|o| o.survives)
-            .map(|o| &o.failure)
-    }
-
-    /// The outcome of one failure.
-    pub fn outcome(&self, failure: &Failure) -> Option<&Outcome> {
-        self.outcomes.iter().find(|o| &o.failure == failure)
-    }
-}
-
-/// Votes per cluster: data replicas and arbiters.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Votes {
-    /// Data replicas per cluster.
-    pub data: BTreeMap<String, u32>,
-    /// Arbiters per cluster.
-    pub arbiters: BTreeMap<String, u32>,
-}
-
-impl Votes {
-    fn of(&self, cluster: &str) -> u64 {
-        self.data.get(cluster).copied().unwrap_or(0) as u64
-            + self.arbiters.get(cluster).copied().unwrap_or(0) as u64
-    }
-
-    fn total(&self) -> u64 {
-        self.data
-            .values()
-            .chain(self.arbiters.values())
-            .map(|&v| v as u64)
-            .sum()
-    }
-}
-
-/// Judges every single-cluster failure (for the clusters in `votes` and `labels`) and every
-/// single-domain failure (for `domain_keys`).
-pub fn survival_report(
-    votes: &Votes,
-    labels: &BTreeMap<String, BTreeMap<String, String>>,
-    domain_keys: &[String],
-    survival: &dyn Survival,
-) -> SurvivalReport {
-    let total = votes.total();
-    let mut clusters: Vec<&String> = votes
-        .data
-        .keys()
-        .chain(votes.arbiters.keys())
-        .chain(labels.keys())
-        .collect();
-    clusters.sort();
-    clusters.dedup();
-    let judge = |failure: Failure, lost: u64| Outcome {
-        survives: survival.survives(total - lost, lost),
-        alive: total - lost,
-        total,
-        failure,
-    };
-    let mut outcomes: Vec<Outcome> = clusters
-        .iter()
-        .map(|c| judge(Failure::Cluster((*c).clone()), votes.of(c)))
-        .collect();
-    for key in domain_keys {
-        let mut domains: BTreeMap<&str, u64> = BTreeMap::new();
-        for c in &clusters {
-            if let Some(value) = labels.get(*c).and_then(|l| l.get(key)) {
-                *domains.entry(value).or_default() += votes.of(c);
-            }
-        }
-        outcomes.extend(domains.into_iter().map(|(value, lost)| {
-            judge(
-                Failure::Domain {
-                    key: key.clone(),
-                    value: value.to_owned(),
-                },
-                lost,
-            )
-        }));
-    }
-    SurvivalReport { outcomes }
-}
-
-/// Votes of the first `replicas` ordinals of a policy (plus its Arbiter rules, one vote each).
-pub fn votes_of(policy: &Policy, replicas: u32) -> Result<Votes, crate::mapping::PlacementError> {
-    let mapping = Mapping::build(policy);
-    let mut votes = Votes::default();
-    for cluster in mapping.assign(replicas)? {
-        *votes.data.entry(cluster.to_owned()).or_default() += 1;
-    }
-    for rule in &policy.rules {
-        if rule.role == kubedb_types::apps::v1::RuleRole::Arbiter {
-            *votes.arbiters.entry(rule.cluster.clone()).or_default() += 1;
-        }
-    }
-    Ok(votes)
 }
 
 /// A chosen layout and how it survives failures.
@@ -711,6 +529,133 @@ pub fn migrate(
         });
     }
     Ok(steps)
+}
+
+/// [`migrate`], or, when no direct sequence exists because a cluster losing members holds an
+/// ordinal below the target count (ordinals cannot move between clusters, so the PetSet must
+/// first shrink below it), two runs: down to the longest prefix of the current layout that the
+/// target keeps, one ordinal at a time, then [`migrate`] up to the target. A direct path keeps
+/// min(start, target) replicas, as [`migrate`] does; the prefix must hold at least
+/// `min_members`, and every state on the way down must survive every single
+/// failure that both the start and the target survive (not what the prefix happens to survive
+/// too: the growth after it is judged by [`migrate`] against the target). Each step is a legal
+/// policy update of the previous one (only the highest indices removed, or indices appended).
+///
+/// # Errors
+/// [`migrate`]'s, and [`PlanError::NoLegalSequence`] naming the prefix that is too small or
+/// the loss a state on the way down would no longer survive.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use placement::Policy;
+/// use placement::plan::{migrate, migrate_through_prefix, Candidate, DistributeOptions, StrictMajority};
+/// // c0 = 0,2,3,6,7 and c1 = 1,4,5 (8 members) to 2 + 2: ordinal 2 on c0 is below the target
+/// // count, so the set must shrink to the prefix 0,1,2 (3 members) before c1 can take ordinal 3.
+/// let policy = Policy::from_pairs([("c0", vec![0, 2, 3, 6, 7]), ("c1", vec![1, 4, 5])]);
+/// let target = BTreeMap::from([("c0".to_owned(), 2), ("c1".to_owned(), 2)]);
+/// let candidates = [Candidate::new("c0", 8), Candidate::new("c1", 8)];
+/// let options = DistributeOptions::default();
+/// assert!(migrate(&policy, 8, &target, &candidates, &options, &StrictMajority).is_err());
+/// let path = migrate_through_prefix(&policy, 8, &target, &candidates, &options, &StrictMajority, 3).unwrap();
+/// assert!(path.iter().all(|step| step.replicas >= 3));
+/// assert_eq!(path.last().unwrap().replicas, 4);
+/// ```
+pub fn migrate_through_prefix(
+    current: &Policy,
+    replicas: u32,
+    target: &BTreeMap<String, u32>,
+    candidates: &[Candidate],
+    options: &DistributeOptions,
+    survival: &dyn Survival,
+    min_members: u32,
+) -> Result<Vec<Step>, PlanError> {
+    let direct = match migrate(current, replicas, target, candidates, options, survival) {
+        Ok(path) => return Ok(path),
+        Err(e @ PlanError::NoLegalSequence(_)) => e,
+        Err(e) => return Err(e),
+    };
+    let inner = direct.to_string();
+    let inner = inner
+        .strip_prefix("no legal sequence of policy updates reaches the target: ")
+        .unwrap_or(&inner);
+    let assigned = Mapping::build(current)
+        .assign(replicas)
+        .map_err(|e| PlanError::InvalidPolicy(e.to_string()))?
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    let mut prefix: BTreeMap<String, u32> = BTreeMap::new();
+    for c in &assigned {
+        let have = prefix.get(c).copied().unwrap_or(0);
+        if have >= target.get(c).copied().unwrap_or(0) {
+            break;
+        }
+        prefix.insert(c.clone(), have + 1);
+    }
+    let k: u32 = prefix.values().sum();
+    if k < min_members {
+        return Err(PlanError::NoLegalSequence(format!(
+            "{inner}; the way through keeps only ordinals 0..{k} ({k} members), fewer than {min_members}"
+        )));
+    }
+    let mut start = BTreeMap::new();
+    for c in &assigned {
+        *start.entry(c.clone()).or_insert(0u32) += 1;
+    }
+    // Every cluster of the start and the target is judged, as `migrate` judges them: losing
+    // one that a layout does not use is survived (found by the property over the upstream
+    // loop: a drain passed through states where losing the drained cluster lost quorum).
+    let mut labels = labels_of(candidates);
+    for c in target.keys().chain(assigned.iter()) {
+        labels.entry(c.clone()).or_default();
+    }
+    let survived = |data: &BTreeMap<String, u32>| -> BTreeSet<String> {
+        let votes = Votes {
+            data: data
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(c, n)| (c.clone(), *n))
+                .collect(),
+            arbiters: BTreeMap::new(),
+        };
+        survival_report(&votes, &labels, &options.domain_keys, survival)
+            .survived()
+            .map(|f| f.to_string())
+            .collect()
+    };
+    // Shrink to the prefix one ordinal at a time, keeping what the start and the final
+    // target both survive (not what the prefix happens to survive too: the growth after it
+    // is judged by `migrate` against the target).
+    let (s, t) = (survived(&start), survived(target));
+    let mut path = Vec::new();
+    let mut rules = current.rules.clone();
+    let mut state = start.clone();
+    for n in (k as usize..assigned.len()).rev() {
+        let c = &assigned[n];
+        if let Some(v) = state.get_mut(c) {
+            *v -= 1;
+        }
+        let now = survived(&state);
+        if let Some(lost) = s.intersection(&t).find(|f| !now.contains(*f)) {
+            return Err(PlanError::NoLegalSequence(format!(
+                "{inner}; shrinking to the {k} members the target keeps would no longer survive losing {lost} once ordinal {n} on {c} is removed"
+            )));
+        }
+        for rule in &mut rules {
+            rule.indices.retain(|&i| (i as usize) < n);
+        }
+        path.push(Step {
+            policy: Policy {
+                rules: rules.clone(),
+            },
+            replicas: n as u32,
+        });
+    }
+    let mid = path
+        .last()
+        .map_or_else(|| current.clone(), |s| s.policy.clone());
+    path.extend(migrate(&mid, k, target, candidates, options, survival)?);
+    Ok(path)
 }
 
 fn grow(

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use kubedb_types::admission::{self, Distribution};
 use kubedb_types::apps::v1::{DistributionRule, PlacementPolicy, RuleRole};
+use kubedb_types::validation::{self as kubedb, Distribution};
 
 /// A PetSet ordinal (the `N` of `<petset>-N`), absolute: distributed placement requires
 /// `spec.ordinals.start == 0`, so the pod index and the ordinal are the same number.
@@ -44,7 +44,7 @@ pub struct PolicyViolation {
     /// The rule's position in the list, when the violation belongs to one rule.
     pub position: Option<usize>,
     /// What is wrong.
-    pub rule: admission::Rule,
+    pub rule: kubedb::Rule,
 }
 
 impl Policy {
@@ -139,7 +139,7 @@ impl Policy {
     /// Every negative index, duplicate and run of missing indices is reported.
     pub fn validate(&self) -> Vec<PolicyViolation> {
         let d = self.distribution();
-        with_positions(&d, admission::index_violations(&d))
+        with_positions(&d, kubedb::index_violations(&d))
     }
 
     /// The kubeops update rules: `self` → `new` must leave `new` valid and move no existing
@@ -149,7 +149,7 @@ impl Policy {
         let (old_d, new_d) = (self.distribution(), new.distribution());
         out.extend(with_positions(
             &new_d,
-            admission::moved_indices(&old_d, &new_d),
+            kubedb::moved_indices(&old_d, &new_d),
         ));
         out
     }
@@ -162,14 +162,14 @@ impl Policy {
         if start != 0 {
             out.push(PolicyViolation {
                 position: None,
-                rule: admission::Rule::OrdinalsStartNotZero { start },
+                rule: kubedb::Rule::OrdinalsStartNotZero { start },
             });
         }
-        let indices = admission::uncovered_indices(&self.distribution(), replicas);
+        let indices = kubedb::uncovered_indices(&self.distribution(), replicas);
         if !indices.is_empty() {
             out.push(PolicyViolation {
                 position: None,
-                rule: admission::Rule::ReplicaIndexNotCovered { indices },
+                rule: kubedb::Rule::ReplicaIndexNotCovered { indices },
             });
         }
         out
@@ -184,7 +184,7 @@ impl Policy {
             .filter(|(_, r)| !slice_clusters.contains(&r.cluster))
             .map(|(i, r)| PolicyViolation {
                 position: Some(i),
-                rule: admission::Rule::ClusterNotInSlice {
+                rule: kubedb::Rule::ClusterNotInSlice {
                     cluster: r.cluster.clone(),
                     slice: slice.to_owned(),
                 },
@@ -193,7 +193,7 @@ impl Policy {
     }
 }
 
-fn with_positions(d: &Distribution<'_>, v: Vec<(usize, admission::Rule)>) -> Vec<PolicyViolation> {
+fn with_positions(d: &Distribution<'_>, v: Vec<(usize, kubedb::Rule)>) -> Vec<PolicyViolation> {
     v.into_iter()
         .map(|(p, rule)| PolicyViolation {
             position: (p < d.len()).then_some(p),

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use kubedb_types::admission::Rule as AdmissionRule;
 use kubedb_types::apps::v1::{
     NodeAffinityRule, PlacementPolicy, RuleRole, SpreadConstraint, TopologyDomain,
     WhenUnsatisfiable,
 };
+use kubedb_types::validation::Rule as AdmissionRule;
 use placement::plan::*;
 use placement::spread::{Node, SpreadError, SpreadProblem, spread};
 use placement::{Mapping, PlacementError, Policy};

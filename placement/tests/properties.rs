@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use kubedb_types::apps::v1::{SpreadConstraint, WhenUnsatisfiable};
 use placement::plan::{
-    Candidate, DistributeOptions, StrictMajority, distribute, migrate, scale, survival_report,
-    votes_of,
+    Candidate, DistributeOptions, StrictMajority, distribute, migrate, migrate_through_prefix,
+    scale, survival_report, votes_of,
 };
 use placement::spread::spread;
 use placement::strategies::*;
@@ -196,6 +196,53 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The way through the prefix: judged by the upstream loop itself (`reference::assign`,
+    /// not `Mapping` or `votes_of`), every step is a legal update of the previous one, keeps at
+    /// least 3 members (or min(start, target) when that is fewer, as a direct `migrate` does),
+    /// survives every single-cluster loss that both the start and the target
+    /// survive (a strict majority of the members counted here), and the last one is the target.
+    #[test]
+    fn migrate_through_prefix_keeps_invariants(current in valid_policy(3, 8), target_counts in (0u32..4, 2u32..4, 1u32..4, 0u32..3)) {
+        prop_assume!(!current.is_empty());
+        let replicas = current.len() as u32;
+        let (a, b, c, d) = target_counts;
+        let target: BTreeMap<String, u32> = [a, b, c, d].iter().enumerate().map(|(i, &n)| (format!("c{i}"), n)).filter(|(_, n)| *n > 0).collect();
+        let cands: Vec<Candidate> = (0..4).map(|i| Candidate::new(&format!("c{i}"), 10)).collect();
+        let Ok(steps) = migrate_through_prefix(&current, replicas, &target, &cands, &DistributeOptions::default(), &StrictMajority, 3) else {
+            return Ok(());
+        };
+        let counts = |p: &Policy, n: u32| -> BTreeMap<String, u32> {
+            let mut out = BTreeMap::new();
+            for cluster in reference::assign(p, n) {
+                *out.entry(cluster.expect("every running ordinal has a cluster").to_owned()).or_insert(0) += 1;
+            }
+            out
+        };
+        let survives = |layout: &BTreeMap<String, u32>, lost: &str| {
+            let all: u32 = layout.values().sum();
+            let gone = layout.get(lost).copied().unwrap_or(0);
+            2 * (all - gone) > all
+        };
+        let start = counts(&current, replicas);
+        let owed: Vec<String> = (0..4).map(|i| format!("c{i}")).filter(|c| survives(&start, c) && survives(&target, c)).collect();
+        let mut prev = current.clone();
+        for step in &steps {
+            prop_assert!(prev.validate_update(&step.policy).is_empty(), "{:?} -> {:?}", prev, step.policy);
+            prop_assert!(step.replicas >= 3.min(replicas).min(target.values().sum()), "{} members", step.replicas);
+            let now = counts(&step.policy, step.replicas);
+            for c in &owed {
+                prop_assert!(survives(&now, c), "losing {c} not survived at {now:?}");
+            }
+            prev = step.policy.clone();
+        }
+        let last = steps.last().map(|s| counts(&s.policy, s.replicas)).unwrap_or_else(|| start.clone());
+        prop_assert_eq!(last, target);
+    }
+}
+
 trait Pair {
     fn survives_pair(&self, alive: u64, lost: u64) -> bool;
 }
@@ -205,4 +252,27 @@ impl Pair for StrictMajority {
         use placement::plan::Survival;
         self.survives(alive, lost)
     }
+}
+
+/// Found by `migrate_through_prefix_keeps_invariants`: c0 = 0,1,2,6 and c1 = 3,4,5 to c0 = 3
+/// (c1 drained). Ordinal 6 must go first, leaving 3 + 3 members: losing c1 would then lose
+/// quorum, which both the start and the drained target survive. No legal sequence exists;
+/// the planner used to return one (it judged only the clusters the target uses).
+#[test]
+fn a_drain_never_passes_through_a_layout_that_loses_quorum_to_the_drained_cluster() {
+    let current = Policy::from_pairs([("c0", vec![2, 1, 0, 6]), ("c1", vec![4, 3, 5])]);
+    let target = BTreeMap::from([("c0".to_owned(), 3)]);
+    let cands: Vec<Candidate> = (0..2)
+        .map(|i| Candidate::new(&format!("c{i}"), 10))
+        .collect();
+    let found = migrate_through_prefix(
+        &current,
+        7,
+        &target,
+        &cands,
+        &DistributeOptions::default(),
+        &StrictMajority,
+        3,
+    );
+    assert!(found.is_err(), "{found:?}");
 }

@@ -1,19 +1,19 @@
 //! The KubeDB and kubeops validating webhooks of one KubeDB release, as admission functions of
 //! the fake hub: what a hub running that release answers when a MariaDB, PlacementPolicy or
-//! PetSet is written. The rules are `kubedb_types::admission`'s, per release; what a webhook
+//! PetSet is written. The rules are `kubedb_types::validation`'s, per release; what a webhook
 //! reads from the hub (the referenced policy, the MariaDBVersion, the SliceConfig) is read
 //! from the hub's store, never from a plan.
 
 use std::sync::Arc;
 
-use kubedb_types::admission::{
-    self, Lookup, MariaDBInputs, OpsRequestInputs, PolicyLookup, SliceLookup, Violation,
-};
 use kubedb_types::apps::v1::{PetSet, PlacementPolicy};
 use kubedb_types::catalog::v1alpha1::MariaDBVersion;
 use kubedb_types::kubedb::v1::MariaDB;
 use kubedb_types::ops::v1alpha1::MariaDBOpsRequest;
 use kubedb_types::release::{CatalogEntry, Release};
+use kubedb_types::validation::{
+    self as kubedb, Lookup, MariaDBInputs, OpsRequestInputs, PolicyLookup, SliceLookup, Violation,
+};
 use kubeslice_types::controller::v1alpha1::SliceConfig;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -37,7 +37,7 @@ pub const MARIADB_OPS_REQUEST_WEBHOOK: &str = "mariadbopsrequestwebhook.validato
 /// MariaDBVersion, MariaDBOpsRequest, MariaDBAutoscaler, as its charts ship them) replace what
 /// was registered for those resources, and its MariaDB, PlacementPolicy, PetSet and
 /// MariaDBOpsRequest validating webhooks run on every create and update (the OpsRequest's:
-/// `kubedb_types::admission::validate_mariadb_ops_request`, and on update the spec is
+/// `kubedb_types::validation::validate_mariadb_ops_request`, and on update the spec is
 /// immutable, `validate_mariadb_ops_request_update`). Returns the number of CRD versions registered.
 ///
 /// The MariaDB webhook finds the MariaDBVersion among the hub's MariaDBVersion objects, else in
@@ -60,7 +60,7 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> usize {
             if req.operation == Operation::Update
                 && let Some(old) = req.old_object.and_then(typed::<MariaDB>)
             {
-                refusals.extend(admission::validate_mariadb_update(&old, &md));
+                refusals.extend(kubedb::validate_mariadb_update(&old, &md));
             }
             let policy = policy_of(req, Some(&md));
             let stored_version = req
@@ -87,7 +87,7 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> usize {
                 version: Lookup::Known(version),
                 storage_classes: classes.as_deref(),
             };
-            refusals.extend(admission::validate_mariadb(&md, release, &inputs));
+            refusals.extend(kubedb::validate_mariadb(&md, release, &inputs));
             first_refusal(refusals)
         }),
     );
@@ -111,10 +111,8 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> usize {
             let clusters = slice.as_ref().map(|s| s.spec.clusters());
             let lookup: SliceLookup<'_> = Lookup::Known(clusters);
             let found = match req.old_object.and_then(typed::<PlacementPolicy>) {
-                Some(old) => {
-                    admission::validate_placement_policy_update(&old, &pp, release, lookup)
-                }
-                None => admission::validate_placement_policy(&pp, release, lookup),
+                Some(old) => kubedb::validate_placement_policy_update(&old, &pp, release, lookup),
+                None => kubedb::validate_placement_policy(&pp, release, lookup),
             };
             first_refusal(found)
         }),
@@ -134,7 +132,7 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> usize {
                 .map(|r| r.name.clone())
                 .unwrap_or_default();
             let policy = policy_named(req, &name);
-            first_refusal(admission::validate_petset(&ps, release, policy.as_lookup()))
+            first_refusal(kubedb::validate_petset(&ps, release, policy.as_lookup()))
         }),
     );
     hub.register_admission(
@@ -160,9 +158,9 @@ pub fn serve_kubedb_release(hub: &FakeHub, release: Release) -> usize {
             };
             let found = match req.old_object.and_then(typed::<MariaDBOpsRequest>) {
                 Some(old) if req.operation == Operation::Update => {
-                    admission::validate_mariadb_ops_request_update(&old, &ops, release, &inputs)
+                    kubedb::validate_mariadb_ops_request_update(&old, &ops, release, &inputs)
                 }
-                _ => admission::validate_mariadb_ops_request(&ops, release, &inputs),
+                _ => kubedb::validate_mariadb_ops_request(&ops, release, &inputs),
             };
             first_refusal(found)
         }),

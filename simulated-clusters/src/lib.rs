@@ -12,7 +12,7 @@
 //!   a healthy WorkerSliceConfig per slice cluster, the application namespaces the hub's own
 //!   worker onboards.
 //! - **KubeDB's validating webhooks** of a release ([`serve_kubedb_release`]: MariaDB,
-//!   PlacementPolicy, PetSet, the rules of `kubedb_types::admission`).
+//!   PlacementPolicy, PetSet, the rules of `kubedb_types::validation`).
 //! - **The KubeDB provisioner** ([`kubedb`]): the auth secret, the phase (Provisioning, then
 //!   Ready, Critical or NotReady as the pods' JsonRaw Ready feedback says) and the PetSet,
 //!   built from the stored MariaDB and MariaDBVersion as far as public sources tell.
@@ -59,59 +59,32 @@
 //! side of the hub's API: the hub knows no kind, these components know OCM, KubeSlice and
 //! KubeDB and talk to the hub only through what it stores, as controllers do. Neither needs a
 //! Kubernetes cluster: a test builds the hub, starts the world and uses the hub's client like
-//! a real one.
+//! a real one, or takes the walkthrough deployed and Ready from [`harness::Deployed`].
 
 mod admission;
+mod agents;
+mod fake_hub;
+pub mod harness;
 pub mod kubedb;
+mod kubeslice;
 pub mod ops;
 pub mod petset;
+mod petset_controller;
 pub mod pods;
+mod provisioner;
+mod registration;
+mod seed;
 mod world;
+mod writer;
 
 pub use admission::serve_kubedb_release;
+pub use agents::WORK_AGENT_MANAGER;
+pub use fake_hub::{hub, hub_for};
+pub use kubeslice::KUBESLICE_MANAGER;
+pub use petset_controller::PETSET_MANAGER;
 pub use pods::{GaleraModel, PodError, PodRuntime, PodState, ScheduledPod, model_pod_ip};
-pub use world::*;
-
-use emulated_hub::FakeHub;
-use kubedb_types::release::Release;
-
-/// A hub serving the core kinds, every pinned OCM and KubeSlice CRD
-/// ([`ocm_types::crds`], [`kubeslice_types::crds`]) and the newest KubeDB release's CRDs
-/// ([`Release::NEWEST`], without its webhooks): objects are pruned and validated as those
-/// versions' API servers do. [`serve_kubedb_release`] then replaces KubeDB's with another
-/// release's CRDs and adds its webhooks.
-///
-/// ```
-/// let hub = simulated_clusters::hub();
-/// assert!(hub.serves("kubedb.com/v1", "MariaDB"));
-/// assert!(hub.serves("work.open-cluster-management.io/v1", "ManifestWork"));
-/// assert!(hub.serves("controller.kubeslice.io/v1alpha1", "SliceConfig"));
-/// ```
-///
-/// An environment for another release (the walkthrough's v2025.7.31, whose PlacementPolicy
-/// has `spec.ocm`) needs that release's CRDs, or its policy is pruned and nothing converges:
-/// [`hub_for`] serves both in one call.
-pub fn hub() -> FakeHub {
-    let hub = FakeHub::new();
-    hub.register_crds(ocm_types::crds::all());
-    hub.register_crds(kubeslice_types::crds::all());
-    hub.register_crds(Release::NEWEST.crds());
-    hub
-}
-
-/// [`hub`] serving `release`'s KubeDB CRDs and webhooks ([`serve_kubedb_release`]): the hub a
-/// [`World`] for an environment of that release needs.
-///
-/// ```
-/// use kubedb_types::release::Release;
-/// let hub = simulated_clusters::hub_for(Release::WALKTHROUGH);
-/// assert!(hub.serves("apps.k8s.appscode.com/v1", "PlacementPolicy"));
-/// ```
-pub fn hub_for(release: Release) -> FakeHub {
-    let hub = hub();
-    serve_kubedb_release(&hub, release);
-    hub
-}
+pub use provisioner::KUBEDB_MANAGER;
+pub use world::{Spoke, World};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

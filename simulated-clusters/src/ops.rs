@@ -71,6 +71,7 @@ use emulated_hub::FakeHub;
 use serde_json::{Value, json};
 
 use crate::kubedb;
+use crate::provisioner::KUBEDB_MANAGER;
 
 /// Field manager of the simulated KubeDB ops-manager.
 pub const OPS_MANAGER: &str = "kubedb-ops-manager";
@@ -356,7 +357,7 @@ fn start(hub: &FakeHub, db: (&str, &str), ops: &Value) -> Result<(), String> {
     let db_patch = json!({"apiVersion": "kubedb.com/v1", "kind": "MariaDB",
         "metadata": {"name": name, "namespace": ns}, "spec": {"replicas": member}});
     // Everything the request writes is checked first, so a refusal changes nothing.
-    if let Err(e) = hub.dry_run_apply(crate::KUBEDB_MANAGER, &petset) {
+    if let Err(e) = hub.dry_run_apply(KUBEDB_MANAGER, &petset) {
         return fail(format!(
             "PetSet {ns}/{name} to {member} replicas refused: {e}"
         ));
@@ -366,7 +367,7 @@ fn start(hub: &FakeHub, db: (&str, &str), ops: &Value) -> Result<(), String> {
             "MariaDB {ns}/{name} to {member} replicas refused: {e}"
         ));
     }
-    if let Err(e) = hub.apply(crate::KUBEDB_MANAGER, &petset, false) {
+    if let Err(e) = hub.apply(KUBEDB_MANAGER, &petset, false) {
         return fail(format!(
             "PetSet {ns}/{name} to {member} replicas refused: {e}"
         ));

@@ -4,7 +4,7 @@
 //! v2025.7.31 and `petset@05a56e31` (v0.0.16, read for the untagged app v0.1.0) for v2026.7.10.
 //!
 //! Pure functions on JSON documents (the controller works on unstructured objects too); the
-//! reconcile loop that calls them lives in the world.
+//! controller's sync that calls them, writing through the hub, is a module of its own.
 
 use std::collections::BTreeMap;
 

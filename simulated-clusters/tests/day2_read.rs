@@ -14,15 +14,16 @@ use std::time::Duration;
 use deployer::day2::{Day2Error, Day2Options, Day2Step, Target, plan_day2};
 use deployer::{
     ApplyOptions, Environment, PodRow, ReadCurrentError, ReadOptions, Readiness, apply_day2,
-    apply_plan, plan, pods_ready, read_current, wait_for_phase, watch_pods,
+    pods_ready, read_current, watch_pods,
 };
 use emulated_hub::FakeHub;
 use galera::status::WsrepStatus;
 use kube::Api;
 use kubedb_types::apps::v1::PlacementPolicy;
-use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
+use kubedb_types::kubedb::v1::MariaDB;
 use kubedb_types::release::Release;
 use kubeslice_types::controller::v1alpha1::SliceConfig;
+use simulated_clusters::harness::Deployed;
 use simulated_clusters::{Spoke, World};
 
 mod common;
@@ -37,30 +38,16 @@ async fn deployed() -> (FakeHub, World, Environment) {
 
 /// [`deployed`] on a hub running `release`, the walkthrough planned for it.
 async fn deployed_for(release: Release) -> (FakeHub, World, Environment) {
-    let mut env = Environment::seed();
-    env.kubedb.release = release;
-    let hub = simulated_clusters::hub_for(env.kubedb.release);
-    let world = World::start(&hub, &env, Spoke::of(&env));
-    let p = plan(&env).expect("the seed plans");
-    Box::pin(apply_plan(
-        &hub.client(),
-        &p,
-        &ApplyOptions::default(),
-        |_| {},
-    ))
-    .await
-    .expect("the walkthrough applies");
-    wait_for_phase(
-        &hub.client(),
-        "demo",
-        "mariadb",
-        DatabasePhase::Ready,
-        WAIT,
-        |_| {},
-    )
-    .await
-    .expect("Ready");
-    let (_, ready) = watch_pods(&hub.client(), "demo", "mariadb", WAIT, pods_ready(3)).await;
+    let Deployed {
+        hub,
+        world,
+        client,
+        env,
+        ..
+    } = Deployed::walkthrough(release)
+        .await
+        .unwrap_or_else(|e| panic!("the walkthrough applies and is Ready: {e}"));
+    let (_, ready) = watch_pods(&client, "demo", "mariadb", WAIT, pods_ready(3)).await;
     assert!(ready, "3 pods Ready");
     world.settled().await;
     (hub, world, env)
@@ -155,7 +142,7 @@ fn read_current_returns_what_the_hub_stores() {
         assert_eq!(current.wsrep.len(), 3);
         for (pod, s) in &current.wsrep {
             assert_eq!(s.cluster_size, Some(3), "{pod}: {s:?}");
-            assert!(deployer::day2::member_synced(s), "{pod}: {s:?}");
+            assert!(s.is_synced_primary_member(), "{pod}: {s:?}");
         }
         let mut clusters: Vec<String> = current
             .managed_clusters

@@ -15,6 +15,7 @@ use kubedb_types::kubedb::v1::{DatabasePhase, MariaDB};
 use kubedb_types::release::Release;
 use ocm_types::work::v1::ManifestWork;
 use serde_json::json;
+use simulated_clusters::harness::Deployed;
 use simulated_clusters::{Spoke, World};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -75,14 +76,15 @@ async fn converge(hub: &FakeHub, wanted: DatabasePhase) {
 
 /// The seed applied to an upstream-checked hub with simulated spokes, Ready.
 async fn deployed() -> (FakeHub, World) {
-    let (env, plan) = seed();
-    let hub = upstream_hub();
-    let world = World::start(&hub, &env, Spoke::of(&env));
-    apply_plan(&hub.client(), &plan, &options(), |_| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    converge(&hub, DatabasePhase::Ready).await;
+    let Deployed { hub, world, .. } = deploy(Environment::seed()).await;
     (hub, world)
+}
+
+/// `env` applied with [`options`] to a hub of its release with simulated spokes, Ready.
+async fn deploy(env: Environment) -> Deployed {
+    Deployed::environment(env, &options(), WAIT)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]
@@ -153,13 +155,13 @@ async fn the_seed_converges_with_step_8_verified() {
 
 #[tokio::test]
 async fn a_second_apply_changes_nothing() {
-    let (env, plan) = seed();
-    let hub = upstream_hub();
-    let world = World::start(&hub, &env, Spoke::of(&env));
-    let first = apply_plan(&hub.client(), &plan, &options(), |_| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    converge(&hub, DatabasePhase::Ready).await;
+    let Deployed {
+        hub,
+        world,
+        plan,
+        report: first,
+        ..
+    } = deploy(Environment::seed()).await;
     world.settled().await;
     let rv = hub.resource_version();
     let mut feed = hub.subscribe();
@@ -351,13 +353,9 @@ async fn both_releases_converge_on_their_own_hub() {
     for release in Release::ALL {
         let mut env = Environment::seed();
         env.kubedb.release = release;
-        let plan = plan(&env).expect("plans");
-        let hub = release_hub(release);
-        let world = World::start(&hub, &env, Spoke::of(&env));
-        apply_plan(&hub.client(), &plan, &options(), |_| {})
+        let Deployed { hub, world, .. } = Deployed::environment(env, &options(), WAIT)
             .await
             .unwrap_or_else(|e| panic!("{release}: {e}"));
-        converge(&hub, DatabasePhase::Ready).await;
         assert_eq!(hub.pruned(), [], "{release}");
         assert_eq!(world.last_error(), None, "{release}");
         let pp = hub

@@ -1,31 +1,13 @@
 //! What a world does not do, said rather than done wrong: a second database on its hub.
 
-use std::time::Duration;
-
-use deployer::{ApplyOptions, Environment, apply_plan, plan, wait_for_phase};
-use kubedb_types::kubedb::v1::DatabasePhase;
-use simulated_clusters::{Spoke, World, hub_for};
+use kubedb_types::release::Release;
+use simulated_clusters::harness::Deployed;
 
 #[tokio::test]
 async fn a_second_mariadb_is_not_provisioned_and_the_world_says_so() {
-    let env = Environment::seed();
-    let hub = hub_for(env.kubedb.release);
-    let world = World::start(&hub, &env, Spoke::of(&env));
-    let plan = plan(&env).expect("the seed plans");
-    apply_plan(&hub.client(), &plan, &ApplyOptions::default(), |_| {})
+    let Deployed { hub, world, .. } = Deployed::walkthrough(Release::WALKTHROUGH)
         .await
-        .expect("the seed applies");
-    let wait = Duration::from_secs(20);
-    wait_for_phase(
-        &hub.client(),
-        "demo",
-        "mariadb",
-        DatabasePhase::Ready,
-        wait,
-        |_| {},
-    )
-    .await
-    .expect("the seed is Ready");
+        .expect("the seed applies and is Ready");
 
     // The same database under another name, through the same webhooks.
     let mut other = hub

@@ -10,13 +10,12 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use deployer::day2::{Current, Day2Options, Day2Plan, Day2Step, Target, plan_day2};
-use deployer::{
-    ApplyOptions, Day2ApplyError, Environment, PodRow, apply_day2, apply_plan, plan, wait_for_phase,
-};
+use deployer::{ApplyOptions, Day2ApplyError, Environment, PodRow, apply_day2};
 use emulated_hub::FakeHub;
 use galera::status::WsrepStatus;
-use kubedb_types::kubedb::v1::DatabasePhase;
 use kubedb_types::ops::v1alpha1::OpsRequestPhase;
+use kubedb_types::release::Release;
+use simulated_clusters::harness::Deployed;
 use simulated_clusters::{Spoke, World};
 
 mod common;
@@ -26,29 +25,16 @@ const OPS: (&str, &str) = ("ops.kubedb.com/v1alpha1", "MariaDBOpsRequest");
 
 /// The walkthrough deployed and Ready on a fresh hub, and the state to plan from.
 async fn deployed() -> (FakeHub, World, Environment, Current) {
-    let env = Environment::seed();
-    let hub = simulated_clusters::hub_for(env.kubedb.release);
-    let world = World::start(&hub, &env, Spoke::of(&env));
-    let p = plan(&env).expect("the seed plans");
-    Box::pin(apply_plan(
-        &hub.client(),
-        &p,
-        &ApplyOptions::default(),
-        |_| {},
-    ))
-    .await
-    .expect("the walkthrough applies");
-    wait_for_phase(
-        &hub.client(),
-        "demo",
-        "mariadb",
-        DatabasePhase::Ready,
-        WAIT,
-        |_| {},
-    )
-    .await
-    .expect("Ready");
-    let current = Current::from_plan(&p, &env).expect("the plan has the objects");
+    let Deployed {
+        hub,
+        world,
+        env,
+        plan,
+        ..
+    } = Deployed::walkthrough(Release::WALKTHROUGH)
+        .await
+        .unwrap_or_else(|e| panic!("the walkthrough applies and is Ready: {e}"));
+    let current = Current::from_plan(&plan, &env).expect("the plan has the objects");
     (hub, world, env, current)
 }
 

@@ -8,7 +8,8 @@ use std::str::FromStr;
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use serde_json::{Value, json};
 
-use super::{Item, ReadError, Report, Summary, Verdict};
+use super::read::{Item, ReadError};
+use super::report::{Report, Summary, Verdict};
 
 /// How `check` prints its findings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

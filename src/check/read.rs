@@ -1,5 +1,5 @@
-//! Reading YAML streams document by document, with limits that name themselves, and checking
-//! them on several threads.
+//! Reading YAML streams document by document, with limits that name themselves (checking
+//! them on several threads is `pipeline`'s).
 //!
 //! A stream is cut into documents at its document markers before any YAML is parsed: a line
 //! that starts with `---` followed by a space, a tab or the end of the line starts a document,
@@ -13,12 +13,10 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, mpsc};
 
-use kubedb_types::release::Catalog;
 use serde_json::Value;
 
-use super::{Checker, Context, References, Report, Summary, Verdict};
+use super::report::{Refusal, Report};
 
 /// How standard input is named on the command line and in reports.
 pub const STDIN: &str = "-";
@@ -61,8 +59,8 @@ pub enum ReadError {
         message: String,
     },
     /// A document trips one of the [`Limits`] (only from [`parse_yaml`] and [`read_path`],
-    /// which return documents; [`Checker::check_inputs`] reports it as a
-    /// [`Verdict::Refused`] document instead).
+    /// which return documents; [`Checker::check_inputs`](super::Checker::check_inputs) reports it as a
+    /// [`Verdict::Refused`](super::Verdict::Refused) document instead).
     #[error("{path}: refused: {refusal}")]
     Refused {
         /// The file.
@@ -70,31 +68,6 @@ pub enum ReadError {
         /// Which limit, and where.
         refusal: Refusal,
     },
-}
-
-/// A document the reader refused to parse: which limit it trips, by how much, and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    /// The limit, by name: `document size`, `nesting depth`, `node count`, `scalar size`,
-    /// `alias count`, `alias expansion`, ...; `... in alias expansion` when an alias
-    /// replayed the content that tripped it (a "billion laughs").
-    pub limit: String,
-    /// What the document reached, and the limit.
-    pub value: String,
-    /// The line where the limit tripped, from 1.
-    pub line: usize,
-    /// The column where the limit tripped, from 1.
-    pub column: usize,
-}
-
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} ({}) at line {}, column {}",
-            self.limit, self.value, self.line, self.column
-        )
-    }
 }
 
 /// Limits on each document of a stream (the number of documents is not limited). A document
@@ -139,7 +112,7 @@ impl Default for Limits {
 impl Limits {
     /// The parser options: these limits, and duplicate keys where the last one wins, as in
     /// the YAML libraries the upstream validation used.
-    fn options(&self) -> serde_saphyr::Options {
+    pub(super) fn options(&self) -> serde_saphyr::Options {
         let mut budget = serde_saphyr::Budget::default();
         budget.max_depth = self.max_depth;
         budget.max_nodes = self.max_nodes;
@@ -195,10 +168,10 @@ impl Default for CheckOptions {
     }
 }
 
-/// What [`Checker::check_inputs`] reports, in input order.
+/// What [`Checker::check_inputs`](super::Checker::check_inputs) reports, in input order.
 #[derive(Debug)]
 pub enum Item {
-    /// A document's report (refused documents included, as [`Verdict::Refused`]).
+    /// A document's report (refused documents included, as [`Verdict::Refused`](super::Verdict::Refused)).
     Report(Report),
     /// Input that could not be read: a file or folder, or malformed YAML (the stream goes on
     /// with the next document).
@@ -237,7 +210,7 @@ pub fn read_path(path: &Path) -> (Vec<Document>, Vec<ReadError>) {
 }
 
 /// Parses every piece of `sources` into documents, numbered per source.
-fn collect(
+pub(super) fn collect(
     sources: &[Source<'_>],
     limits: &Limits,
     docs: &mut Vec<Document>,
@@ -270,13 +243,13 @@ fn collect(
 
 /// Document numbers, from 1 in each source.
 #[derive(Default)]
-struct Numbering {
+pub(super) struct Numbering {
     source: Option<usize>,
     index: usize,
 }
 
 impl Numbering {
-    fn next(&mut self, source: usize) -> usize {
+    pub(super) fn next(&mut self, source: usize) -> usize {
         if self.source != Some(source) {
             self.source = Some(source);
             self.index = 0;
@@ -287,12 +260,12 @@ impl Numbering {
 }
 
 /// One input file, standard input (spooled), or a text, by the name reports give it.
-struct Source<'a> {
-    name: PathBuf,
+pub(super) struct Source<'a> {
+    pub(super) name: PathBuf,
     origin: Origin<'a>,
 }
 
-enum Origin<'a> {
+pub(super) enum Origin<'a> {
     File,
     Spooled(&'a File),
     Text(&'a [u8]),
@@ -317,7 +290,7 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn io_error(&self, source: io::Error) -> ReadError {
+    pub(super) fn io_error(&self, source: io::Error) -> ReadError {
         ReadError::Io {
             path: self.name.clone(),
             source,
@@ -327,7 +300,7 @@ impl<'a> Source<'a> {
 
 /// The files behind `inputs` (folders listed recursively, in path order); `stdin` is the
 /// spooled standard input.
-fn expand<'a>(inputs: &[Input], stdin: Option<&'a io::Result<File>>) -> Vec<Source<'a>> {
+pub(super) fn expand<'a>(inputs: &[Input], stdin: Option<&'a io::Result<File>>) -> Vec<Source<'a>> {
     let mut sources = Vec::new();
     for input in inputs {
         match input {
@@ -350,7 +323,7 @@ fn expand<'a>(inputs: &[Input], stdin: Option<&'a io::Result<File>>) -> Vec<Sour
     sources
 }
 
-fn collect_files<'a>(path: &Path, files: &mut Vec<Source<'a>>) {
+pub(super) fn collect_files<'a>(path: &Path, files: &mut Vec<Source<'a>>) {
     if !path.is_dir() {
         files.push(Source {
             name: path.to_owned(),
@@ -378,14 +351,14 @@ fn collect_files<'a>(path: &Path, files: &mut Vec<Source<'a>>) {
 }
 
 /// Copies standard input to an unnamed temporary file, so that it can be read twice.
-fn spool_stdin() -> io::Result<File> {
+pub(super) fn spool_stdin() -> io::Result<File> {
     let mut file = tempfile::tempfile()?;
     io::copy(&mut io::stdin().lock(), &mut file)?;
     Ok(file)
 }
 
 /// The text of one document (or of comments between documents), cut at document markers.
-struct Piece {
+pub(super) struct Piece {
     /// The line the text starts on, from 1.
     first_line: usize,
     /// The line the document starts on (its marker or first content), 0 when none.
@@ -393,12 +366,12 @@ struct Piece {
     /// Its size in bytes.
     bytes: usize,
     /// The text, empty when it is over [`Limits::max_document_bytes`].
-    text: Vec<u8>,
+    pub(super) text: Vec<u8>,
     /// Whether it is over [`Limits::max_document_bytes`].
     oversized: bool,
 }
 
-enum Work {
+pub(super) enum Work {
     Piece(usize, Piece),
     /// The source could not be opened or read on (the rest of it is skipped).
     Failed(usize, io::Error),
@@ -406,7 +379,11 @@ enum Work {
 
 /// Cuts each source into pieces and hands them to `send` in order; stops when `send` says
 /// so.
-fn read_sources(sources: &[Source<'_>], limits: &Limits, send: &mut dyn FnMut(Work) -> bool) {
+pub(super) fn read_sources(
+    sources: &[Source<'_>],
+    limits: &Limits,
+    send: &mut dyn FnMut(Work) -> bool,
+) {
     for (no, source) in sources.iter().enumerate() {
         let reader = match source.open() {
             Ok(r) => r,
@@ -437,7 +414,7 @@ fn read_sources(sources: &[Source<'_>], limits: &Limits, send: &mut dyn FnMut(Wo
 
 /// What a line is, for cutting.
 #[derive(PartialEq, Eq)]
-enum LineKind {
+pub(super) enum LineKind {
     /// `---`: starts a document.
     Start,
     /// `...`: ends a document.
@@ -447,7 +424,7 @@ enum LineKind {
     Content,
 }
 
-fn line_kind(line: &[u8]) -> LineKind {
+pub(super) fn line_kind(line: &[u8]) -> LineKind {
     let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
     let marker = |m: &[u8]| {
         line.starts_with(m) && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
@@ -467,7 +444,7 @@ fn line_kind(line: &[u8]) -> LineKind {
 }
 
 /// Reads lines and cuts them into [`Piece`]s, holding at most one piece's text (capped).
-struct Cutter<R> {
+pub(super) struct Cutter<R> {
     reader: R,
     max: usize,
     /// Lines handed out so far.
@@ -561,7 +538,7 @@ impl<R: BufRead> Cutter<R> {
 }
 
 /// What one piece holds.
-enum Parsed {
+pub(super) enum Parsed {
     Document(Document),
     /// The line the document starts on, and why it was refused.
     Refused(usize, Refusal),
@@ -569,7 +546,7 @@ enum Parsed {
 }
 
 /// Parses one piece: usually one document or none (comments only, or an empty document).
-fn parse_piece(
+pub(super) fn parse_piece(
     source: &Path,
     piece: Piece,
     limits: &Limits,
@@ -659,7 +636,7 @@ fn parse_piece(
 /// `serde-saphyr@2.2.0:src/de/error.rs` (`Error::Budget`, `Error::AliasReplay*`,
 /// `Error::AliasExpansionLimitExceeded`, wrapped in `Error::AliasError` when an alias
 /// replayed what tripped them).
-fn refusal(error: &serde_saphyr::Error, limits: &Limits) -> Option<(String, String)> {
+pub(super) fn refusal(error: &serde_saphyr::Error, limits: &Limits) -> Option<(String, String)> {
     use serde_saphyr::Error as E;
     use serde_saphyr::budget::BudgetBreach as B;
     let mut error = error;
@@ -752,212 +729,4 @@ fn refusal(error: &serde_saphyr::Error, limits: &Limits) -> Option<(String, Stri
         limit.to_owned()
     };
     Some((limit, value))
-}
-
-impl Checker {
-    /// Checks every document of `inputs` (files, folders, standard input) as a stream and
-    /// hands each [`Item`] to `emit` in input order; returns the counts.
-    ///
-    /// Documents are read one at a time, parsed and judged on `options.jobs` threads,
-    /// holding at most one parsed document per thread (and a few batches of unparsed ones in
-    /// flight).
-    /// A MariaDB's or PetSet's PlacementPolicy is looked up in the whole input, as by
-    /// [`Checker::check`]: a first pass keeps only the PlacementPolicies (standard input is
-    /// spooled to a temporary file for it). A document over one of `options.limits` is a
-    /// [`Verdict::Refused`] report, counted as invalid; malformed YAML is an
-    /// [`Item::Error`]; both leave the rest of the stream checked.
-    ///
-    /// ```
-    /// use distributed_galera::check::{CheckOptions, Checker, Input, Item};
-    /// let dir = std::env::temp_dir().join(format!("check-inputs-doc-{}", std::process::id()));
-    /// std::fs::create_dir_all(&dir).unwrap();
-    /// std::fs::write(dir.join("a.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n").unwrap();
-    /// let mut lines = Vec::new();
-    /// let summary = Checker::new().check_inputs(&[Input::Path(dir.clone())], &CheckOptions::default(), |item| {
-    ///     if let Item::Report(r) = item { lines.push(r.to_string()) }
-    /// });
-    /// assert_eq!(summary.unknown, 1);
-    /// assert!(lines[0].ends_with("a.yaml#1 Service s: unknown kind"), "{lines:?}");
-    /// std::fs::remove_dir_all(&dir).unwrap();
-    /// ```
-    pub fn check_inputs(
-        &self,
-        inputs: &[Input],
-        options: &CheckOptions,
-        mut emit: impl FnMut(Item),
-    ) -> Summary {
-        let stdin = inputs.contains(&Input::Stdin).then(spool_stdin);
-        let sources = expand(inputs, stdin.as_ref());
-        let limits = options.limits;
-        let refs = references(&sources, &limits);
-        let catalog = refs.catalog(self.release());
-        let mut summary = Summary::default();
-        let mut numbering = Numbering::default();
-        let mut deliver = |items: Vec<(usize, Item)>| {
-            for (no, mut item) in items {
-                if let Item::Report(r) = &mut item {
-                    r.index = numbering.next(no);
-                    summary.add(&r.verdict);
-                }
-                emit(item);
-            }
-        };
-        let work = |work: Work, options: &serde_saphyr::Options| {
-            self.work(&sources, (&refs, &catalog), &limits, options, work)
-        };
-        if options.jobs <= 1 {
-            let parser = limits.options();
-            read_sources(&sources, &limits, &mut |w| {
-                deliver(work(w, &parser));
-                true
-            });
-            return summary;
-        }
-        let jobs = options.jobs;
-        // Pieces travel in small batches: one hand-over per piece costs more in locking than
-        // a small document takes to check.
-        const BATCH: usize = 16;
-        let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Vec<Work>)>(jobs);
-        let work_rx = Mutex::new(work_rx);
-        let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<(usize, Item)>)>();
-        // At most this many batches between the reader and the output.
-        let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(4 * jobs);
-        let (sources, work_rx, work) = (&sources, &work_rx, &work);
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
-                let mut seq = 0;
-                let mut batch = Vec::with_capacity(BATCH);
-                let mut send = |batch: Vec<Work>| {
-                    let sent = permit_tx.send(()).is_ok() && work_tx.send((seq, batch)).is_ok();
-                    seq += 1;
-                    sent
-                };
-                let mut open = true;
-                read_sources(sources, &limits, &mut |w| {
-                    batch.push(w);
-                    if batch.len() == BATCH {
-                        open = send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-                    }
-                    open
-                });
-                if open && !batch.is_empty() {
-                    send(batch);
-                }
-            });
-            for _ in 0..jobs {
-                let done_tx = done_tx.clone();
-                scope.spawn(move || {
-                    let parser = limits.options();
-                    loop {
-                        let next = match work_rx.lock() {
-                            Ok(rx) => rx.recv(),
-                            Err(_) => return,
-                        };
-                        let Ok((seq, batch)) = next else { return };
-                        let mut items = Vec::with_capacity(batch.len());
-                        for w in batch {
-                            let no = match &w {
-                                Work::Piece(no, _) | Work::Failed(no, _) => *no,
-                            };
-                            // A panic would leave a hole the output waits for forever: report
-                            // it as an error in its place (the panic hook has printed it).
-                            let done =
-                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    work(w, &parser)
-                                }))
-                                .unwrap_or_else(|_| {
-                                    let e =
-                                        io::Error::other("the checker failed on a document here");
-                                    vec![(no, Item::Error(sources[no].io_error(e)))]
-                                });
-                            items.extend(done);
-                        }
-                        if done_tx.send((seq, items)).is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-            drop(done_tx);
-            let mut waiting = std::collections::BTreeMap::new();
-            let mut next = 0;
-            for (seq, items) in done_rx {
-                waiting.insert(seq, items);
-                while let Some(items) = waiting.remove(&next) {
-                    deliver(items);
-                    let _ = permit_rx.recv();
-                    next += 1;
-                }
-            }
-        });
-        summary
-    }
-
-    /// Parses and judges one piece of work, tagging each item with its source's number.
-    fn work(
-        &self,
-        sources: &[Source<'_>],
-        (refs, catalog): (&References, &Catalog),
-        limits: &Limits,
-        parser: &serde_saphyr::Options,
-        work: Work,
-    ) -> Vec<(usize, Item)> {
-        let (no, piece) = match work {
-            Work::Failed(no, e) => return vec![(no, Item::Error(sources[no].io_error(e)))],
-            Work::Piece(no, piece) => (no, piece),
-        };
-        let source = &sources[no].name;
-        parse_piece(source, piece, limits, parser)
-            .into_iter()
-            .map(|parsed| {
-                let item = match parsed {
-                    Parsed::Document(doc) => {
-                        let ctx = Context {
-                            source: &doc.source,
-                            refs,
-                            release: self.release(),
-                            catalog,
-                        };
-                        Item::Report(self.check_one(&doc, &ctx))
-                    }
-                    Parsed::Refused(line, refusal) => Item::Report(Report {
-                        source: source.clone(),
-                        index: 0,
-                        line,
-                        api_version: None,
-                        kind: None,
-                        name: None,
-                        verdict: Verdict::Refused(refusal),
-                        warnings: Vec::new(),
-                    }),
-                    Parsed::Malformed(e) => Item::Error(e),
-                };
-                (no, item)
-            })
-            .collect()
-    }
-}
-
-/// The [`References`] of `sources`: only pieces that mention one of their kinds (as a word:
-/// not a MariaDB's `podPlacementPolicy`) are parsed; unreadable or malformed ones are left for
-/// the second pass to report.
-fn references(sources: &[Source<'_>], limits: &Limits) -> References {
-    let options = limits.options();
-    let mut found = References::default();
-    read_sources(sources, limits, &mut |work| {
-        if let Work::Piece(no, piece) = work
-            && References::KINDS.iter().any(|kind| {
-                memchr::memmem::find_iter(&piece.text, kind.as_bytes())
-                    .any(|at| at == 0 || !piece.text[at - 1].is_ascii_alphanumeric())
-            })
-        {
-            for parsed in parse_piece(&sources[no].name, piece, limits, &options) {
-                if let Parsed::Document(doc) = parsed {
-                    found.add(&doc);
-                }
-            }
-        }
-        true
-    });
-    found
 }

@@ -36,15 +36,13 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::PathBuf;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use deployer::day2::{Day2Options, Day2Plan, Target, plan_day2};
 use deployer::{
-    ApplyOptions, CONNECT_TIMEOUT, Environment, MYSQL_PORT, PodRow, Progress, ReadOptions,
-    apply_plan, auth_credentials, plan, pods_ready, read_current, read_pods, render_pod_table,
-    wait_for_phase, watch_pods,
+    ApplyOptions, Environment, PodRow, Progress, ReadOptions, SqlReader, WsrepReader, apply_plan,
+    auth_credentials, plan, pods_ready, read_current, render_pod_table, wait_for_phase, watch_pods,
 };
 use galera::quorum::{Weight, have_quorum};
 use galera::status::{WsrepStatus, on_off};
@@ -261,21 +259,15 @@ async fn on_the_fake_hub(
     if !ready {
         return Err(format!("not all {} pods Ready on the hub", db.replicas).into());
     }
-    let reader =
-        |rows: Vec<PodRow>| -> Pin<Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>> {
-            let pods: Vec<String> = rows.into_iter().map(|r| r.pod).collect();
-            if let Some(lab) = &lab {
-                // The servers themselves, over SQL (galera's `live` adapter).
-                let lab = lab.clone();
-                return Box::pin(async move { read_live(&lab, &pods).await });
-            }
-            let status = world.wsrep_of(&pods);
-            Box::pin(async move { status })
-        };
+    // The servers themselves over SQL with --lab (galera's `live` adapter), else the model.
+    let reader: &dyn WsrepReader = match &lab {
+        Some(lab) => &**lab,
+        None => &world,
+    };
 
     // The plan starts from what the hub stores, not from the deployment's own plan.
     let options = ReadOptions {
-        wsrep: Some(&reader),
+        wsrep: Some(reader),
         ..ReadOptions::new(env.kubedb.release)
     };
     let mut current = read_current(&client, &db.namespace, &db.name, &options)
@@ -359,7 +351,7 @@ async fn on_the_fake_hub(
         &client,
         &day2,
         &apply_options,
-        Some(&reader),
+        Some(reader),
         progress(start),
     );
     let applied = if lab.is_some() {
@@ -412,15 +404,7 @@ async fn on_hub(args: &Args) -> Result<(), Stop> {
     let credentials = auth_credentials(&client, &md)
         .await
         .map_err(|e| e.to_string())?;
-    let reader = move |rows: Vec<PodRow>| -> Pin<
-        Box<dyn Future<Output = BTreeMap<String, WsrepStatus>> + Send>,
-    > {
-        let credentials = credentials.clone();
-        Box::pin(async move {
-            let (answered, _) = read_pods(&rows, &credentials, MYSQL_PORT, CONNECT_TIMEOUT).await;
-            answered.into_iter().collect()
-        })
-    };
+    let reader = SqlReader::new(credentials);
     let options = ReadOptions {
         wsrep: Some(&reader),
         ..ReadOptions::new(release)
@@ -457,7 +441,7 @@ async fn on_hub(args: &Args) -> Result<(), Stop> {
     println!("\n== Step 8: verify");
     let members: u32 = day2.target.values().sum();
     let rows = pods_ready_on(&client, ns, name, members, Duration::from_secs(300)).await?;
-    let wsrep = reader(rows.clone()).await;
+    let wsrep = reader.read(&rows).await;
     let wsrep = wsrep.into_iter().map(|(pod, s)| (pod, None, s)).collect();
     show_health(wsrep, members)?;
     show_survival(&rows);
@@ -627,18 +611,6 @@ async fn refreshing<T>(world: &World, work: impl Future<Output = T>) -> T {
         out = work => out,
         never = ticker => never,
     }
-}
-
-/// Each named pod's `wsrep%` read from its server with galera's `live` adapter (pods not
-/// yet running are left out).
-async fn read_live(lab: &Lab, pods: &[String]) -> BTreeMap<String, WsrepStatus> {
-    let mut out = BTreeMap::new();
-    for pod in pods {
-        if let Ok(s) = lab.status_live(pod).await {
-            out.insert(pod.clone(), s);
-        }
-    }
-    out
 }
 
 /// The `lab: ` line and every running pod's `wsrep%` from its server, with its overlay

@@ -50,7 +50,7 @@ use crate::cli::{self, Exit};
 /// <object>: <finding>` with a remedy), where each pod goes, which single-cluster losses the
 /// Galera cluster survives, the ordered plan, the ManifestWorks PetSet will create on each
 /// spoke and one pod's galera.cnf; --out DIR also writes plan.yaml and one
-/// <cluster>.manifestworks.yaml per spoke. --apply then applies the plan with server-side
+/// CLUSTER.manifestworks.yaml per spoke. --apply then applies the plan with server-side
 /// apply, waiting between steps, waits for the MariaDB to be Ready and verifies it as the
 /// walkthrough's Step 8 does: against the in-process fake hub with simulated spokes, or the
 /// hub of --kubeconfig (a file) and --context.
@@ -62,7 +62,7 @@ pub struct Args {
     /// The environment YAML, or `-` for standard input [default: the walkthrough's].
     #[arg(long, value_name = "ENV.yaml")]
     input: Option<PathBuf>,
-    /// Also write plan.yaml and <cluster>.manifestworks.yaml files to this folder.
+    /// Also write plan.yaml and CLUSTER.manifestworks.yaml files to this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Apply the plan, wait for the MariaDB to be Ready and verify it.

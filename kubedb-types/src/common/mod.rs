@@ -7,3 +7,8 @@ pub mod kmapi;
 pub mod monitoring;
 pub mod offshoot;
 pub mod quantity;
+
+/// Schema of a free-form JSON value: any object, kept as is by the API server.
+pub(crate) fn free_form(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "x-kubernetes-preserve-unknown-fields": true })
+}

@@ -324,6 +324,34 @@ pub struct Conversion {
 }
 
 impl PlacementPolicy {
+    /// The KubeSlice slice the policy's clusters share, as `(project namespace, slice name)`:
+    /// the current shape names both (`spec.clusterSpreadConstraint.slice`,
+    /// `petset@05a56e31:apis/apps/v1/placementpolicy_types.go`), the older one only the name
+    /// (`spec.ocm.sliceName`, `petset@v0.0.11`), its namespace then being the project's. Empty
+    /// strings count as unset; `None` when neither shape names a slice.
+    ///
+    /// ```
+    /// use kubedb_types::apps::v1::PlacementPolicy;
+    /// let pp: PlacementPolicy = serde_json::from_value(serde_json::json!({
+    ///     "apiVersion": "apps.k8s.appscode.com/v1", "kind": "PlacementPolicy",
+    ///     "metadata": {"name": "p"}, "spec": {"ocm": {"sliceName": "demo-slice"}}})).unwrap();
+    /// assert_eq!(pp.slice_ref(), Some((None, "demo-slice")));
+    /// ```
+    pub fn slice_ref(&self) -> Option<(Option<&str>, &str)> {
+        if let Some(csc) = &self.spec.cluster_spread_constraint
+            && !csc.slice.slice_name.is_empty()
+        {
+            let ns = Some(csc.slice.project_namespace.as_str()).filter(|n| !n.is_empty());
+            return Some((ns, csc.slice.slice_name.as_str()));
+        }
+        self.spec
+            .ocm
+            .as_ref()
+            .and_then(|o| o.slice_name.as_deref())
+            .filter(|n| !n.is_empty())
+            .map(|n| (None, n))
+    }
+
     /// `true` when the policy uses the legacy `spec.ocm` shape.
     pub fn is_legacy(&self) -> bool {
         self.spec.ocm.is_some()

@@ -238,7 +238,7 @@ pub struct ChartInfo {
     pub version: Option<String>,
     /// Chart values (free-form).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "crate::free_form")]
+    #[schemars(schema_with = "crate::common::free_form")]
     pub values: Option<serde_json::Value>,
     /// Disable this chart.
     #[serde(default, skip_serializing_if = "Option::is_none")]

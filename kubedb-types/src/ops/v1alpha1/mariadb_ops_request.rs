@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::common::kmapi::{Condition, TlsConfig, TypedObjectReference};
 
 /// Desired operation of a MariaDBOpsRequest. The operation runs once; the webhook refuses any
-/// later change to the spec (`admission::validate_mariadb_ops_request_update`).
+/// later change to the spec (`validation::validate_mariadb_ops_request_update`).
 ///
 /// ```
 /// use kubedb_types::ops::v1alpha1::{MariaDBOpsRequest, MariaDBOpsRequestType};

@@ -61,13 +61,23 @@ pub struct ProjectStatus {}
 /// Prefix of project namespaces (Helm `projectnsPrefix: kubeslice`).
 pub const PROJECT_NAMESPACE_PREFIX: &str = "kubeslice-";
 
+/// The namespace the KubeSlice controller creates for the project `project`:
+/// `kubeslice-<project>`: the controller's `--project-namespace-prefix` (the Helm chart's
+/// `projectnsPrefix: kubeslice`, `kubeslice/kubeslice@a8dbc1f7:charts/kubeslice-controller/
+/// values.yaml`; the binary's own default is `kubeslice-controller-project-`) followed by the
+/// project's name.
+///
+/// ```
+/// assert_eq!(kubeslice_types::controller::v1alpha1::project_namespace("demo"), "kubeslice-demo");
+/// ```
+pub fn project_namespace(project: &str) -> String {
+    format!("{PROJECT_NAMESPACE_PREFIX}{project}")
+}
+
 impl Project {
-    /// The namespace the controller creates for the project: `kubeslice-<name>`.
+    /// The namespace the controller creates for the project ([`project_namespace`]).
     pub fn project_namespace(&self) -> String {
-        format!(
-            "{PROJECT_NAMESPACE_PREFIX}{}",
-            self.metadata.name.as_deref().unwrap_or_default()
-        )
+        project_namespace(self.metadata.name.as_deref().unwrap_or_default())
     }
 
     /// The project's default slice, `<name>-default-slice`.

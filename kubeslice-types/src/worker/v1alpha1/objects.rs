@@ -11,7 +11,20 @@ use crate::common::{
 };
 use crate::controller::v1alpha1::HealthStatus;
 
-/// One cluster's share of a slice, named `<slice>-<cluster>`.
+/// The name of the WorkerSliceConfig the KubeSlice controller derives from slice `slice` for
+/// cluster `cluster`: `<slice>-<cluster>`, in the project namespace
+/// (`kubeslice/kubeslice-controller@b7f871e5:service/worker_slice_config_service.go`
+/// `CreateMinimalWorkerSliceConfig`: `fmt.Sprintf("%s-%s", name, cluster)`).
+///
+/// ```
+/// use kubeslice_types::worker::v1alpha1::worker_slice_config_name;
+/// assert_eq!(worker_slice_config_name("demo-slice", "demo-worker"), "demo-slice-demo-worker");
+/// ```
+pub fn worker_slice_config_name(slice: &str, cluster: &str) -> String {
+    format!("{slice}-{cluster}")
+}
+
+/// One cluster's share of a slice, named `<slice>-<cluster>` ([`worker_slice_config_name`]).
 #[derive(
     CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema,
 )]
