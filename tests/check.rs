@@ -296,3 +296,220 @@ fn day2_kinds_per_release() {
         "{why:?}"
     );
 }
+
+/// F-6: an UpdateVersion target is judged without the current MariaDBVersion's
+/// `updateConstraints` (the catalog data carries none), so under v2026.7.10, whose ops webhook
+/// checks them, every target the checker admits carries a warning naming that rule and the
+/// command that shows the constraints, with the MariaDB in the input or not; v2025.7.31's
+/// webhook has no such rule.
+#[test]
+fn update_version_targets_warn_that_update_constraints_were_not_checked() {
+    use kubedb_types::release::Release;
+    let md = "apiVersion: kubedb.com/v1\nkind: MariaDB\nmetadata: {name: md, namespace: demo}\nspec: {version: 11.5.2, replicas: 3, storage: {resources: {requests: {storage: 1Gi}}}}\n";
+    let update = |name: &str, target: &str| {
+        format!(
+            "apiVersion: ops.kubedb.com/v1alpha1\nkind: MariaDBOpsRequest\nmetadata: {{name: {name}, namespace: demo}}\nspec: {{type: UpdateVersion, databaseRef: {{name: md}}, updateVersion: {{targetVersion: {target}}}}}\n"
+        )
+    };
+    let requests = format!(
+        "{}---\n{}",
+        update("down", "10.4.32"),
+        update("up", "12.1.2")
+    );
+    let judge = |release: Release, yaml: &str| {
+        let docs = parse_yaml("t.yaml".as_ref(), yaml).expect("well-formed YAML");
+        Checker::for_release(release).check(&docs)
+    };
+    // With the MariaDB: the constraints of its version, 11.5.2, are named.
+    let reports = judge(Release::V2026_7_10, &format!("{md}---\n{requests}"));
+    for (r, target) in reports[1..].iter().zip(["10.4.32", "12.1.2"]) {
+        assert_eq!(r.verdict, Verdict::Lossless, "{r}");
+        let w = r
+            .warnings
+            .iter()
+            .find(|w| w.contains("updateConstraints"))
+            .unwrap_or_else(|| panic!("no updateConstraints warning: {r}"));
+        assert!(
+            w.starts_with("spec.updateVersion.targetVersion: not checked: the ops webhook's updateConstraints rule"),
+            "{w}"
+        );
+        assert!(
+            w.contains(&format!(
+                "upgrade from version 11.5.2 to {target} is not supported"
+            )),
+            "{w}"
+        );
+        assert!(
+            w.contains("kubectl get mariadbversion 11.5.2 -o jsonpath='{.spec.updateConstraints}'"),
+            "{w}"
+        );
+    }
+    // Without it: the command reads its version first.
+    for r in judge(Release::V2026_7_10, &requests) {
+        assert_eq!(r.verdict, Verdict::Lossless, "{r}");
+        assert!(
+            r.warnings.iter().any(|w| w.contains(
+                "kubectl get mariadbversion \"$(kubectl get mariadb -n demo md -o jsonpath='{.spec.version}')\""
+            )),
+            "{r}"
+        );
+    }
+    // A target that does not exist is refused, not warned about.
+    let r = &judge(
+        Release::V2026_7_10,
+        &format!("{md}---\n{}", update("gone", "12.3.2")),
+    )[1];
+    assert!(matches!(&r.verdict, Verdict::Invalid(_)), "{r}");
+    assert!(r.warnings.is_empty(), "{r}");
+    // v2025.7.31's webhook has no updateConstraints rule.
+    for r in judge(Release::V2025_7_31, &format!("{md}---\n{requests}")) {
+        assert!(
+            !r.warnings.iter().any(|w| w.contains("updateConstraints")),
+            "{r}"
+        );
+    }
+}
+
+/// F-13: a MariaDB (or SliceConfig) given twice is the last one given, as `kubectl apply` of
+/// the input leaves it: the OpsRequests (and the slice rule) are judged against it, and every
+/// copy says where the others are.
+#[test]
+fn an_object_given_twice_is_the_last_one_given() {
+    let md = |size: &str| {
+        format!(
+            "apiVersion: kubedb.com/v1\nkind: MariaDB\nmetadata: {{name: md, namespace: demo}}\nspec: {{version: 11.5.2, replicas: 3, storage: {{resources: {{requests: {{storage: {size}}}}}}}}}\n"
+        )
+    };
+    let grow = "apiVersion: ops.kubedb.com/v1alpha1\nkind: MariaDBOpsRequest\nmetadata: {name: grow, namespace: demo}\nspec: {type: VolumeExpansion, databaseRef: {name: md}, volumeExpansion: {mode: Online, mariadb: 500Mi}}\n";
+    let judge = |yaml: String| {
+        let docs = parse_yaml("t.yaml".as_ref(), &yaml).expect("well-formed YAML");
+        Checker::new().check(&docs)
+    };
+    // 100Mi then 1Gi: the hub keeps 1Gi, and 500Mi is not an expansion of it.
+    let r = judge(format!("{}---\n{}---\n{grow}", md("100Mi"), md("1Gi")));
+    assert!(
+        matches!(&r[2].verdict, Verdict::Invalid(why) if why[0].contains("volumes are 1Gi already")),
+        "{}",
+        r[2]
+    );
+    assert!(
+        r[0].warnings.iter().any(
+            |w| w.contains("MariaDB demo/md is given again later in the input (t.yaml line 5)")
+        ),
+        "{}",
+        r[0]
+    );
+    assert!(
+        r[1].warnings.iter().any(|w| w
+            .contains("MariaDB demo/md is also given earlier in the input (t.yaml line 1): kubectl apply keeps this one, the last")),
+        "{}",
+        r[1]
+    );
+    // 1Gi then 100Mi: the hub keeps 100Mi, and 500Mi grows it.
+    let r = judge(format!("{}---\n{}---\n{grow}", md("1Gi"), md("100Mi")));
+    assert_eq!(r[2].verdict, Verdict::Lossless, "{}", r[2]);
+    // Given once, no warning.
+    let r = judge(format!("{}---\n{grow}", md("100Mi")));
+    assert!(r[0].warnings.is_empty(), "{}", r[0]);
+
+    // A SliceConfig given twice: the later one, which onboards b too, is the one read.
+    use kubedb_types::release::Release;
+    let policy = "apiVersion: apps.k8s.appscode.com/v1\nkind: PlacementPolicy\nmetadata: {name: p}\nspec:\n  clusterSpreadConstraint:\n    slice: {projectNamespace: kubeslice-x, sliceName: s}\n    distributionRules:\n    - {clusterName: a, replicaIndices: [0]}\n    - {clusterName: b, replicaIndices: [1]}\n";
+    let slice = |clusters: &str| {
+        format!(
+            "apiVersion: controller.kubeslice.io/v1alpha1\nkind: SliceConfig\nmetadata: {{name: s, namespace: kubeslice-x}}\nspec: {{clusters: [{clusters}], sliceSubnet: 10.1.0.0/16, maxClusters: 16, sliceGatewayProvider: {{sliceGatewayType: OpenVPN, sliceCaType: Local}}, sliceIpamType: Local}}\n"
+        )
+    };
+    let docs = parse_yaml(
+        "t.yaml".as_ref(),
+        &format!("{policy}---\n{}---\n{}", slice("a"), slice("a, b")),
+    )
+    .expect("YAML");
+    let r = Checker::for_release(Release::V2026_7_10).check(&docs);
+    assert_eq!(r[0].verdict, Verdict::Lossless, "{}", r[0]);
+    assert!(
+        r[1].warnings
+            .iter()
+            .any(|w| w.contains("SliceConfig kubeslice-x/s is given again later")),
+        "{}",
+        r[1]
+    );
+}
+
+/// F-14: a document that is text, a number or a list is not a Kubernetes object: an error
+/// naming its file and line, not an unknown kind (a mapping without apiVersion and kind, a
+/// Helm values file, is of an unknown kind); and input with no Kubernetes object at all ends
+/// with an error naming it, so an empty folder does not pass.
+#[test]
+fn text_is_not_a_kubernetes_object_and_an_empty_input_is_an_error() {
+    use distributed_galera::check::{CheckOptions, Input, Item};
+    for (text, found) in [
+        ("hello world\n", "a YAML string"),
+        ("- a\n- b\n", "a YAML list"),
+        ("42\n", "a number"),
+    ] {
+        let err = parse_yaml("notes.txt".as_ref(), text).expect_err(text);
+        assert!(
+            matches!(&err, ReadError::NotAnObject { line: 1, .. }),
+            "{err:?}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.starts_with("notes.txt: line 1: not a Kubernetes object: the document is ")
+                && message.contains(found),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        verdicts("replicaCount: 1\nimage: {tag: x}\n"),
+        vec![Verdict::Unknown]
+    );
+
+    let dir = std::env::temp_dir().join(format!("check-no-objects-{}", std::process::id()));
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("temp dir");
+    std::fs::write(dir.join("values.yaml"), "replicaCount: 1\n").expect("values");
+    std::fs::write(dir.join("blank.yaml"), "\n---\n# nothing\n").expect("blank");
+    std::fs::write(
+        dir.join("service.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+    )
+    .expect("service");
+    let items = |inputs: &[Input]| {
+        let mut items = Vec::new();
+        Checker::new().check_inputs(inputs, &CheckOptions::default(), |i| items.push(i));
+        items
+    };
+    for inputs in [
+        vec![Input::Path(empty.clone())],
+        vec![Input::Path(dir.join("blank.yaml"))],
+        vec![
+            Input::Path(dir.join("values.yaml")),
+            Input::Path(empty.clone()),
+        ],
+    ] {
+        let items = items(&inputs);
+        let Some(Item::Error(e)) = items.last() else {
+            panic!("{inputs:?}: {items:?}")
+        };
+        assert!(matches!(e, ReadError::NoObjects { .. }), "{e:?}");
+        let message = e.to_string();
+        assert!(
+            message.contains("no Kubernetes object")
+                && inputs
+                    .iter()
+                    .all(|i| message.contains(&i.name().display().to_string())),
+            "{message}"
+        );
+    }
+    // One object anywhere in the input is enough.
+    let items = items(&[
+        Input::Path(dir.join("values.yaml")),
+        Input::Path(dir.join("service.yaml")),
+    ]);
+    assert!(
+        items.iter().all(|i| matches!(i, Item::Report(_))),
+        "{items:?}"
+    );
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}

@@ -23,6 +23,7 @@ use kube::Client;
 use kube::api::Api;
 use kubedb_types::kubedb::v1::MariaDB;
 
+use crate::connect::kube_error_text;
 use crate::pod_table::PodRow;
 use crate::watch::list_pods;
 use crate::wsrep::WsrepReader;
@@ -75,7 +76,8 @@ pub struct DatabaseAccess {
 pub enum AccessError {
     /// The MariaDB could not be read.
     #[error(
-        "MariaDB/{namespace}/{name}: {source}; check the namespace and name of the database (`kubectl get mariadb -n {namespace}`)"
+        "MariaDB/{namespace}/{name}: {}; check the namespace and name of the database (`kubectl get mariadb -n {namespace}`)",
+        kube_error_text(source)
     )]
     Database {
         /// Namespace.
@@ -87,7 +89,8 @@ pub enum AccessError {
     },
     /// The secret could not be read.
     #[error(
-        "Secret/{namespace}/{name}: {source}; KubeDB creates it with the database unless spec.authSecret names one the user made: wait for the MariaDB to be Ready, or create the secret spec.authSecret.name names"
+        "Secret/{namespace}/{name}: {}; KubeDB creates it with the database unless spec.authSecret names one the user made: wait for the MariaDB to be Ready, or create the secret spec.authSecret.name names",
+        kube_error_text(source)
     )]
     Secret {
         /// Namespace.
@@ -108,7 +111,7 @@ pub enum AccessError {
         key: &'static str,
     },
     /// The pod ManifestWorks could not be listed.
-    #[error("pod ManifestWorks of {namespace}/{db}: {source}")]
+    #[error("pod ManifestWorks of {namespace}/{db}: {}", kube_error_text(source))]
     Pods {
         /// Namespace.
         namespace: String,

@@ -11,6 +11,7 @@ use kube::core::ApiResource;
 use kube::{Client, Resource};
 
 use crate::conditions::gates;
+use crate::connect::kube_error_text;
 use crate::plan::{Plan, PlanObject};
 use crate::runner::{ApplyOptions, Progress, Step, StepError, run};
 
@@ -30,7 +31,8 @@ pub enum ApplyError {
     /// The server refused an object (after retries when retryable); the steps before it were
     /// applied, the ones after it were not.
     #[error(
-        "step {index} ({object}) failed after {attempts} attempt(s): {source}; {}",
+        "step {index} ({object}) failed after {attempts} attempt(s): {}; {}",
+        kube_error_text(source),
         applied_note(*applied, *dry_run)
     )]
     Server {

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 pub enum ConnectError {
     /// The kubeconfig could not be read or parsed.
     #[error(
-        "{path}: cannot read the kubeconfig: {source}; pass the hub's kubeconfig with --kubeconfig"
+        "{path}: cannot read the kubeconfig: {}; pass the hub's kubeconfig with --kubeconfig",
+        kubeconfig_reason(source)
     )]
     Read {
         /// The file.
@@ -35,6 +36,43 @@ pub enum ConnectError {
         /// Why.
         source: kube::Error,
     },
+}
+
+/// Why a kubeconfig could not be read, without the path kube's message repeats in Debug
+/// quotes (`failed to read kubeconfig from '"/x"': ...`): the error names the file already.
+fn kubeconfig_reason(e: &kube::config::KubeconfigError) -> String {
+    match e {
+        kube::config::KubeconfigError::ReadConfig(io, _) => io.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A client error in words: for an answer of the API server, its message, reason and HTTP
+/// code (`namespaces "demo" not found (NotFound, HTTP 404)`) instead of the `Status` debug dump
+/// kube's own `Display` appends; any other error as kube says it.
+///
+/// ```
+/// let status = kube::core::Status::failure("namespaces \"demo\" not found", "NotFound").with_code(404);
+/// let e = kube::Error::Api(Box::new(status));
+/// assert_eq!(deployer::kube_error_text(&e), "namespaces \"demo\" not found (NotFound, HTTP 404)");
+/// ```
+pub fn kube_error_text(e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(status) => {
+            let message = if status.message.is_empty() {
+                "the API server refused it without a message"
+            } else {
+                status.message.as_str()
+            };
+            match (status.reason.is_empty(), status.code) {
+                (true, 0) => message.to_owned(),
+                (true, code) => format!("{message} (HTTP {code})"),
+                (false, 0) => format!("{message} ({})", status.reason),
+                (false, code) => format!("{message} ({}, HTTP {code})", status.reason),
+            }
+        }
+        other => other.to_string(),
+    }
 }
 
 /// Where kubectl finds its kubeconfig when none is named: the first file of `$KUBECONFIG`,

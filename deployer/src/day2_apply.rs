@@ -18,6 +18,7 @@ use kubedb_types::ops::v1alpha1::{MariaDBOpsRequest, OpsRequestPhase};
 use kubeslice_types::controller::v1alpha1::SliceConfig;
 
 use crate::conditions::day2_gates;
+use crate::connect::kube_error_text;
 use crate::day2::{Day2Plan, Day2Step};
 use crate::runner::{ApplyOptions, Progress, Step, StepError, run};
 use crate::wsrep::WsrepReader;
@@ -29,7 +30,8 @@ use crate::wsrep::WsrepReader;
 pub enum Day2ApplyError {
     /// The server refused the step (after retries when retryable); it was not applied.
     #[error(
-        "step {index} ({step}) refused: {source}; applied before it: {applied:?}; fix the cause, then re-plan from the hub and apply again"
+        "step {index} ({step}) refused: {}; applied before it: {applied:?}; fix the cause, then re-plan from the hub and apply again",
+        kube_error_text(source)
     )]
     Server {
         /// 1-based step number.

@@ -46,6 +46,7 @@ use kubeslice_types::controller::v1alpha1::SliceConfig;
 use ocm_types::cluster::v1::ManagedCluster;
 use serde::de::DeserializeOwned;
 
+use crate::connect::kube_error_text;
 use crate::day2::Current;
 use crate::findings::object_id;
 use crate::watch::list_pods;
@@ -90,7 +91,8 @@ pub enum ReadCurrentError {
     },
     /// The object could not be read or decoded.
     #[error(
-        "{object}: cannot read it: {source}; check the hub connection, the permission to get or list it, and that the CRD the hub serves matches the KubeDB release given"
+        "{object}: cannot read it: {}; check the hub connection, the permission to get or list it, and that the CRD the hub serves matches the KubeDB release given",
+        kube_error_text(source)
     )]
     Unreadable {
         /// What could not be read (`Kind/name` for a list of that kind).

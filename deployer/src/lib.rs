@@ -89,7 +89,7 @@ pub use findings::*;
 pub use pipeline::*;
 pub use plan::*;
 pub use pod_table::{PodRow, Readiness, pod_table, pods_ready, render_pod_table};
-pub use preflight::{MIN_KUBERNETES, quantity_value};
+pub use preflight::{MIN_KUBERNETES, not_a_dns1123_label, quantity_value};
 #[cfg(feature = "client")]
 pub use runner::{ApplyOptions, FIELD_MANAGER, Progress};
 #[cfg(feature = "live")]

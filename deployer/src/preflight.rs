@@ -267,6 +267,30 @@ fn placement_cluster(env: &Environment, policy: &Policy, cluster: &str) -> Vec<F
     out
 }
 
+/// Why `name` is not a DNS-1123 label (at most 63 characters, lowercase letters, digits and
+/// `-`, starting and ending with a letter or digit: `kubernetes/apimachinery@v0.34.0:
+/// pkg/util/validation/validation.go` `IsDNS1123Label`), or `None`: a
+/// cluster's, a namespace's or a PetSet's name, which pod names extend with `-<ordinal>`.
+///
+/// ```
+/// assert_eq!(deployer::not_a_dns1123_label("mariadb"), None);
+/// assert!(deployer::not_a_dns1123_label("").is_some());
+/// assert!(deployer::not_a_dns1123_label("Maria_DB").is_some());
+/// ```
+pub fn not_a_dns1123_label(name: &str) -> Option<&'static str> {
+    let b = name.as_bytes();
+    let edge = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    if b.is_empty() || b.len() > 63 {
+        Some("a DNS-1123 label has 1 to 63 characters")
+    } else if !b.iter().all(|c| edge(c) || *c == b'-') {
+        Some("a DNS-1123 label has only lowercase letters, digits and '-'")
+    } else if !b.first().is_some_and(edge) || !b.last().is_some_and(edge) {
+        Some("a DNS-1123 label starts and ends with a lowercase letter or a digit")
+    } else {
+        None
+    }
+}
+
 /// Accepted by the hub, joined and available (`ocm_types` ManagedCluster conditions).
 pub(crate) fn registration(mc: &ManagedCluster, cluster: &str) -> Vec<Finding> {
     let name = object("ManagedCluster", cluster);

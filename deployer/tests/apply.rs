@@ -191,6 +191,13 @@ async fn a_refused_object_stops_the_apply_and_says_what_was_applied() {
             .contains("step 1 was applied, the rest were not"),
         "{err}"
     );
+    // The API server's answer in words, not kube's `Status { .. }` debug dump.
+    assert!(
+        err.to_string()
+            .contains("failed after 1 attempt(s): scripted 422 (Scripted, HTTP 422); "),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("Status {"), "{err}");
     assert_eq!(
         seen.lock().expect("log").len(),
         2,
@@ -207,6 +214,26 @@ async fn a_refused_object_stops_the_apply_and_says_what_was_applied() {
         "{err:?}"
     );
     assert_eq!(seen2.lock().expect("log").len(), 5);
+}
+
+/// A dry run refused at step 2 (on a hub without what step 1 would create) says what the
+/// server answered and why a dry run meets it, in words.
+#[tokio::test]
+async fn a_refused_dry_run_says_why_in_words() {
+    let (client, _) = server(&[200, 404]);
+    let dry = ApplyOptions {
+        dry_run: true,
+        ..fast()
+    };
+    let err = apply_plan(&client, &seed(), &dry, |_| {})
+        .await
+        .expect_err("404 is final");
+    let text = err.to_string();
+    assert!(
+        text.contains(": scripted 404 (Scripted, HTTP 404); this was a dry run"),
+        "{text}"
+    );
+    assert!(!text.contains("Status {"), "{text}");
 }
 
 #[tokio::test]

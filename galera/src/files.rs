@@ -40,7 +40,15 @@ fn err(file: &str, line: usize, message: impl Into<String>) -> FileError {
 /// The all-zero UUID Galera writes before a node has a history.
 pub const NIL_UUID: &str = "00000000-0000-0000-0000-000000000000";
 
-fn valid_uuid(s: &str) -> bool {
+/// `true` for a UUID in its text form (`8-4-4-4-12` hex digits, either case), as galera
+/// writes a history (cluster state) UUID. The parsers here keep UUIDs in lower case, as galera
+/// prints them (`codership/galera@release_26.4.23:galerautils/src/gu_uuid.h` `GU_UUID_FORMAT`).
+///
+/// ```
+/// assert!(galera::files::is_uuid("6B1F0C2E-8d4a-11f0-9c31-0242ac110002"));
+/// assert!(!galera::files::is_uuid("6b1f0c2e"));
+/// ```
+pub fn is_uuid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5
         && [8, 4, 4, 4, 12]
@@ -99,10 +107,10 @@ impl SavedState {
             match key {
                 "version" => version = Some(value.to_owned()),
                 "uuid" => {
-                    if !valid_uuid(value) {
+                    if !is_uuid(value) {
                         return Err(err(file, n, format!("uuid {value:?} is not a UUID")));
                     }
-                    uuid = Some(value.to_owned());
+                    uuid = Some(value.to_ascii_lowercase());
                 }
                 "seqno" => {
                     let q = value
@@ -301,7 +309,7 @@ impl RecoveredPosition {
             .split(|c: char| !(c.is_ascii_hexdigit() || matches!(c, ':' | ',' | '-')))
             .next()?;
         let (uuid, rest) = token.split_once(':')?;
-        if !valid_uuid(uuid) {
+        if !is_uuid(uuid) {
             return None;
         }
         // `<seqno>[,<gtid>]`, or `<gtid>,<seqno>` as mariadb-operator's tests also read

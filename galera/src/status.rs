@@ -426,6 +426,24 @@ impl WsrepStatus {
                 .map_err(|_| bad("a non-negative integer"))
         };
         let float = || value.trim().parse::<f64>().map_err(|_| bad("a number"));
+        // Galera prints these as fractions and averages: a fraction of time in 0..1, a queue
+        // length of at least 0 (`codership/documentation@49dffcc:galeracluster/source/
+        // documentation/galera-status-variables.rst`); anything else is not a reading.
+        let fraction = || {
+            float().and_then(|v| {
+                (0.0..=1.0)
+                    .contains(&v)
+                    .then_some(v)
+                    .ok_or_else(|| bad("a fraction from 0 to 1"))
+            })
+        };
+        let average = || {
+            float().and_then(|v| {
+                (v.is_finite() && v >= 0.0)
+                    .then_some(v)
+                    .ok_or_else(|| bad("a number of at least 0"))
+            })
+        };
         let boolean = || parse_bool(value).ok_or_else(|| bad("ON or OFF"));
         let text = || Some(value.to_owned());
         match name {
@@ -463,8 +481,8 @@ impl WsrepStatus {
                     ReplLatency::parse(value).ok_or_else(|| bad("min/avg/max/stddev/samples"))?,
                 )
             }
-            "wsrep_flow_control_paused" => self.flow_control_paused = Some(float()?),
-            "wsrep_local_recv_queue_avg" => self.local_recv_queue_avg = Some(float()?),
+            "wsrep_flow_control_paused" => self.flow_control_paused = Some(fraction()?),
+            "wsrep_local_recv_queue_avg" => self.local_recv_queue_avg = Some(average()?),
             "wsrep_local_cached_downto" => self.local_cached_downto = Some(int()?),
             "wsrep_desync_count" => self.desync_count = Some(uint()?),
             "wsrep_provider_version" => self.provider_version = text(),

@@ -224,8 +224,9 @@ fn conflicting_values_in_one_file_are_errors() {
     );
 }
 
-/// Review 10: grastate.dat `<U>:-1` with a log giving another history: the node's line says
-/// the files disagree, and the plan is refused as two histories.
+/// Review 10, then review of issue 23 (F-2): grastate.dat `<U>:-1` with a log giving another
+/// history: the files contradict each other (galera takes a start position only in
+/// grastate.dat's own history), and the plan is refused naming the node.
 #[test]
 fn a_log_of_another_history_than_grastate_is_reported() {
     use galera::recovery::{NodePosition, NodeReport, RecoveryOptions, Refusal, plan_recovery};
@@ -244,13 +245,14 @@ fn a_log_of_another_history_than_grastate_is_reported() {
         seqno: 9999,
         gtid: None,
     });
-    let NodePosition::Known { evidence, .. } = x0.position() else {
+    let NodePosition::Contradicted { evidence } = x0.position() else {
         panic!("{:?}", x0.position())
     };
     assert!(
-        evidence.contains("grastate.dat names another history"),
+        evidence.contains(&format!("grastate.dat names history {RU}:-1")),
         "{evidence}"
     );
+    assert_eq!(x0.uuid(), None);
     let x1 = NodeReport::saved(
         "x-1",
         SavedState {
@@ -261,9 +263,26 @@ fn a_log_of_another_history_than_grastate_is_reported() {
         },
     );
     assert!(matches!(
-        plan_recovery(&[x0, x1], &RecoveryOptions::default()),
-        Err(Refusal::ConflictingUuids(_))
+        plan_recovery(&[x0.clone(), x1.clone()], &RecoveryOptions::default()),
+        Err(Refusal::Contradiction(n)) if n.starts_with("x-0 ")
     ));
+    // Forced, its recovered writes are listed among those discarded.
+    let plan = plan_recovery(
+        &[x0, x1],
+        &RecoveryOptions {
+            force: true,
+            ..RecoveryOptions::default()
+        },
+    )
+    .expect("forced");
+    assert_eq!(plan.bootstrap, "x-1");
+    assert_eq!(plan.discarded.len(), 1, "{plan:?}");
+    assert_eq!(
+        plan.discarded[0].to_string(),
+        format!(
+            "x-0: 9999 writes of history {other} by InnoDB's recovered position (its files contradict each other)"
+        )
+    );
 }
 
 /// Review 11: a seqno below -1 is an error; a file-wide error carries no `:0`; a failed

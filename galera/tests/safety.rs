@@ -265,31 +265,49 @@ proptest! {
 const NIL: &str = "00000000-0000-0000-0000-000000000000";
 
 /// Where a node's data stands, written here from the rule itself: InnoDB's recovered position
-/// when it has one (not nil, not -1), unless `grastate.dat` names another history with a
-/// position (then nobody knows); else `grastate.dat`'s when it has one. The saved state is a
-/// cache galera rewrites at clean shutdown; the data is what InnoDB holds.
+/// when it has one (not nil, not -1), unless `grastate.dat` names another history (then nobody
+/// knows, and galera would ignore the recovered position); else `grastate.dat`'s when it has
+/// one. The saved state is a cache galera rewrites at clean shutdown; the data is what InnoDB
+/// holds.
 fn galera_position(n: &NodeReport) -> Option<(&str, i64)> {
     let ok = |u: &str, s: i64| u != NIL && s >= 0;
     let saved = n.saved.as_ref().filter(|s| ok(&s.uuid, s.seqno));
     let recovered = n.recovered.as_ref().filter(|r| ok(&r.uuid, r.seqno));
+    if contradicted(n) {
+        return None;
+    }
     match (saved, recovered) {
-        (Some(s), Some(r)) if s.uuid != r.uuid => None,
         (_, Some(r)) => Some((r.uuid.as_str(), r.seqno)),
         (Some(s), None) => Some((s.uuid.as_str(), s.seqno)),
         (None, None) => None,
     }
 }
 
-/// The history a node belongs to: its position's; none when its files give positions in two
-/// histories (which one its data is in is not known); else any history UUID its files name
+/// Whether the node has a history: a position; else the recovered history when recovered (a
+/// recovered nil UUID is InnoDB that never committed a write-set: a node that never joined),
+/// else `grastate.dat`'s.
+fn has_history(n: &NodeReport) -> bool {
+    if galera_position(n).is_some() {
+        return true;
+    }
+    match (&n.recovered, &n.saved) {
+        (Some(r), _) => r.uuid != NIL,
+        (None, Some(s)) => s.uuid != NIL,
+        (None, None) => false,
+    }
+}
+
+/// A recovered position in one history next to a `grastate.dat` naming another.
+fn contradicted(n: &NodeReport) -> bool {
+    matches!((&n.saved, &n.recovered), (Some(s), Some(r))
+        if s.uuid != NIL && r.uuid != NIL && r.seqno >= 0 && s.uuid != r.uuid)
+}
+
+/// The history a node belongs to: its position's; none when its files name two histories
+/// (which one its data is in is not known); else any history UUID its files name
 /// (recovered first, as galera's start position would).
 fn history_of(n: &NodeReport) -> Option<&str> {
-    let ok = |u: &str, s: i64| u != NIL && s >= 0;
-    if let (Some(s), Some(r)) = (&n.saved, &n.recovered)
-        && ok(&s.uuid, s.seqno)
-        && ok(&r.uuid, r.seqno)
-        && s.uuid != r.uuid
-    {
+    if contradicted(n) || !has_history(n) {
         return None;
     }
     galera_position(n).map(|(u, _)| u).or_else(|| {
@@ -330,14 +348,7 @@ proptest! {
         // would be sent to SST), and nothing says "forced".
         if !force {
             for n in nodes.iter().filter(|n| !n.arbitrator) {
-                // The history galera would start it in: the recovered one when recovered,
-                // else grastate.dat's (a recovered nil UUID is a node that never joined).
-                let history = match (&n.recovered, &n.saved) {
-                    (Some(r), _) => r.uuid != NIL,
-                    (None, Some(s)) => s.uuid != NIL,
-                    (None, None) => false,
-                };
-                prop_assert!(!history || galera_position(n).is_some(), "{} has a history but no position: {plan:?}", n.name);
+                prop_assert!(!has_history(n) || galera_position(n).is_some(), "{} has a history but no position: {plan:?}", n.name);
             }
             let reasons = plan.joins.iter().map(|j| &j.reason).chain(plan.skipped.iter().map(|s| &s.reason));
             for r in reasons.chain([&plan.reason]) {
@@ -352,6 +363,17 @@ proptest! {
         let Some((uuid, seqno)) = galera_position(b) else {
             return Err(TestCaseError::fail(format!("{} has no history: {plan:?}", b.name)));
         };
+        // Galera starts from grastate.dat's seqno unless it is -1, and takes a start position
+        // only in grastate.dat's own history: whenever the file would start the node
+        // elsewhere than its data, the plan says how to correct it before the start.
+        match &b.saved {
+            Some(s) if s.uuid == uuid && s.seqno >= 0 && s.seqno != seqno => prop_assert!(
+                plan.reason.contains("correct its stale grastate.dat"), "{plan:?}"),
+            Some(s) if s.uuid == uuid && s.seqno < 0 => prop_assert!(
+                plan.reason.contains(&format!("--wsrep-start-position={uuid}:{seqno}")), "{plan:?}"),
+            Some(s) if s.uuid == uuid => {}
+            _ => prop_assert!(plan.reason.contains("write its grastate.dat"), "{plan:?}"),
+        }
         for n in nodes.iter().filter(|n| !n.arbitrator) {
             if let Some((u, s)) = galera_position(n) {
                 prop_assert!(u != uuid || s <= seqno, "{} at {s} is ahead of {} at {seqno}: {plan:?}", n.name, b.name);
@@ -389,12 +411,13 @@ proptest! {
         let Some((kept, _)) = galera_position(b) else {
             return Err(TestCaseError::fail(format!("{} has no position: {plan:?}", b.name)));
         };
+        // Per history: its nodes with a known position, its writes.
         let mut histories: BTreeMap<&str, (usize, i64)> = BTreeMap::new();
         for n in nodes.iter().filter(|n| !n.arbitrator) {
             if let Some(h) = history_of(n) {
                 let e = histories.entry(h).or_insert((0, -1));
-                e.0 += 1;
                 if let Some((u, s)) = galera_position(n) && u == h {
+                    e.0 += 1;
                     e.1 = e.1.max(s);
                 }
             }
@@ -402,14 +425,19 @@ proptest! {
         let (kept_nodes, kept_writes) = histories[kept];
         for (h, (count, writes)) in &histories {
             prop_assert!(
-                !(*count > kept_nodes && *writes > kept_writes),
-                "kept {kept} ({kept_nodes} nodes, {kept_writes} writes) while {h} has {count} nodes and {writes} writes: {plan:?}"
+                !(*count >= kept_nodes && *writes >= kept_writes) || *h == kept,
+                "kept {kept} ({kept_nodes} nodes with a position, {kept_writes} writes) while {h} has {count} and {writes}: {plan:?}"
             );
         }
         // Every node of another history is listed with what it discards.
         for n in nodes.iter().filter(|n| !n.arbitrator) {
             if let Some(h) = history_of(n) && h != kept {
-                prop_assert!(plan.discarded.iter().any(|d| d.node == n.name && d.history == h), "{} of {h} not listed: {plan:?}", n.name);
+                prop_assert!(plan.discarded.iter().any(|d| d.node == n.name && d.history.as_deref() == Some(h)), "{} of {h} not listed: {plan:?}", n.name);
+            }
+            // So is every node whose data is replaced while it may hold writes: files that
+            // contradict each other, or a history but no position.
+            if n.name != plan.bootstrap && (contradicted(n) || (has_history(n) && galera_position(n).is_none())) {
+                prop_assert!(plan.discarded.iter().any(|d| d.node == n.name), "{} is replaced but not listed: {plan:?}", n.name);
             }
         }
     }

@@ -316,3 +316,40 @@ fn recover_never_sends_an_unknown_position_to_sst_unforced() {
     let (code, out, err) = run("recover", &["--members", "", &m2], None);
     assert_eq!(code, 2, "{out}{err}");
 }
+
+/// Review of issue 23 (F-5, F-10): `--history` must be a UUID (a usage error otherwise) and
+/// matches in either case; histories that tie under `--force` are refused asking for it.
+#[test]
+fn recover_history_is_a_uuid_and_a_tie_asks_for_it() {
+    const V: &str = "9e7d3a10-8d52-11f0-8a07-0242ac110003";
+    let dir = scratch("review-history");
+    let nodes = [
+        grastate(&dir, "n-0", U13, 100, 0),
+        grastate(&dir, "n-1", U13, 100, 0),
+        grastate(&dir, "n-2", V, 100, 0),
+        grastate(&dir, "n-3", V, 100, 0),
+    ];
+    let mut forced = vec!["--force"];
+    forced.extend(nodes.iter().map(String::as_str));
+    let (code, out, err) = run("recover", &forced, None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("refused: histories tie") && out.contains("--history"),
+        "{out}"
+    );
+
+    let (code, out, err) = run("recover", &["--history", "notauuid", &nodes[0]], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("\"notauuid\" is not a cluster state UUID"),
+        "{err}"
+    );
+
+    let upper = V.to_uppercase();
+    let mut named = vec!["--history", upper.as_str()];
+    named.extend(nodes.iter().map(String::as_str));
+    let (code, out, err) = run("recover", &named, None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("bootstrap: n-2"), "{out}");
+    assert_eq!(out.matches("discards: ").count(), 2, "{out}");
+}

@@ -157,6 +157,17 @@ impl Release {
         self == Release::V2026_7_10
     }
 
+    /// `true` when the MariaDBOpsRequest webhook refuses an UpdateVersion whose target the
+    /// current MariaDBVersion's `spec.updateConstraints` (allowlist, denylist) does not admit
+    /// (`IsUpgradable`, `apimachinery@861df6898a80:pkg/webhooks/ops/v1alpha1/shared.go`:
+    /// `upgrade from version X to Y is not supported`); `apimachinery@v0.57.0` only checks
+    /// that the target exists and is not deprecated. The constraints are not in the crate's
+    /// catalog data, so that rule is reported as not checked
+    /// ([`Rule::OpsUpdateConstraintsNotChecked`](crate::validation::Rule::OpsUpdateConstraintsNotChecked)).
+    pub fn ops_webhook_checks_update_constraints(self) -> bool {
+        self == Release::V2026_7_10
+    }
+
     /// `true` when the release's PlacementPolicy CRD serves `clusterSpreadConstraint.
     /// failoverPolicy` and rule roles (Arbiter, Witness). Neither supported release does:
     /// both exist only in unreleased petset, so no plan may rely on them.

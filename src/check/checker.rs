@@ -194,6 +194,7 @@ impl Checker {
             .map(|doc| {
                 let ctx = Context {
                     source: &doc.source,
+                    line: doc.line,
                     refs: &refs,
                     release: self.release,
                     catalog: &catalog,

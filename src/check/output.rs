@@ -275,6 +275,17 @@ fn error_json(e: &ReadError) -> Value {
             "error": "refused",
             "message": refusal.to_string(),
         }),
+        ReadError::NotAnObject { path, line, .. } => json!({
+            "source": path.display().to_string(),
+            "line": line,
+            "error": "not an object",
+            "message": e.to_string(),
+        }),
+        ReadError::NoObjects { inputs } => json!({
+            "source": inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "),
+            "error": "no objects",
+            "message": e.to_string(),
+        }),
     }
 }
 
@@ -307,10 +318,22 @@ fn test_case(r: &Report) -> TestCase {
 }
 
 fn error_case(e: &ReadError) -> (PathBuf, TestCase) {
+    let joined;
     let (path, ty, line) = match e {
         ReadError::Io { path, .. } => (path, "unreadable", None),
         ReadError::Yaml { path, line, .. } => (path, "malformed", Some(*line)),
         ReadError::Refused { path, refusal } => (path, "refused", Some(refusal.line)),
+        ReadError::NotAnObject { path, line, .. } => (path, "not an object", Some(*line)),
+        ReadError::NoObjects { inputs } => {
+            joined = PathBuf::from(
+                inputs
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            (&joined, "no objects", None)
+        }
     };
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
     status.set_type(ty).set_message(e.to_string());

@@ -12,6 +12,10 @@ use super::context::{Context, References};
 use super::read::*;
 use super::report::{Report, Summary, Verdict};
 
+/// Parses and judges one piece of work on a thread of its own: the items, each tagged with its
+/// source's number.
+type WorkFn<'a> = dyn Fn(Work, &serde_saphyr::Options) -> Vec<(usize, Item)> + Sync + 'a;
+
 impl Checker {
     /// Checks every document of `inputs` (files, folders, standard input) as a stream and
     /// hands each [`Item`] to `emit` in input order; returns the counts.
@@ -23,7 +27,10 @@ impl Checker {
     /// [`Checker::check`]: a first pass keeps only the PlacementPolicies (standard input is
     /// spooled to a temporary file for it). A document over one of `options.limits` is a
     /// [`Verdict::Refused`] report, counted as invalid; malformed YAML is an
-    /// [`Item::Error`]; both leave the rest of the stream checked.
+    /// [`Item::Error`]; both leave the rest of the stream checked. When no input held a
+    /// Kubernetes object (a document with `apiVersion` and `kind`, or one refused before it
+    /// could be read) and no other error was reported, the last item is
+    /// [`ReadError::NoObjects`] naming the inputs: an empty folder or file is not a pass.
     ///
     /// ```
     /// use distributed_galera::check::{CheckOptions, Checker, Input, Item};
@@ -51,11 +58,20 @@ impl Checker {
         let catalog = refs.catalog(self.release());
         let mut summary = Summary::default();
         let mut numbering = Numbering::default();
+        // Kubernetes objects and errors seen: with neither, nothing was checked.
+        let (mut objects, mut errors) = (0usize, 0usize);
         let mut deliver = |items: Vec<(usize, Item)>| {
             for (no, mut item) in items {
-                if let Item::Report(r) = &mut item {
-                    r.index = numbering.next(no);
-                    summary.add(&r.verdict);
+                match &mut item {
+                    Item::Report(r) => {
+                        r.index = numbering.next(no);
+                        summary.add(&r.verdict);
+                        let object = r.api_version.is_some() && r.kind.is_some();
+                        if object || matches!(r.verdict, Verdict::Refused(_)) {
+                            objects += 1;
+                        }
+                    }
+                    Item::Error(_) => errors += 1,
                 }
                 emit(item);
             }
@@ -69,9 +85,27 @@ impl Checker {
                 deliver(work(w, &parser));
                 true
             });
-            return summary;
+        } else {
+            Self::in_parallel(&sources, options.jobs, &limits, &work, &mut deliver);
         }
-        let jobs = options.jobs;
+        if objects == 0 && errors == 0 {
+            emit(Item::Error(ReadError::NoObjects {
+                inputs: inputs.iter().map(Input::name).collect(),
+            }));
+        }
+        summary
+    }
+
+    /// Cuts `sources` on this thread and hands the pieces, in batches, to `jobs` threads that
+    /// parse and judge them with `work`; `deliver` gets their items in input order.
+    fn in_parallel(
+        sources: &[Source<'_>],
+        jobs: usize,
+        limits: &Limits,
+        work: &WorkFn<'_>,
+        deliver: &mut dyn FnMut(Vec<(usize, Item)>),
+    ) {
+        let limits = *limits;
         // Pieces travel in small batches: one hand-over per piece costs more in locking than
         // a small document takes to check.
         const BATCH: usize = 16;
@@ -80,7 +114,7 @@ impl Checker {
         let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<(usize, Item)>)>();
         // At most this many batches between the reader and the output.
         let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(4 * jobs);
-        let (sources, work_rx, work) = (&sources, &work_rx, &work);
+        let work_rx = &work_rx;
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 let mut seq = 0;
@@ -148,7 +182,6 @@ impl Checker {
                 }
             }
         });
-        summary
     }
 
     /// Parses and judges one piece of work, tagging each item with its source's number.
@@ -172,6 +205,7 @@ impl Checker {
                     Parsed::Document(doc) => {
                         let ctx = Context {
                             source: &doc.source,
+                            line: doc.line,
                             refs,
                             release: self.release(),
                             catalog,

@@ -58,6 +58,32 @@ pub enum ReadError {
         /// The parser's message.
         message: String,
     },
+    /// A document is text, a number or a list, not a mapping: not a Kubernetes object of any
+    /// kind (a mapping without `apiVersion` and `kind`, such as a Helm values file, is a
+    /// document of an unknown kind instead).
+    #[error(
+        "{path}: line {line}: not a Kubernetes object: the document is {found}, not a mapping with apiVersion and kind; check that this is the manifest you meant"
+    )]
+    NotAnObject {
+        /// The file.
+        path: PathBuf,
+        /// The line the document starts on, from 1.
+        line: usize,
+        /// What it is instead (`a YAML string`, `a YAML list`, ...).
+        found: &'static str,
+    },
+    /// No input held a document with `apiVersion` and `kind`: nothing was checked (an empty
+    /// folder or file, standard input with nothing on it, a misspelled folder of other files).
+    /// Only from [`Checker::check_inputs`](super::Checker::check_inputs), and only when no
+    /// other input error was reported.
+    #[error(
+        "{}: no Kubernetes object (a YAML document with apiVersion and kind) was read, so nothing was checked; check the paths (folders are searched for *.yaml and *.yml files)",
+        names(inputs)
+    )]
+    NoObjects {
+        /// The inputs, as named on the command line (`-` for standard input).
+        inputs: Vec<PathBuf>,
+    },
     /// A document trips one of the [`Limits`] (only from [`parse_yaml`] and [`read_path`],
     /// which return documents; [`Checker::check_inputs`](super::Checker::check_inputs) reports it as a
     /// [`Verdict::Refused`](super::Verdict::Refused) document instead).
@@ -68,6 +94,27 @@ pub enum ReadError {
         /// Which limit, and where.
         refusal: Refusal,
     },
+}
+
+/// `a, b and c`.
+fn names(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    match names.split_last() {
+        None => "the input".to_owned(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// What a parsed value is, when it is not a mapping.
+fn not_a_mapping(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::Object(_) | Value::Null => None,
+        Value::String(_) => Some("a YAML string (plain text)"),
+        Value::Array(_) => Some("a YAML list"),
+        Value::Number(_) => Some("a number"),
+        Value::Bool(_) => Some("a boolean"),
+    }
 }
 
 /// Limits on each document of a stream (the number of documents is not limited). A document
@@ -148,6 +195,14 @@ impl Input {
             Input::Path(path)
         }
     }
+
+    /// The input as named on the command line (`-` for standard input).
+    pub fn name(&self) -> PathBuf {
+        match self {
+            Input::Stdin => PathBuf::from(STDIN),
+            Input::Path(path) => path.clone(),
+        }
+    }
 }
 
 /// How the checker reads and how many threads judge.
@@ -179,7 +234,8 @@ pub enum Item {
 }
 
 /// Parses a multi-document YAML text with the default [`Limits`]. Empty documents are
-/// skipped; the first malformed or refused document is the error.
+/// skipped; the first malformed, refused or non-mapping document ([`ReadError::NotAnObject`])
+/// is the error.
 pub fn parse_yaml(source: &Path, text: &str) -> Result<Vec<Document>, ReadError> {
     let sources = [Source {
         name: source.to_owned(),
@@ -589,13 +645,18 @@ pub(super) fn parse_piece(
         Ok(values) => values
             .into_iter()
             .filter(|v| !v.is_null())
-            .map(|value| {
-                Parsed::Document(Document {
+            .map(|value| match not_a_mapping(&value) {
+                Some(found) => Parsed::Malformed(ReadError::NotAnObject {
+                    path: source.to_owned(),
+                    line: start,
+                    found,
+                }),
+                None => Parsed::Document(Document {
                     source: source.to_owned(),
                     index: 0,
                     line: start,
                     value,
-                })
+                }),
             })
             .collect(),
         Err(e) => {

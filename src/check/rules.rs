@@ -96,6 +96,11 @@ impl Checked for MariaDB {
                 self.placement_policy_name().unwrap_or("default")
             ));
         }
+        warnings.extend(ctx.redefinitions(
+            "MariaDB",
+            self.metadata.namespace.as_deref(),
+            self.metadata.name.as_deref().unwrap_or_default(),
+        ));
         (refused, warnings)
     }
 }
@@ -284,6 +289,16 @@ impl Checked for ks::controller::v1alpha1::SliceConfig {
             self,
             &Default::default(),
         ))
+    }
+
+    fn warnings(&self, ctx: &Context<'_>) -> Vec<String> {
+        ctx.redefinitions(
+            "SliceConfig",
+            Some(self.metadata.namespace.as_deref().unwrap_or_default()),
+            self.metadata.name.as_deref().unwrap_or_default(),
+        )
+        .into_iter()
+        .collect()
     }
 }
 

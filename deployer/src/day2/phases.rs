@@ -21,7 +21,7 @@ use super::model::{Current, Day2Error, Day2Options, Day2Plan, Day2Step, MIN_MEMB
 use crate::environment::default_pod_request;
 use crate::findings::{Finding, Severity, object_id};
 use crate::pod_table::Readiness;
-use crate::preflight::{capacity_for, kubernetes_version, registration};
+use crate::preflight::{capacity_for, kubernetes_version, not_a_dns1123_label, registration};
 use crate::survival::GaleraQuorum;
 
 /// Plans the way from `current` to `target`.
@@ -519,11 +519,6 @@ fn scaled(
     Ok(data)
 }
 
-/// The checks a cluster passes before it joins: its name is a DNS-1123 label (OCM names the
-/// cluster's namespace on the hub after it, where its ManifestWorks live:
-/// `open-cluster-management-io/open-cluster-management-io.github.io:content/concepts/managedcluster.md`;
-/// a namespace name is a DNS-1123 label, `kubernetes/apimachinery@v0.34.0:pkg/api/validation/generic.go`
-/// `ValidateNamespaceName`), and preflight's registration and Kubernetes-version errors.
 /// What each pod of `db` requests: the `mariadb` container's `resources.requests` in
 /// `spec.podTemplate`, else the defaults preflight assumes.
 fn pod_request(db: &MariaDB, resource: &str) -> Option<Quantity> {
@@ -544,6 +539,11 @@ fn pod_request(db: &MariaDB, resource: &str) -> Option<Quantity> {
         .or_else(|| default_pod_request(resource))
 }
 
+/// The checks a cluster passes before it joins: its name is a DNS-1123 label (OCM names the
+/// cluster's namespace on the hub after it, where its ManifestWorks live:
+/// `open-cluster-management-io/open-cluster-management-io.github.io:content/concepts/managedcluster.md`;
+/// a namespace name is a DNS-1123 label, `kubernetes/apimachinery@v0.34.0:pkg/api/validation/generic.go`
+/// `ValidateNamespaceName`), and preflight's registration and Kubernetes-version errors.
 fn can_join(mc: &ManagedCluster, name: &str) -> Result<(), Day2Error> {
     let mut reasons = Vec::new();
     if let Some(why) = not_a_dns1123_label(name) {
@@ -566,23 +566,6 @@ fn can_join(mc: &ManagedCluster, name: &str) -> Result<(), Day2Error> {
             cluster: name.to_owned(),
             reasons,
         })
-    }
-}
-
-/// Why `name` is not a DNS-1123 label (at most 63 characters, lowercase letters, digits and
-/// `-`, starting and ending with a letter or digit: `kubernetes/apimachinery@v0.34.0:
-/// pkg/util/validation/validation.go` `IsDNS1123Label`), or `None`.
-fn not_a_dns1123_label(name: &str) -> Option<&'static str> {
-    let b = name.as_bytes();
-    let edge = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
-    if b.is_empty() || b.len() > 63 {
-        Some("a DNS-1123 label has 1 to 63 characters")
-    } else if !b.iter().all(|c| edge(c) || *c == b'-') {
-        Some("a DNS-1123 label has only lowercase letters, digits and '-'")
-    } else if !b.first().is_some_and(edge) || !b.last().is_some_and(edge) {
-        Some("a DNS-1123 label starts and ends with a lowercase letter or a digit")
-    } else {
-        None
     }
 }
 

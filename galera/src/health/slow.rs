@@ -5,13 +5,14 @@ use crate::status::{LocalState, WsrepStatus};
 
 use super::findings::{Evidence, Finding, ev};
 
-/// `wsrep_flow_control_paused` above which replication counts as stalled: a tenth of the time.
-/// Galera's monitoring guide gives no number, only that it "should stay as close to 0.0 as
-/// possible" and that 0.25 over a minute is 15 seconds paused
+/// `wsrep_flow_control_paused` above which replication counts as stalled: a tenth of the time,
+/// the default critical value of the Nagios plugin `check_galera_cluster`
+/// (`fridim/nagios-plugin-check_galera_cluster@de68a60:check_galera_cluster`, version 1.1.5:
+/// `fcp=0.1`, "Sets critical value of wsrep_flow_control_paused (default is 0.1)"). Galera's
+/// monitoring guide gives no number, only that it "should stay as close to 0.0 as possible"
 /// (`codership/documentation@49dffcc:galeracluster/source/documentation/monitoring-cluster.rst`,
 /// "Checking the Replication Health"); the mysqld-exporter mixin has no flow-control alert
-/// (`prometheus/mysqld_exporter@v0.20.0:mysqld-mixin/alerts/galera.yaml`). 0.1 is the value
-/// common monitoring setups use.
+/// (`prometheus/mysqld_exporter@v0.20.0:mysqld-mixin/alerts/galera.yaml`).
 pub const FLOW_CONTROL_PAUSED_LIMIT: f64 = 0.1;
 
 /// `wsrep_local_recv_queue_avg` above which a member counts as a slow applier: more than one
@@ -23,8 +24,8 @@ pub const SLOW_APPLIER_QUEUE: f64 = 1.0;
 
 /// A member desynced on purpose: `wsrep_desync` read ON, or `wsrep_desync_count` above 0 while
 /// no member of the component is joining (a donor's desync ends with its joiner's state
-/// transfer; a manual one does not) and every member of its component was read (an unread
-/// member could be the joiner). Galera's status reference: the count is "the number of
+/// transfer; a manual one does not; a `Joined` member counts as joining) and every member of
+/// its component was read (an unread member could be the joiner). Galera's status reference: the count is "the number of
 /// operations in progress that require the node to temporarily desync from the cluster"
 /// (`codership/documentation@49dffcc:galeracluster/source/documentation/galera-status-variables.rst`).
 pub(super) fn desynced_on_purpose(s: &WsrepStatus, nodes: &[(String, WsrepStatus)]) -> bool {
@@ -34,17 +35,23 @@ pub(super) fn desynced_on_purpose(s: &WsrepStatus, nodes: &[(String, WsrepStatus
     {
         return true;
     }
+    // A member that is Joined has just received a state transfer and may not have told its
+    // donor yet: the donor's desync may still be that transfer's.
     let joining = nodes
         .iter()
-        .any(|(_, t)| t.local_state == Some(LocalState::Joiner));
+        .any(|(_, t)| matches!(t.local_state, Some(LocalState::Joiner | LocalState::Joined)));
     let all_read = s.cluster_size.is_some_and(|n| n <= nodes.len() as u64);
     s.desync_count.is_some_and(|n| n > 0) && !joining && all_read
 }
 
 /// Flow control stalling the cluster: members that read `wsrep_flow_control_paused` above
-/// [`FLOW_CONTROL_PAUSED_LIMIT`], naming the slow appliers that drive it (those that sent
-/// flow-control pauses, `wsrep_flow_control_sent` > 0, where read; else those whose receive
-/// queue averages above [`SLOW_APPLIER_QUEUE`]).
+/// [`FLOW_CONTROL_PAUSED_LIMIT`], naming the slow appliers that drive it: per member, those
+/// that sent flow-control pauses (`wsrep_flow_control_sent` > 0) where it was read, else
+/// those whose receive queue averages above [`SLOW_APPLIER_QUEUE`]. A member in the Donor/
+/// Desynced state is never one: galera sends a flow-control stop only while
+/// `conn->state <= conn->max_fc_state`, and `max_fc_state` is `GCS_CONN_JOINED`, before
+/// `GCS_CONN_DONOR`, unless `gcs.sync_donor` is set
+/// (`codership/galera@release_26.4.23:gcs/src/gcs.cpp` `gcs_fc_stop_begin`, `gcs_conn::gcs_conn`).
 pub(super) fn flow_control(nodes: &[(String, WsrepStatus)]) -> Option<Finding> {
     let paused: Vec<(&str, f64)> = nodes
         .iter()
@@ -59,20 +66,22 @@ pub(super) fn flow_control(nodes: &[(String, WsrepStatus)]) -> Option<Finding> {
         .iter()
         .map(|(n, p)| ev(n, "wsrep_flow_control_paused", p))
         .collect();
-    let sent: Vec<(&str, u64)> = nodes
+    let donors: Vec<&str> = nodes
         .iter()
-        .filter_map(|(n, s)| {
-            let v = s
-                .other
-                .get("wsrep_flow_control_sent")?
-                .parse::<u64>()
-                .ok()?;
-            Some((n.as_str(), v))
-        })
+        .filter(|(_, s)| s.local_state == Some(LocalState::Donor))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let candidates = nodes.iter().filter(|(n, _)| !donors.contains(&n.as_str()));
+    let sent_read = |s: &WsrepStatus| -> Option<u64> {
+        s.other.get("wsrep_flow_control_sent")?.trim().parse().ok()
+    };
+    let sent: Vec<(&str, u64)> = candidates
+        .clone()
+        .filter_map(|(n, s)| Some((n.as_str(), sent_read(s)?)))
         .filter(|(_, v)| *v > 0)
         .collect();
-    let mut queued: Vec<(&str, f64)> = nodes
-        .iter()
+    let mut queued: Vec<(&str, f64)> = candidates
+        .filter(|(_, s)| sent_read(s).is_none())
         .filter_map(|(n, s)| Some((n.as_str(), s.local_recv_queue_avg?)))
         .filter(|(_, q)| *q > SLOW_APPLIER_QUEUE)
         .collect();
@@ -84,14 +93,22 @@ pub(super) fn flow_control(nodes: &[(String, WsrepStatus)]) -> Option<Finding> {
     }
     for (n, q) in &queued {
         evidence.push(ev(n, "wsrep_local_recv_queue_avg", q));
-        if !sent.iter().any(|(m, _)| m == n) {
-            slow.push(format!("{n} (receive queue {q} on average)"));
-        }
+        slow.push(format!("{n} (receive queue {q} on average)"));
     }
-    let who = if slow.is_empty() {
-        "no member read shows why (read wsrep_flow_control_sent and wsrep_local_recv_queue_avg on every member)".to_owned()
+    let desynced = if donors.is_empty() {
+        String::new()
     } else {
-        format!("the slow applier: {}", slow.join(", "))
+        format!(
+            " ({} desynced: a desynced member sends no flow control)",
+            donors.join(", ")
+        )
+    };
+    let who = if slow.is_empty() {
+        format!(
+            "no member read shows why{desynced} (read wsrep_flow_control_sent and wsrep_local_recv_queue_avg on every member)"
+        )
+    } else {
+        format!("the slow applier: {}{desynced}", slow.join(", "))
     };
     let remedy = if slow.is_empty() {
         "find the member that applies slowly (the one sending flow-control pauses), then raise its wsrep_slave_threads or fix what slows it (disk, CPU, long transactions)".to_owned()

@@ -22,9 +22,14 @@
 //!      newest writes replaced) or bootstrapped from the wrong point. The plan tells the
 //!      operator to write the recovered seqno into that node's `grastate.dat` first (or set
 //!      it to -1 and start with `--wsrep-start-position`), and judges the node by its data.
-//!    - both valid, different histories: the files contradict each other
-//!      ([`NodePosition::Contradicted`]); the plan is refused naming them
-//!      ([`Refusal::Contradiction`]) unless forced.
+//!    - a recovered position in one history, `grastate.dat` naming another (with a seqno or
+//!      -1): the files contradict each other ([`NodePosition::Contradicted`]), and galera
+//!      would ignore the start position anyway (it takes it only when the UUIDs match); the
+//!      plan is refused naming them ([`Refusal::Contradiction`]) unless forced, and forced
+//!      it lists the node's recovered writes among those it discards.
+//!    - a recovered position and no `grastate.dat` with a history (none, or the all-zero
+//!      UUID): the recovered one, and the plan says to write that position into the node's
+//!      `grastate.dat` before it starts (a start position alone would be ignored).
 //!    - a recovered -1 (InnoDB holds no wsrep position) next to a valid saved seqno: the
 //!      saved one, as galera and `mariadb-operator/mariadb-operator@v26.6.0:pkg/controller/
 //!      galera/recovery_status.go` `bootstrapSource` (which ignores invalid seqnos) do.
@@ -66,10 +71,15 @@
 //! 6. **Histories.** Nodes of different histories refuse the plan unless forced
 //!    ([`Refusal::ConflictingUuids`]). A forced plan never means "whichever node says
 //!    safe": it keeps one history, the one [`RecoveryOptions::history`] names, else the one
-//!    the most data nodes share, then the one with the most writes (its highest seqno), then
-//!    the one whose most advanced node comes first by the tie-break; rules 3 to 5 choose the
-//!    bootstrap node among that history's nodes only, and the plan lists, per node of every
-//!    other history, the writes it discards ([`RecoveryPlan::discarded`]).
+//!    with the most nodes *with a known position* (a node of unknown position is not counted:
+//!    the plan replaces its data), then the one with the most writes (its highest seqno); two
+//!    histories alike on both refuse even a forced plan ([`Refusal::HistoryTie`]: which
+//!    writes to keep is the operator's choice, `--history`). Rules 3 to 5 choose the
+//!    bootstrap node among that history's nodes only, the bootstrap reason says why that
+//!    history was kept, and the plan lists every node whose data it replaces and what that
+//!    data is ([`RecoveryPlan::discarded`]): each node of another history with its writes,
+//!    each node whose files contradict each other with its recovered writes, each node of
+//!    unknown position (forced).
 //!
 //! ```
 //! use galera::files::SavedState;
@@ -89,7 +99,7 @@ mod plan;
 mod position;
 
 pub use plan::{
-    Discarded, Join, RecoveryOptions, RecoveryPlan, Refusal, Skipped, TieBreak, Transfer,
-    plan_recovery,
+    DiscardReason, Discarded, Join, RecoveryOptions, RecoveryPlan, Refusal, Skipped, TieBreak,
+    Transfer, plan_recovery,
 };
 pub use position::{DuplicateFile, NodePosition, NodeReport, node_name, ordinal, reports};

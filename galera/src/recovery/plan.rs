@@ -83,33 +83,68 @@ pub struct RecoveryPlan {
     pub skipped: Vec<Skipped>,
     /// Then these, in order.
     pub joins: Vec<Join>,
-    /// The writes the plan throws away: each node of a history other than the one kept, with
-    /// its position there (empty unless forced or a history was named).
+    /// The data the plan replaces: each node of a history other than the one kept, each node
+    /// whose files contradict each other, each node of unknown position, with what it holds
+    /// (empty unless forced or a history was named).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub discarded: Vec<Discarded>,
 }
 
-/// A node whose data a plan replaces because it is of another history.
+/// A node whose data a plan replaces with a full snapshot (SST), shown before anything runs.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Discarded {
     /// Node.
     pub node: String,
-    /// Its history (cluster state UUID).
-    pub history: String,
+    /// Why its data goes.
+    pub why: DiscardReason,
+    /// The history (cluster state UUID) its data is in, as far as its files tell: for files
+    /// that contradict each other, the one InnoDB recovered; `None` when no file names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<String>,
     /// Its last committed seqno there, i.e. the writes of that history it holds; `None`
     /// when its position is not known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seqno: Option<i64>,
 }
 
+/// Why a plan replaces a node's data ([`Discarded::why`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscardReason {
+    /// Its data is of a history other than the one kept (forced, or `--history`).
+    OtherHistory,
+    /// Its `grastate.dat` and its `--wsrep-recover` log name different histories (forced).
+    ContradictedFiles,
+    /// Its position is not known, so it may hold writes the bootstrap node lacks (forced).
+    UnknownPosition,
+}
+
 impl std::fmt::Display for Discarded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.seqno {
-            Some(n) => write!(f, "{}: {n} writes of history {}", self.node, self.history),
-            None => write!(
+        let history = self.history.as_deref().unwrap_or("unknown");
+        match (self.why, self.seqno) {
+            (DiscardReason::OtherHistory, Some(n)) => {
+                write!(f, "{}: {n} writes of history {history}", self.node)
+            }
+            (DiscardReason::OtherHistory, None) => write!(
                 f,
-                "{}: its writes of history {} (position unknown)",
-                self.node, self.history
+                "{}: its writes of history {history} (position unknown)",
+                self.node
+            ),
+            (DiscardReason::ContradictedFiles, Some(n)) => write!(
+                f,
+                "{}: {n} writes of history {history} by InnoDB's recovered position (its files contradict each other)",
+                self.node
+            ),
+            (DiscardReason::ContradictedFiles, None) => write!(
+                f,
+                "{}: its data (its files contradict each other; history {history})",
+                self.node
+            ),
+            (DiscardReason::UnknownPosition, _) => write!(
+                f,
+                "{}: its writes of history {history} (position unknown: it may hold writes the bootstrap node lacks)",
+                self.node
             ),
         }
     }
@@ -158,6 +193,17 @@ pub enum Refusal {
     /// No data-bearing node has a known position.
     #[error("no node reports a position: run `mariadbd --wsrep-recover` on every node")]
     NoPosition,
+    /// No node of the history to keep has a known position, while nodes of others do.
+    #[error(
+        "no node of history {0} reports a position: run `mariadbd --wsrep-recover` on its nodes and pass their logs, or keep another history"
+    )]
+    NoPositionInHistory(String),
+    /// Forced over several histories, two lead alike (as many nodes with a known position,
+    /// as many writes): which to keep is the operator's choice.
+    #[error(
+        "histories tie ({0}): forcing cannot choose which writes to keep; name the history to keep with --history"
+    )]
+    HistoryTie(String),
 }
 
 /// What a node whose `grastate.dat` holds no seqno (a crash) needs to keep its position: the
@@ -168,6 +214,19 @@ pub enum Refusal {
 /// `join-cluster.sh` (`kubedb/mariadb-init-docker@0.8.0:scripts/`) do not. Seen on MariaDB
 /// 10.11.19 + Galera 26.4.23 by the lab's failover drills.
 fn start_position(node: &NodeReport, uuid: &str, seqno: i64) -> String {
+    // Galera takes --wsrep-start-position only when grastate.dat names the same history
+    // (`codership/galera@release_26.4.23:galera/src/replicator_smm.cpp`
+    // `ReplicatorSMM::ReplicatorSMM`); a missing file reads as the nil UUID.
+    if node.saved.as_ref().is_none_or(|s| s.uuid != uuid) {
+        return format!(
+            "; and before it starts, write its grastate.dat with uuid: {uuid} and seqno: {seqno} (it {}: galera takes a start position only in grastate.dat's own history, so started as it is the server begins from an undefined position)",
+            if node.saved.is_some() {
+                "names no history"
+            } else {
+                "has none"
+            }
+        );
+    }
     let saved = node.saved.as_ref().map_or(-1, |s| s.seqno);
     if saved >= 0 && saved != seqno {
         return format!(
@@ -204,28 +263,60 @@ pub fn plan_recovery(
     let mut uuids: Vec<&str> = data.iter().filter_map(|&i| nodes[i].uuid()).collect();
     uuids.sort_unstable();
     uuids.dedup();
-    // Rule 6: the history kept.
-    let kept_history: Option<&str> = match options.history.as_deref() {
-        Some(h) if uuids.contains(&h) => Some(h),
-        Some(h) => {
-            return Err(Refusal::UnknownHistory {
-                history: h.to_owned(),
-                reported: uuids.join(", "),
-            });
+    // A history's weight: its nodes with a known position, then its writes (the highest
+    // seqno). A node of unknown position is not counted: the plan would replace its data.
+    let weight = |u: &str| -> (usize, Option<i64>) {
+        let seqnos: Vec<i64> = data
+            .iter()
+            .filter_map(|&i| known(i).filter(|k| k.0 == u).map(|k| k.1))
+            .collect();
+        (seqnos.len(), seqnos.iter().copied().max())
+    };
+    let describe = |u: &str| {
+        let (count, writes) = weight(u);
+        match writes {
+            Some(w) => format!("{u}: {count} nodes with a position, up to seqno {w}"),
+            None => format!("{u}: no node with a position"),
         }
+    };
+    // Rule 6: the history kept.
+    let mut chose_history = String::new();
+    let kept_history: Option<&str> = match options.history.as_deref() {
+        Some(h) => match uuids.iter().find(|u| u.eq_ignore_ascii_case(h)) {
+            Some(&u) => Some(u),
+            None => {
+                return Err(Refusal::UnknownHistory {
+                    history: h.to_owned(),
+                    reported: uuids.join(", "),
+                });
+            }
+        },
         None if uuids.len() > 1 && !options.force => {
             return Err(Refusal::ConflictingUuids(uuids.join(", ")));
         }
-        None if uuids.len() > 1 => uuids.iter().copied().max_by_key(|&u| {
-            let members: Vec<usize> = data
+        None if uuids.len() > 1 => {
+            let mut ranked = uuids.clone();
+            ranked.sort_by_key(|&u| std::cmp::Reverse(weight(u)));
+            let best = weight(ranked[0]);
+            if best.0 == 0 {
+                return Err(Refusal::NoPosition);
+            }
+            let tied: Vec<String> = ranked
                 .iter()
-                .copied()
-                .filter(|&i| nodes[i].uuid() == Some(u))
+                .filter(|&&u| weight(u) == best)
+                .map(|&u| describe(u))
                 .collect();
-            let writes = members.iter().filter_map(|&i| known(i).map(|k| k.1)).max();
-            let first = members.iter().map(|&i| std::cmp::Reverse(order(i))).max();
-            (members.len(), writes, first)
-        }),
+            if tied.len() > 1 {
+                return Err(Refusal::HistoryTie(tied.join("; ")));
+            }
+            let others: Vec<String> = ranked[1..].iter().map(|&u| describe(u)).collect();
+            chose_history = format!(
+                "forced to keep the history with the most nodes with a position, then the most writes ({}) over {}; ",
+                describe(ranked[0]),
+                others.join("; ")
+            );
+            Some(ranked[0])
+        }
         None => None,
     };
     let contradicted: Vec<String> = data
@@ -238,14 +329,54 @@ pub fn plan_recovery(
         })
         .collect();
     let kept = |i: usize| kept_history.is_none() || nodes[i].uuid() == kept_history;
-    let data: Vec<usize> = data.into_iter().filter(|&i| kept(i)).collect();
+    if let Some(h) = kept_history
+        && !data.iter().any(|&i| known(i).is_some_and(|k| k.0 == h))
+        && data.iter().any(|&i| known(i).is_some())
+    {
+        return Err(Refusal::NoPositionInHistory(h.to_owned()));
+    }
+    let data: Vec<usize> = data
+        .into_iter()
+        .filter(|&i| kept(i) || matches!(positions[i], NodePosition::Contradicted { .. }))
+        .collect();
+    // Every node whose data a full snapshot replaces and may hold writes the kept history
+    // lacks: another history's, a contradicted one's, one of unknown position (forced).
     let discarded: Vec<Discarded> = (0..nodes.len())
-        .filter(|&i| !nodes[i].arbitrator && !kept(i))
+        .filter(|&i| !nodes[i].arbitrator)
         .filter_map(|i| {
+            let n = &nodes[i];
+            let (why, history, seqno) = match &positions[i] {
+                NodePosition::NeverJoined { .. } => return None,
+                NodePosition::Unknown { .. } if n.uuid().is_none() => {
+                    (DiscardReason::UnknownPosition, None, None)
+                }
+                NodePosition::Contradicted { .. } => {
+                    let recovered = n.recovered.as_ref().filter(|r| r.seqno >= 0);
+                    (
+                        DiscardReason::ContradictedFiles,
+                        recovered
+                            .map(|r| r.uuid.clone())
+                            .or_else(|| n.saved.as_ref().map(|s| s.uuid.clone())),
+                        recovered.map(|r| r.seqno),
+                    )
+                }
+                _ if !kept(i) => (
+                    DiscardReason::OtherHistory,
+                    n.uuid().map(str::to_owned),
+                    known(i).map(|k| k.1),
+                ),
+                NodePosition::Unknown { .. } => (
+                    DiscardReason::UnknownPosition,
+                    n.uuid().map(str::to_owned),
+                    None,
+                ),
+                _ => return None,
+            };
             Some(Discarded {
-                node: nodes[i].name.clone(),
-                history: nodes[i].uuid()?.to_owned(),
-                seqno: known(i).map(|k| k.1),
+                node: n.name.clone(),
+                why,
+                history,
+                seqno,
             })
         })
         .collect();
@@ -277,7 +408,8 @@ pub fn plan_recovery(
                 chosen = Some((
                     s,
                     format!(
-                        "grastate.dat says safe_to_bootstrap: 1 ({evidence}): galera sets it only on the last node to leave the primary component; no node of its history is further ahead"
+                        "grastate.dat says safe_to_bootstrap: 1 ({evidence}): galera sets it only on the last node to leave the primary component; no node of its history is further ahead{}",
+                        start_position(&nodes[s], uuid, seqno)
                     ),
                 ));
             }
@@ -500,7 +632,7 @@ pub fn plan_recovery(
     }
     Ok(RecoveryPlan {
         bootstrap: bootstrap.name.clone(),
-        reason,
+        reason: format!("{chose_history}{reason}"),
         skipped,
         joins,
         discarded,

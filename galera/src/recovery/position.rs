@@ -57,7 +57,8 @@ pub enum NodePosition {
         evidence: String,
     },
     /// Its files contradict each other (`grastate.dat` and `--wsrep-recover` name different
-    /// histories, both with a position): which data it holds is not known.
+    /// histories, the recovered one with a position): which data it holds is not known, and
+    /// galera would not start from the recovered position.
     Contradicted {
         /// What was read.
         evidence: String,
@@ -118,20 +119,26 @@ impl NodeReport {
                     _ => format!("grastate.dat seqno {ss}"),
                 },
             ),
-            (None, Some((ru, rs))) => known(
-                ru,
-                rs,
-                match &self.saved {
-                    // Galera starts from the recovered position when grastate.dat says -1
-                    // (rule 1), but a grastate.dat of another history means the files
-                    // disagree: say so.
-                    Some(s) if s.uuid != NIL_UUID && s.uuid != ru => format!(
-                        "recovered position {rs}; but grastate.dat names another history ({}:{}): check that the log is this node's",
-                        s.uuid, s.seqno
+            // Galera takes the recovered position only for grastate.dat's own history
+            // (`codership/galera@release_26.4.23:galera/src/replicator_smm.cpp`
+            // `ReplicatorSMM::ReplicatorSMM`: `args->state_id->uuid == uuid`): a grastate.dat
+            // of another history, even without a seqno, contradicts the log.
+            (None, Some((ru, rs)))
+                if self
+                    .saved
+                    .as_ref()
+                    .is_some_and(|s| s.uuid != NIL_UUID && s.uuid != ru) =>
+            {
+                let s = self.saved.as_ref().map_or_else(String::new, |s| {
+                    format!("{}:{}", s.uuid, s.seqno)
+                });
+                NodePosition::Contradicted {
+                    evidence: format!(
+                        "grastate.dat names history {s} but --wsrep-recover says {ru}:{rs}: two histories, and galera takes a start position only in grastate.dat's own history"
                     ),
-                    _ => format!("recovered position {rs}"),
-                },
-            ),
+                }
+            }
+            (None, Some((ru, rs))) => known(ru, rs, format!("recovered position {rs}")),
             (None, None) => match (&self.recovered, &self.saved) {
                 (Some(r), _) if r.uuid == NIL_UUID => NodePosition::NeverJoined {
                     evidence: format!("recovered position {}:{}", r.uuid, r.seqno),
@@ -159,11 +166,22 @@ impl NodeReport {
     /// (recovered first, as galera's start position); `None` when its files name two
     /// histories with a position each ([`NodePosition::Contradicted`]) or none.
     pub fn uuid(&self) -> Option<&str> {
+        if matches!(self.position(), NodePosition::NeverJoined { .. }) {
+            return None;
+        }
         let valid = |u: &str, s: i64| u != NIL_UUID && s >= 0;
         let saved = self.saved.as_ref().filter(|s| valid(&s.uuid, s.seqno));
         let recovered = self.recovered.as_ref().filter(|r| valid(&r.uuid, r.seqno));
         match (saved, recovered) {
             (Some(s), Some(r)) if s.uuid != r.uuid => None,
+            (None, Some(r))
+                if self
+                    .saved
+                    .as_ref()
+                    .is_some_and(|s| s.uuid != NIL_UUID && s.uuid != r.uuid) =>
+            {
+                None
+            }
             (Some(s), _) => Some(&s.uuid),
             (None, Some(r)) => Some(&r.uuid),
             (None, None) => [

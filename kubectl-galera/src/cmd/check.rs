@@ -22,10 +22,14 @@ use crate::cli::Exit;
 /// levels of nesting, 250,000 nodes, 64 MiB of scalars, 1,000,000 parser events, 50,000
 /// aliases, 1,000,000 events replayed by aliases) is `refused: <limit> (<value>)`, counted
 /// as invalid; the rest of the stream is still checked. Malformed YAML is reported with its
-/// file, line and column, and the next document is read.
+/// file, line and column, and the next document is read. A document that is plain text, a
+/// number or a list is not a Kubernetes object: an error naming its file and line (a mapping
+/// without apiVersion and kind, such as a Helm values file, is of an unknown kind). When no
+/// input holds a Kubernetes object at all (an empty folder or file, nothing on standard
+/// input), that is an error naming the inputs: nothing checked is not a pass.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Output:\n  text   one line per document, `<file>#<n> <kind> <namespace/name>: <verdict>`,\n         unreadable input on standard error, a line `judged against: ...` naming the\n         KubeDB release and the pinned OCM and KubeSlice sources, then `N documents: ...`\n  json   {\"documents\": [...], \"errors\": [...], \"summary\": {...}} (see the README)\n  junit  a JUnit XML report: a suite per file, a case per document\n\nExit status:\n  0  every document is lossless or of an unknown kind\n  1  some document is lossy, invalid or refused\n  2  some input could not be read or is malformed YAML, or the arguments are wrong"
+    after_help = "Output:\n  text   one line per document, `<file>#<n> <kind> <namespace/name>: <verdict>`,\n         unreadable input on standard error, a line `judged against: ...` naming the\n         KubeDB release and the pinned OCM and KubeSlice sources, then `N documents: ...`\n  json   {\"documents\": [...], \"errors\": [...], \"summary\": {...}} (see the README)\n  junit  a JUnit XML report: a suite per file, a case per document\n\nExit status:\n  0  every document is lossless or of an unknown kind\n  1  some document is lossy, invalid or refused\n  2  some input could not be read, is malformed YAML or is not a Kubernetes object (text, a\n     list), no input holds any Kubernetes object (an empty folder or file, empty standard\n     input), or the arguments are wrong"
 )]
 pub struct Args {
     /// YAML files, folders of them, or `-` for standard input.

@@ -42,9 +42,11 @@ OUTPUT
 
 EXIT STATUS
   0  a plan was printed
-  1  the plan is refused (nodes of different histories, unknown positions, a node whose
-     files contradict each other, a contradicted safe_to_bootstrap, no position at all, a
-     --history no node reports); --force plans past all but the last two
+  1  the plan is refused: nodes of different histories, unknown positions, a node whose
+     files contradict each other or a contradicted safe_to_bootstrap (--force plans past
+     these, listing what it discards); no position at all, a --history no node reports or
+     none of whose nodes has a position, or histories that tie under --force (name one with
+     --history)
   2  unreadable input (a file that cannot be read or is none of the above), or bad usage
      (a node not in --members, an empty member name)";
 
@@ -64,7 +66,7 @@ pub struct Args {
     force: bool,
     /// The history (cluster state UUID) to keep when the nodes report several: the others'
     /// data is replaced, and the plan lists what it discards.
-    #[arg(long, value_name = "UUID")]
+    #[arg(long, value_name = "UUID", value_parser = history_uuid)]
     history: Option<String>,
     /// Which of equally advanced nodes to bootstrap: the lowest ordinal (as the Percona
     /// operator) or the highest (as mariadb-operator).
@@ -77,6 +79,17 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     output: Output,
+}
+
+/// `--history`: a cluster state UUID in either case, kept in lower case as galera prints it.
+fn history_uuid(s: &str) -> Result<String, String> {
+    if galera::files::is_uuid(s) {
+        Ok(s.to_ascii_lowercase())
+    } else {
+        Err(format!(
+            "{s:?} is not a cluster state UUID (8-4-4-4-12 hex digits, as in grastate.dat's uuid: line)"
+        ))
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

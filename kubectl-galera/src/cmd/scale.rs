@@ -6,7 +6,8 @@
 //! `PodIP` with the database's own credentials), plans, applies and verifies; `--replicas` or
 //! `--target` is then required, and clusters the target names must already be on the hub.
 //!
-//! Without them it deploys the walkthrough on the in-process fake hub with simulated spokes, reads the
+//! Without them it deploys the walkthrough (for `--kubedb-release`, default the walkthrough's)
+//! on the in-process fake hub with simulated spokes, reads the
 //! database back from the hub (`deployer::read_current`), then scales it with a day-2 plan
 //! (`deployer::plan_day2`, applied with `deployer::apply_day2`): by default to 5 members over
 //! three clusters, adding the cluster `demo-edge` to the hub, the slice and the
@@ -58,9 +59,11 @@ use crate::cli::{self, Exit};
 const EDGE: &str = "demo-edge";
 
 /// Deploys the walkthrough's distributed MariaDB on the in-process fake hub, then scales it
-/// one safe step at a time.
+/// one safe step at a time; with --kubeconfig or --context, scales the database of that real
+/// hub instead.
 ///
-/// Reads no file: the environment is the walkthrough's. The day-2 plan starts from the
+/// Reads no file: the environment is the walkthrough's, deployed for --kubedb-release (default
+/// the walkthrough's v2025.7.31). The day-2 plan starts from the
 /// database as the hub stores it after the deployment (MariaDB, PlacementPolicy, SliceConfig,
 /// pod table, wsrep status). Without options the target is 5 members over demo-controller,
 /// demo-worker and a new cluster demo-edge (joined to the hub, the slice and the
@@ -74,10 +77,12 @@ const EDGE: &str = "demo-edge";
 /// With --kubeconfig or --context it scales the database --namespace/--name of that hub
 /// instead (no deployment first): --replicas or --target is required, and the pods' status is
 /// read over SQL at their PodIPs with the database's credentials, so they must be reachable
-/// from here.
+/// from here. --namespace and --name name a database of a real hub only: without
+/// --kubeconfig or --context they are refused (exit status 2).
 #[derive(clap::Args)]
 #[command(
-    after_help = "Exit status:\n  0  scaled and verified\n  1  the target cannot be reached safely (nothing applied), or the apply or the verification failed\n  2  the arguments are wrong, the kubeconfig cannot be used, or --lab cannot run (not root, packages missing)\n  130  --lab: interrupted (Ctrl-C, SIGTERM, SIGHUP); the lab is removed first"
+    group(clap::ArgGroup::new("hub").args(["kubeconfig", "context"]).multiple(true)),
+    after_help = "Exit status:\n  0  scaled and verified\n  1  the target cannot be reached safely (nothing applied), or the apply or the verification failed\n  2  the arguments are wrong (--namespace or --name without --kubeconfig or --context), the kubeconfig cannot be used, or --lab cannot run (not root, packages missing)\n  130  --lab: interrupted (Ctrl-C, SIGTERM, SIGHUP); the lab is removed first"
 )]
 pub struct Args {
     /// Members afterwards, spread over demo-controller, demo-worker and demo-edge [default: 5].
@@ -99,14 +104,15 @@ pub struct Args {
     /// $KUBECONFIG or ~/.kube/config.
     #[arg(long, value_name = "NAME")]
     context: Option<String>,
-    /// With a real hub: the database's namespace.
-    #[arg(long, value_name = "NS", default_value = "demo")]
-    namespace: String,
-    /// With a real hub: the MariaDB's name.
-    #[arg(long, value_name = "DB", default_value = "mariadb")]
-    name: String,
-    /// With a real hub: the KubeDB release it runs (v2025.7.31, v2026.7.10) [default: the
-    /// walkthrough's].
+    /// With --kubeconfig or --context: the database's namespace [default: demo].
+    #[arg(long, value_name = "NS", requires = "hub")]
+    namespace: Option<String>,
+    /// With --kubeconfig or --context: the MariaDB's name [default: mariadb].
+    #[arg(long, value_name = "DB", requires = "hub")]
+    name: Option<String>,
+    /// The KubeDB release the hub runs (v2025.7.31, v2026.7.10): on the fake hub, the release
+    /// the walkthrough is deployed for and scaled on; on a real hub, the release installed
+    /// there [default: the walkthrough's, v2025.7.31].
     #[arg(long = "kubedb-release", value_name = "R", value_parser = cli::release)]
     release: Option<Release>,
 }
@@ -153,7 +159,10 @@ pub fn run(args: &Args) -> Exit {
     let result = if real_hub {
         runtime.block_on(on_hub(args))
     } else {
-        let env = Environment::seed();
+        let mut env = Environment::seed();
+        if let Some(release) = args.release {
+            env.kubedb.release = release;
+        }
         match plan(&env) {
             Ok(deployment) => runtime.block_on(on_the_fake_hub(&env, &deployment, args)),
             Err(e) => Err(Stop::Failed(format!("the walkthrough does not plan: {e}"))),
@@ -396,11 +405,17 @@ async fn on_hub(args: &Args) -> Result<(), Stop> {
         .await
         .map_err(|e| Stop::Usage(e.to_string()))?;
     let release = args.release.unwrap_or(Release::WALKTHROUGH);
-    let (ns, name) = (args.namespace.as_str(), args.name.as_str());
+    let ns = args.namespace.as_deref().unwrap_or("demo");
+    let name = args.name.as_deref().unwrap_or("mariadb");
     let md = kube::Api::<MariaDB>::namespaced(client.clone(), ns)
         .get(name)
         .await
-        .map_err(|e| format!("MariaDB/{ns}/{name}: cannot read it from the hub: {e}"))?;
+        .map_err(|e| {
+            format!(
+                "MariaDB/{ns}/{name}: cannot read it from the hub: {}",
+                deployer::kube_error_text(&e)
+            )
+        })?;
     let credentials = auth_credentials(&client, &md)
         .await
         .map_err(|e| e.to_string())?;

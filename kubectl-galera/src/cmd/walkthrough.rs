@@ -14,7 +14,10 @@
 //! the MariaDB to be Ready and verifies it as the walkthrough's Step 8 does. Without
 //! `--kubeconfig` or `--context` it runs against the in-process fake hub with simulated spokes
 //! (serving the pinned OCM and KubeSlice CRDs and the release's KubeDB CRDs and webhooks); with
-//! them, against that hub.
+//! them, against that hub, whose kubeconfig and context are resolved before anything is
+//! printed (a kubeconfig or context that cannot be used exits 2). `--dry-run` needs a real hub:
+//! on the fake hub nothing would be stored, so every step after the first would miss what the
+//! steps before it create.
 //!
 //! `--apply --lab` runs the simulated spokes' pods as real MariaDB Galera servers in the
 //! one-machine lab (`lab::LabPods`: one network namespace per cluster on a slice bridge, each
@@ -56,7 +59,7 @@ use crate::cli::{self, Exit};
 /// hub of --kubeconfig (a file) and --context.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Exit status:\n  0  planned (and, with --apply, applied and verified)\n  1  preflight found errors, or the apply or the verification failed\n  2  the input cannot be read or is invalid, --out cannot be written, the arguments are wrong, or --lab cannot run (not root, packages missing: it names them and the install command)\n  130  --lab: interrupted (Ctrl-C, SIGTERM, SIGHUP); the lab is removed first"
+    after_help = "Exit status:\n  0  planned (and, with --apply, applied and verified)\n  1  preflight found errors, or the apply or the verification failed\n  2  the input cannot be read or is invalid, --out cannot be written, the kubeconfig or context cannot be used (said before anything is printed), --dry-run without a real hub, the arguments are wrong, or --lab cannot run (not root, packages missing: it names them and the install command)\n  130  --lab: interrupted (Ctrl-C, SIGTERM, SIGHUP); the lab is removed first"
 )]
 pub struct Args {
     /// The environment YAML, or `-` for standard input [default: the walkthrough's].
@@ -68,7 +71,9 @@ pub struct Args {
     /// Apply the plan, wait for the MariaDB to be Ready and verify it.
     #[arg(long)]
     apply: bool,
-    /// With --apply: the server validates every object and stores none.
+    /// With --apply and a real hub (--kubeconfig or --context): the server validates every
+    /// object and stores none. A step that needs what an earlier one creates (the namespace,
+    /// a registration) fails unless the hub has it already.
     #[arg(long, requires = "apply")]
     dry_run: bool,
     /// With --apply: the hub's kubeconfig [default: the in-process fake hub; with only
@@ -89,8 +94,19 @@ pub struct Args {
     pub lab: bool,
 }
 
+/// `true` when the apply goes to a real hub (`--kubeconfig` or `--context`).
+fn real_hub(args: &Args) -> bool {
+    args.kubeconfig.is_some() || args.context.is_some()
+}
+
 /// Runs `walkthrough`.
 pub fn run(args: &Args) -> Exit {
+    if args.dry_run && !real_hub(args) {
+        eprintln!(
+            "walkthrough: --dry-run needs a real hub (--kubeconfig FILE or --context NAME): the in-process fake hub would store nothing, so every step after the first would miss what the steps before it create (the namespace, the registrations). To see the plan without applying it, leave out --apply."
+        );
+        return Exit::Usage;
+    }
     if args.lab
         && let Err(exit) = cli::lab_preflight()
     {
@@ -115,6 +131,32 @@ pub fn run(args: &Args) -> Exit {
     if let Some(release) = args.release {
         env.kubedb.release = release;
     }
+    // The hub to apply to, resolved before anything is printed: a kubeconfig or context that
+    // cannot be used is a usage error, not a failed apply.
+    let hub = if args.apply {
+        let runtime = match cli::runtime() {
+            Ok(rt) => rt,
+            Err(exit) => return exit,
+        };
+        let client = if real_hub(args) {
+            let connected = runtime.block_on(deployer::hub_client(
+                args.kubeconfig.as_deref(),
+                args.context.as_deref(),
+            ));
+            match connected {
+                Ok(client) => Some(client),
+                Err(e) => {
+                    eprintln!("walkthrough: {e}");
+                    return Exit::Usage;
+                }
+            }
+        } else {
+            None
+        };
+        Some((runtime, client))
+    } else {
+        None
+    };
     let plan = match plan(&env) {
         Ok(plan) => plan,
         Err(rejected) => {
@@ -194,14 +236,10 @@ pub fn run(args: &Args) -> Exit {
             println!("wrote {}", path.display());
         }
     }
-    if !args.apply {
+    let Some((runtime, client)) = hub else {
         return Exit::Success;
-    }
-    let runtime = match cli::runtime() {
-        Ok(rt) => rt,
-        Err(exit) => return exit,
     };
-    match runtime.block_on(apply(args, &env, &plan)) {
+    match runtime.block_on(apply(args, client, &env, &plan)) {
         Ok(()) => Exit::Success,
         Err(_) if lab::interrupted() => Exit::Interrupted,
         Err(e) => {
@@ -211,16 +249,15 @@ pub fn run(args: &Args) -> Exit {
     }
 }
 
-/// The hub to apply to: a real one from the kubeconfig, or the fake hub with simulated spokes.
+/// The hub to apply to: the real one of `client` (from the kubeconfig), or the fake hub with
+/// simulated spokes.
 async fn connect(
     args: &Args,
+    client: Option<kube::Client>,
     env: &Environment,
     plan: &Plan,
 ) -> Result<(kube::Client, Option<World>, Option<Arc<Lab>>), String> {
-    if args.kubeconfig.is_some() || args.context.is_some() {
-        let client = deployer::hub_client(args.kubeconfig.as_deref(), args.context.as_deref())
-            .await
-            .map_err(|e| e.to_string())?;
+    if let Some(client) = client {
         println!(
             "\n== apply to the hub of {} (context {}), planned for KubeDB {}",
             args.kubeconfig
@@ -268,8 +305,13 @@ async fn connect(
     Ok((hub.client(), Some(world), Some(lab)))
 }
 
-async fn apply(args: &Args, env: &Environment, plan: &Plan) -> Result<(), String> {
-    let (client, world, lab) = connect(args, env, plan).await?;
+async fn apply(
+    args: &Args,
+    client: Option<kube::Client>,
+    env: &Environment,
+    plan: &Plan,
+) -> Result<(), String> {
+    let (client, world, lab) = connect(args, client, env, plan).await?;
     let options = ApplyOptions {
         dry_run: args.dry_run,
         ..ApplyOptions::default()

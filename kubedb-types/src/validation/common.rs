@@ -9,6 +9,12 @@ use crate::release::PolicyShape;
 pub const MAX_CLUSTER_NAME_LENGTH: usize = 32;
 /// Smallest Galera cluster the webhook accepts (`MariaDBDefaultClusterSize`).
 pub const MIN_GALERA_REPLICAS: i32 = 3;
+/// Largest Galera cluster the MariaDBOpsRequest webhook scales to: a HorizontalScaling
+/// `member` outside `3..=9` is refused with `Group size can not be less than 3 or greater
+/// than 9, range: [3,9]` (`apimachinery@v0.57.0` and `@861df6898a80:
+/// pkg/webhooks/ops/v1alpha1/mariadb.go`). The MariaDB webhook sets no upper bound on
+/// `spec.replicas`.
+pub const MAX_GALERA_MEMBERS: i32 = 9;
 
 /// Oldest server version that supports `requireSSL` (`apimachinery@v0.57.0:
 /// pkg/webhooks/kubedb/v1/mariadb.go`, unchanged at 861df6898a80).

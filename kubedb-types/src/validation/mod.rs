@@ -42,7 +42,9 @@ mod petset;
 mod placement_policy;
 mod violation;
 
-pub use common::{MAX_CLUSTER_NAME_LENGTH, MIN_GALERA_REPLICAS, REQUIRE_SSL_MIN_VERSION};
+pub use common::{
+    MAX_CLUSTER_NAME_LENGTH, MAX_GALERA_MEMBERS, MIN_GALERA_REPLICAS, REQUIRE_SSL_MIN_VERSION,
+};
 pub use mariadb::{FORBIDDEN_ENV_VARS, MariaDBInputs, validate_mariadb, validate_mariadb_update};
 pub use ops_request::{
     OpsRequestInputs, ops_rules_reading_database, validate_mariadb_ops_request,

@@ -4,7 +4,7 @@
 //! ([`validate_mariadb_ops_request_update`]) and the rules that need the MariaDB
 //! ([`ops_rules_reading_database`]).
 
-use super::common::{REQUIRE_SSL_MIN_VERSION, semver};
+use super::common::{MAX_GALERA_MEMBERS, MIN_GALERA_REPLICAS, REQUIRE_SSL_MIN_VERSION, semver};
 use super::petset::uncovered_indices;
 use super::violation::{Lookup, PolicyLookup, Rule, Violation};
 use crate::kubedb::v1::{MariaDB, MariaDBMode};
@@ -56,9 +56,9 @@ pub fn ops_rules_reading_database(
     let own: &[&'static str] = match type_ {
         T::HorizontalScaling if older => &["it is a cluster (spec.replicas > 1)"],
         T::HorizontalScaling => &["it is a cluster (spec.topology set)"],
-        T::UpdateVersion if !older => &[
-            "the target is among the MariaDBVersions it can be updated to (its version's updateConstraints)",
-        ],
+        T::UpdateVersion if !older => {
+            &["the target MariaDBVersion exists (read once the MariaDB is)"]
+        }
         T::ReconfigureTls => &["requireSSL needs its version to be 10.5.2 or later"],
         T::VolumeExpansion => &[
             "the new size is greater than its current storage request",
@@ -131,8 +131,11 @@ fn ops_field(type_: MariaDBOpsRequestType) -> &'static str {
 /// - the MariaDB must exist for every type (`spec.databaseRef`), checked before anything else
 ///   but the type, and nothing else is checked when it does not;
 /// - UpdateVersion: `updateVersion` present; the target must be among the MariaDBVersions
-///   (`IsUpgradable`, `pkg/webhooks/ops/v1alpha1/shared.go`; its allow/deny constraints from
-///   the current version's `updateConstraints` are not modelled);
+///   (`IsUpgradable`, `pkg/webhooks/ops/v1alpha1/shared.go`) and admitted by the current
+///   version's `updateConstraints`; the constraints are not in the catalog data, so every
+///   target not refused otherwise gets a [`Severity::Warning`]
+///   ([`Rule::OpsUpdateConstraintsNotChecked`]) naming that rule and the `kubectl` command that
+///   shows the constraints, whether the MariaDB is known or not;
 /// - StorageMigration: `migration` and `timeout` present, and the MariaDB must name a storage
 ///   class.
 ///
@@ -140,8 +143,8 @@ fn ops_field(type_: MariaDBOpsRequestType) -> &'static str {
 ///
 /// Not modelled (they need objects this function is not given): the Secrets of RotateAuth,
 /// the StorageClasses of StorageMigration, and v2026.7.10's `updateConstraints` of the current
-/// MariaDBVersion (the catalog data carries no constraints; an empty allowlist admits any
-/// target, which is what is judged). [`ops_rules_reading_database`] lists, per type and
+/// MariaDBVersion (the catalog data carries no constraints: the warning above says so).
+/// [`ops_rules_reading_database`] lists, per type and
 /// release, the rules that need the MariaDB, for callers that do not have it.
 ///
 /// Where the guide is silent (`kubedb/docs@dd66a58b:docs/guides/mariadb/distributed/
@@ -355,7 +358,7 @@ fn horizontal_scaling(r: &Request<'_>) -> Vec<Violation> {
     }
     match hs.member {
         None => out.push(r.missing("spec.horizontalScaling.member", None)),
-        Some(member) if !(3..=9).contains(&member) => out.push(
+        Some(member) if !(MIN_GALERA_REPLICAS..=MAX_GALERA_MEMBERS).contains(&member) => out.push(
             Violation::new(r.field, Rule::OpsMemberOutOfRange { member }).answering(Some(
                 "Group size can not be less than 3 or greater than 9, range: [3,9]".into(),
             )),
@@ -450,7 +453,9 @@ fn reconfigure(r: &Request<'_>) -> Vec<Violation> {
 }
 
 /// UpdateVersion: `updateVersion` present; the target MariaDBVersion must exist (v2025.7.31:
-/// and not be deprecated; v2026.7.10: among the versions, read once the database is known).
+/// and not be deprecated; v2026.7.10: among the versions, read once the database is known,
+/// and admitted by the current version's `updateConstraints`, which is reported as not
+/// checked).
 fn update_version(r: &Request<'_>) -> Vec<Violation> {
     let Some(uv) = &r.spec.update_version else {
         return vec![r.missing(
@@ -463,6 +468,24 @@ fn update_version(r: &Request<'_>) -> Vec<Violation> {
         )];
     };
     let target = uv.target_version.clone().unwrap_or_default();
+    let mut out = target_version(r, &target);
+    if out.is_empty() && r.release.ops_webhook_checks_update_constraints() {
+        out.push(Violation::new(
+            "spec.updateVersion.targetVersion",
+            Rule::OpsUpdateConstraintsNotChecked {
+                database: r.database.clone(),
+                from: r.md.map(|md| md.spec.version.clone()),
+                target,
+            },
+        ));
+    }
+    out
+}
+
+/// The target MariaDBVersion against the catalog, when it is read: it exists (v2025.7.31: and
+/// is not deprecated).
+fn target_version(r: &Request<'_>, target: &str) -> Vec<Violation> {
+    let target = target.to_owned();
     // v0.57.0 reads the target after the database; 861df6898a80 lists the versions
     // only once the database is known.
     let read = r.older || r.md.is_some();

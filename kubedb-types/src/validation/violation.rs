@@ -334,6 +334,19 @@ pub enum Rule {
         /// The name.
         name: String,
     },
+    /// An UpdateVersion target judged without the current MariaDBVersion's
+    /// `spec.updateConstraints`, which the release's ops webhook checks and this crate's
+    /// catalog data does not carry (a warning: see
+    /// [`Release::ops_webhook_checks_update_constraints`](crate::release::Release::ops_webhook_checks_update_constraints)).
+    OpsUpdateConstraintsNotChecked {
+        /// `namespace/name` of the MariaDB.
+        database: String,
+        /// The MariaDB's `spec.version` (the MariaDBVersion whose constraints apply), when the
+        /// MariaDB is known.
+        from: Option<String>,
+        /// The target MariaDBVersion.
+        target: String,
+    },
     /// A StorageMigration request without `spec.timeout`.
     OpsMigrationNeedsTimeout,
     /// A StorageMigration of a MariaDB whose `spec.storage.storageClassName` is unset.
@@ -561,6 +574,24 @@ impl fmt::Display for Rule {
             Rule::OpsTargetVersionDeprecated { name } => {
                 write!(f, "target MariaDBVersion {name:?} is deprecated")
             }
+            Rule::OpsUpdateConstraintsNotChecked {
+                database,
+                from,
+                target,
+            } => {
+                let (ns, name) = database.split_once('/').unwrap_or(("", database));
+                let version = match from {
+                    Some(v) => v.clone(),
+                    None => format!(
+                        "\"$(kubectl get mariadb -n {ns} {name} -o jsonpath='{{.spec.version}}')\""
+                    ),
+                };
+                write!(
+                    f,
+                    "not checked: the ops webhook's updateConstraints rule, which refuses a target the current MariaDBVersion's spec.updateConstraints does not allow (`upgrade from version {} to {target} is not supported`); the catalog data here carries no updateConstraints, so check that `kubectl get mariadbversion {version} -o jsonpath='{{.spec.updateConstraints}}'` allows {target} (within an allowlist range, not in the denylist)",
+                    from.as_deref().unwrap_or("<its version>")
+                )
+            }
             Rule::OpsMigrationNeedsTimeout => f.write_str(
                 "a StorageMigration OpsRequest needs spec.timeout, sized to the database",
             ),
@@ -577,7 +608,8 @@ impl Rule {
             Rule::VersionDeprecated { .. }
             | Rule::OrdinalsStartNotZero { .. }
             | Rule::UpdateNotChecked { .. }
-            | Rule::OpsMemberNotPlaced { .. } => Severity::Warning,
+            | Rule::OpsMemberNotPlaced { .. }
+            | Rule::OpsUpdateConstraintsNotChecked { .. } => Severity::Warning,
             _ => Severity::Refused,
         }
     }
